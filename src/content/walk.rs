@@ -1,0 +1,181 @@
+//! Loading a content tree from a host directory (lstat only; file data is read later).
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use super::{
+    ContentError, FileSource, LoadPolicy, Meta, Node, NodeId, NodeKind, Tree, Xattrs, ROOT,
+};
+
+fn major(rdev: u64) -> u32 {
+    libc::major(rdev as libc::dev_t)
+}
+fn minor(rdev: u64) -> u32 {
+    libc::minor(rdev as libc::dev_t)
+}
+
+/// Reads the extended attributes of `path` (not following symlinks), sorted by name.
+/// A file system without xattr support yields none.
+pub(crate) fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
+    let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| ContentError::Invalid {
+        path: path.display().to_string(),
+        reason: "path contains a NUL byte".into(),
+    })?;
+    let io_err = || ContentError::io(path, std::io::Error::last_os_error());
+    // SAFETY: c_path is a valid C string; a null buffer with size 0 asks for the size.
+    let size = unsafe { libc::llistxattr(c_path.as_ptr(), std::ptr::null_mut(), 0) };
+    if size <= 0 {
+        return Ok(Vec::new());
+    }
+    let mut names = vec![0u8; size as usize];
+    // SAFETY: names has `size` bytes of room.
+    let size = unsafe { libc::llistxattr(c_path.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
+    if size < 0 {
+        return Err(io_err());
+    }
+    names.truncate(size as usize);
+    let mut out = Vec::new();
+    for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let c_name = CString::new(name).map_err(|_| io_err())?;
+        // SAFETY: valid C strings; size query first.
+        let len =
+            unsafe { libc::lgetxattr(c_path.as_ptr(), c_name.as_ptr(), std::ptr::null_mut(), 0) };
+        if len < 0 {
+            continue; // vanished or not readable by us (e.g. trusted.*)
+        }
+        let mut value = vec![0u8; len as usize];
+        // SAFETY: value has `len` bytes of room.
+        let len = unsafe {
+            libc::lgetxattr(
+                c_path.as_ptr(),
+                c_name.as_ptr(),
+                value.as_mut_ptr().cast(),
+                value.len(),
+            )
+        };
+        if len < 0 {
+            continue;
+        }
+        value.truncate(len as usize);
+        out.push((name.to_vec(), value));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn meta_of(md: &fs::Metadata, path: &Path, policy: LoadPolicy) -> Result<Meta, ContentError> {
+    let mut mtime = md.mtime();
+    if let Some(max) = policy.clamp_mtime {
+        mtime = mtime.min(max);
+    }
+    Ok(Meta {
+        mode: md.mode() & 0o7777,
+        uid: if policy.keep_owners { md.uid() } else { 0 },
+        gid: if policy.keep_owners { md.gid() } else { 0 },
+        mtime,
+        xattrs: read_xattrs(path)?,
+    })
+}
+
+/// Loads the directory `root` into a tree. Hard links inside it become shared nodes.
+pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
+    let md = fs::symlink_metadata(root).map_err(|e| ContentError::io(root, e))?;
+    if !md.is_dir() {
+        return Err(ContentError::Invalid {
+            path: root.display().to_string(),
+            reason: "not a directory".into(),
+        });
+    }
+    let mut tree = Tree::new();
+    tree.nodes[ROOT].meta = meta_of(&md, root, policy)?;
+    let mut by_inode: HashMap<(u64, u64), NodeId> = HashMap::new();
+    let mut stack: Vec<(std::path::PathBuf, NodeId)> = vec![(root.to_path_buf(), ROOT)];
+    while let Some((dir_path, dir_id)) = stack.pop() {
+        let mut entries: Vec<_> = fs::read_dir(&dir_path)
+            .map_err(|e| ContentError::io(&dir_path, e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| ContentError::io(&dir_path, e))?;
+        entries.sort_by_key(|e| e.file_name());
+        let mut children = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let path = entry.path();
+            let md = fs::symlink_metadata(&path).map_err(|e| ContentError::io(&path, e))?;
+            let ft = md.file_type();
+            use std::os::unix::fs::FileTypeExt;
+            let key = (md.dev(), md.ino());
+            if !ft.is_dir() && md.nlink() > 1 {
+                if let Some(&existing) = by_inode.get(&key) {
+                    children.push((entry.file_name().as_bytes().to_vec(), existing));
+                    continue;
+                }
+            }
+            let kind = if ft.is_dir() {
+                NodeKind::Dir(Vec::new())
+            } else if ft.is_file() {
+                NodeKind::File {
+                    size: md.len(),
+                    source: FileSource::Host(path.clone()),
+                }
+            } else if ft.is_symlink() {
+                let target = fs::read_link(&path).map_err(|e| ContentError::io(&path, e))?;
+                NodeKind::Symlink(target.as_os_str().as_bytes().to_vec())
+            } else if ft.is_char_device() {
+                NodeKind::CharDevice {
+                    major: major(md.rdev()),
+                    minor: minor(md.rdev()),
+                }
+            } else if ft.is_block_device() {
+                NodeKind::BlockDevice {
+                    major: major(md.rdev()),
+                    minor: minor(md.rdev()),
+                }
+            } else if ft.is_fifo() {
+                NodeKind::Fifo
+            } else {
+                NodeKind::Socket
+            };
+            let id = tree.add_node(Node {
+                meta: meta_of(&md, &path, policy)?,
+                kind,
+            });
+            if ft.is_dir() {
+                stack.push((path, id));
+            } else if md.nlink() > 1 {
+                by_inode.insert(key, id);
+            }
+            children.push((entry.file_name().as_bytes().to_vec(), id));
+        }
+        // read_dir order was sorted by OsString, which is byte order on Unix.
+        tree.nodes[dir_id].kind = NodeKind::Dir(children);
+    }
+    Ok(tree)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    #[test]
+    fn loads_files_links_and_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("etc/sub")).unwrap();
+        fs::write(root.join("etc/a"), b"hello").unwrap();
+        fs::set_permissions(root.join("etc/a"), fs::Permissions::from_mode(0o4755)).unwrap();
+        fs::hard_link(root.join("etc/a"), root.join("etc/sub/b")).unwrap();
+        symlink("a", root.join("etc/link")).unwrap();
+        let tree = load_dir(root, LoadPolicy::default()).unwrap();
+        let a = tree.lookup("/etc/a").unwrap();
+        assert_eq!(tree.lookup("/etc/sub/b"), Some(a));
+        assert_eq!(tree.node(a).meta.mode, 0o4755);
+        assert_eq!(tree.node(a).meta.uid, 0);
+        let l = tree.lookup("/etc/link").unwrap();
+        assert_eq!(tree.node(l).kind, NodeKind::Symlink(b"a".to_vec()));
+        assert_eq!(tree.link_counts()[a], 2);
+    }
+}

@@ -1,0 +1,103 @@
+//! ingot's operating-system: Guix's fields that matter for an image, taken as given (no packages
+//! are built). Everything else Guix accepts is recorded in `ignored` and reported once.
+
+use std::path::PathBuf;
+
+use super::{SourceLoc, Uuid};
+
+/// A file named in the definition: `(local-file "path")` or a plain string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRef {
+    /// A path on the build host (relative paths are resolved against the definition's directory
+    /// by the DSL before they get here).
+    Host(PathBuf),
+    /// A path inside the root tree (an absolute path that does not exist on the host is taken
+    /// as one, e.g. "/boot/vmlinuz").
+    InRoot(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bootloader {
+    /// grub-bootloader: GRUB for BIOS (i386-pc) in the MBR and the post-MBR gap.
+    GrubBios,
+    /// grub-efi-bootloader / grub-efi-removable-bootloader: GRUB x86_64-efi on the ESP.
+    GrubEfi,
+    GrubEfiRemovable,
+    /// grub-efi32-bootloader: GRUB i386-efi on the ESP.
+    GrubEfi32,
+    /// A board's U-Boot: raw firmware blobs written at fixed offsets (see boot::board).
+    UBoot {
+        board: String,
+    },
+    /// A bootloader name ingot knows but cannot install (e.g. extlinux): config only.
+    Other(String),
+}
+
+impl Bootloader {
+    pub fn is_efi(&self) -> bool {
+        matches!(
+            self,
+            Bootloader::GrubEfi | Bootloader::GrubEfiRemovable | Bootloader::GrubEfi32
+        )
+    }
+    pub fn name(&self) -> String {
+        match self {
+            Bootloader::GrubBios => "grub-bootloader".into(),
+            Bootloader::GrubEfi => "grub-efi-bootloader".into(),
+            Bootloader::GrubEfiRemovable => "grub-efi-removable-bootloader".into(),
+            Bootloader::GrubEfi32 => "grub-efi32-bootloader".into(),
+            Bootloader::UBoot { board } => format!("u-boot-{board}-bootloader"),
+            Bootloader::Other(n) => n.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BootloaderConfig {
+    pub bootloader: Bootloader,
+    pub targets: Vec<String>,
+    /// Seconds before the default entry boots.
+    pub timeout: u32,
+    pub location: Option<SourceLoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSystemDevice {
+    Label(String),
+    Uuid(Uuid),
+    Path(String),
+    /// e.g. "none" for tmpfs; kept verbatim.
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSystemEntry {
+    pub device: FileSystemDevice,
+    pub mount_point: String,
+    pub fs_type: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OperatingSystem {
+    pub host_name: Option<String>,
+    pub kernel: Option<FileRef>,
+    pub initrd: Option<FileRef>,
+    pub kernel_arguments: Vec<String>,
+    pub bootloader: Option<BootloaderConfig>,
+    pub file_systems: Vec<FileSystemEntry>,
+    /// ingot-specific: the root file system's content, a directory or a tar archive.
+    pub root_tree: Option<PathBuf>,
+    /// Directory holding firmware blobs for board bootloaders (ingot-specific).
+    pub firmware_directory: Option<PathBuf>,
+    /// What was given but cannot be honoured (packages, services, …), one human phrase each,
+    /// e.g. "12 packages". Reported in one warning.
+    pub ignored: Vec<String>,
+    pub location: Option<SourceLoc>,
+}
+
+impl OperatingSystem {
+    /// The file-systems entry mounted at "/".
+    pub fn root_file_system(&self) -> Option<&FileSystemEntry> {
+        self.file_systems.iter().find(|f| f.mount_point == "/")
+    }
+}
