@@ -1,0 +1,433 @@
+//! The plan: an image definition resolved into an exact byte layout — sizes, offsets, table
+//! entries and identifiers — and refused, before anything is written, when it cannot be built.
+//!
+//! ingot differs from Guix here in one visible way: partitions whose offset is 0 start at the
+//! next 1 MiB boundary (Guix/genimage use 512 bytes); `show` says so.
+
+mod ids;
+mod render;
+mod types;
+
+pub use ids::IdSource;
+pub use render::{render_json, render_table};
+pub use types::{gpt_type, mbr_type, PartType, GPT_EFI_SYSTEM, GPT_LINUX_FS, GPT_MS_BASIC_DATA};
+
+use crate::content::Tree;
+use crate::model::{
+    FileSystemKind, Image, ImageFormat, PartitionFlag, PartitionTableType, SizeSpec, SourceLoc,
+    Uuid,
+};
+
+pub const SECTOR: u64 = 512;
+pub const MIB: u64 = 1 << 20;
+/// Sectors GPT needs at each end: protective MBR + header + 128 entries of 128 bytes; the backup
+/// at the end needs all but the protective MBR.
+pub const GPT_HEAD_BYTES: u64 = 34 * SECTOR;
+pub const GPT_TAIL_BYTES: u64 = 33 * SECTOR;
+
+/// How big a file system must be to hold a tree: the file system writers answer.
+pub trait FsSizer {
+    /// The smallest `kind` file system that holds `tree`, in bytes. `kind` is never `Vfat`.
+    fn min_size(
+        &self,
+        kind: FileSystemKind,
+        tree: &Tree,
+        options: &[String],
+    ) -> Result<u64, String>;
+    /// The FAT variant a "vfat" partition of `size` bytes gets.
+    fn vfat_kind(&self, size: u64) -> FileSystemKind;
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub ids: IdSource,
+    /// Every time stamp ingot writes itself (superblocks, generated files).
+    pub timestamp: i64,
+    /// Where partitions with offset 0 start; 1 MiB by default.
+    pub alignment: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlannedPartition {
+    /// 1-based, as in the partition table.
+    pub index: usize,
+    pub label: String,
+    pub offset: u64,
+    pub size: u64,
+    /// As written in the definition ("vfat" stays "vfat").
+    pub declared_file_system: FileSystemKind,
+    /// What is built: vfat becomes fat16 or fat32.
+    pub file_system: FileSystemKind,
+    pub file_system_options: Vec<String>,
+    pub flags: Vec<PartitionFlag>,
+    /// File system UUID (the partition's `uuid`, or derived).
+    pub fs_uuid: Uuid,
+    /// GPT unique partition GUID (derived).
+    pub part_guid: Uuid,
+    /// FAT volume serial (derived).
+    pub volume_id: u32,
+    pub part_type: Option<PartType>,
+    pub size_guessed: bool,
+    pub content: Tree,
+    pub location: Option<SourceLoc>,
+}
+
+impl PlannedPartition {
+    pub fn end(&self) -> u64 {
+        self.offset + self.size
+    }
+    pub fn has_flag(&self, flag: PartitionFlag) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub image: Image,
+    /// The default output file name.
+    pub file_name: String,
+    pub format: ImageFormat,
+    /// Set for disk formats.
+    pub table: Option<PartitionTableType>,
+    /// Total bytes of the disk (disk formats), or the sum of partition sizes otherwise.
+    pub size: u64,
+    pub disk_guid: Uuid,
+    pub mbr_signature: u32,
+    pub partitions: Vec<PlannedPartition>,
+    /// Index into `partitions` of the root partition (first with the boot flag).
+    pub root: Option<usize>,
+    pub timestamp: i64,
+    pub alignment: u64,
+    pub seed: String,
+}
+
+impl Plan {
+    pub fn root_partition(&self) -> Option<&PlannedPartition> {
+        self.root.map(|i| &self.partitions[i])
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("{at}partition {index} ({label}): {message}")]
+    Partition {
+        at: String,
+        index: usize,
+        label: String,
+        message: String,
+    },
+    #[error("{at}image: {message}")]
+    Image { at: String, message: String },
+}
+
+fn at(loc: &Option<SourceLoc>) -> String {
+    loc.as_ref().map(|l| format!("{l}: ")).unwrap_or_default()
+}
+
+fn align_up(value: u64, to: u64) -> u64 {
+    value.div_ceil(to) * to
+}
+
+/// The default output name, as Guix names its outputs.
+pub fn default_file_name(image: &Image) -> String {
+    if let Some(name) = &image.name {
+        return name.clone();
+    }
+    match image.format {
+        ImageFormat::DiskImage => "disk-image.img",
+        ImageFormat::CompressedQcow2 => "image.qcow2",
+        ImageFormat::Iso9660 => "image.iso",
+        ImageFormat::Docker => "docker-image.tar.gz",
+        ImageFormat::Tarball => "image.tar.gz",
+        ImageFormat::Wsl2 => "image.wsl2.tar.gz",
+    }
+    .to_string()
+}
+
+/// Label limits of each file system, checked before anything is built.
+fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
+    let max = if kind.is_ext() {
+        16
+    } else if kind.is_fat() {
+        11
+    } else {
+        return Ok(());
+    };
+    if label.len() > max {
+        return Err(format!(
+            "label {label:?} is {} bytes; {} labels hold at most {max}",
+            label.len(),
+            kind
+        ));
+    }
+    if kind.is_fat() && !label.is_ascii() {
+        return Err(format!("FAT label {label:?} must be ASCII"));
+    }
+    Ok(())
+}
+
+/// Resolves `image`, whose partitions' content trees are `contents` (same order), into a plan.
+pub fn plan(
+    image: &Image,
+    contents: Vec<Tree>,
+    sizer: &dyn FsSizer,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let image_err = |message: String| PlanError::Image {
+        at: at(&image.location),
+        message,
+    };
+    if contents.len() != image.partitions.len() {
+        return Err(image_err(
+            "internal: one content tree per partition expected".into(),
+        ));
+    }
+    let is_disk = image.format.is_disk();
+    let table = is_disk.then_some(image.partition_table_type);
+    if is_disk && image.partitions.is_empty() {
+        return Err(image_err(
+            "a disk image needs at least one partition (add one to `partitions`)".into(),
+        ));
+    }
+    if let (Some(PartitionTableType::Mbr), Some(os)) = (table, &image.operating_system) {
+        if let Some(bl) = &os.bootloader {
+            if bl.bootloader.is_efi() {
+                return Err(PlanError::Image {
+                    at: at(&bl.location.clone().or(image.location.clone())),
+                    message: format!(
+                        "EFI bootloader required with GPT partitioning: {} cannot boot from an \
+                         MBR image (use -t efi-raw, or grub-bootloader)",
+                        bl.bootloader.name()
+                    ),
+                });
+            }
+        }
+    }
+    if table == Some(PartitionTableType::Mbr) && image.partitions.len() > 4 {
+        return Err(image_err(format!(
+            "an MBR table holds at most 4 primary partitions, this image has {}",
+            image.partitions.len()
+        )));
+    }
+    if table == Some(PartitionTableType::Gpt) && image.partitions.len() > 128 {
+        return Err(image_err("a GPT table holds at most 128 partitions".into()));
+    }
+
+    let root = image.root_partition_index();
+    let image_size = match image.size {
+        SizeSpec::Bytes(n) => Some(n),
+        SizeSpec::Guess => None,
+    };
+    // Guix: the image size is the size of a 'guess root partition; otherwise it bounds the disk.
+    let root_takes_image_size =
+        image_size.is_some() && root.is_some_and(|i| image.partitions[i].size == SizeSpec::Guess);
+
+    let table_reserved = match table {
+        Some(PartitionTableType::Gpt) => GPT_HEAD_BYTES,
+        Some(PartitionTableType::Mbr) => SECTOR,
+        None => 0,
+    };
+    let mut cursor = table_reserved;
+    let mut planned = Vec::with_capacity(image.partitions.len());
+    for (i, (p, content)) in image.partitions.iter().zip(contents).enumerate() {
+        let index = i + 1;
+        let perr = |message: String| PlanError::Partition {
+            at: at(&p.location.clone().or(image.location.clone())),
+            index,
+            label: p.label.clone(),
+            message,
+        };
+        if p.has_flag(PartitionFlag::Esp) && !p.file_system.is_fat() {
+            return Err(perr(format!(
+                "the esp flag needs a FAT file system (vfat, fat16 or fat32), not {}",
+                p.file_system
+            )));
+        }
+        check_label(p.file_system, &p.label).map_err(&perr)?;
+        let content_min = |kind: FileSystemKind| -> Result<u64, PlanError> {
+            if kind == FileSystemKind::Unformatted {
+                return Ok(0);
+            }
+            sizer
+                .min_size(kind, &content, &p.file_system_options)
+                .map_err(&perr)
+        };
+        let (size, guessed) = match p.size {
+            SizeSpec::Bytes(n) => (n, false),
+            SizeSpec::Guess if root_takes_image_size && Some(i) == root => {
+                (image_size.unwrap_or_default(), false)
+            }
+            SizeSpec::Guess => {
+                let kind = if p.file_system == FileSystemKind::Vfat {
+                    FileSystemKind::Fat16
+                } else {
+                    p.file_system
+                };
+                let mut min = content_min(kind)?;
+                if p.file_system == FileSystemKind::Vfat && sizer.vfat_kind(min) != kind {
+                    min = content_min(FileSystemKind::Fat32)?;
+                }
+                let guess = (min + min / 4).max(MIB);
+                (align_up(guess, options.alignment.max(SECTOR)), true)
+            }
+        };
+        if size == 0 || size % SECTOR != 0 {
+            return Err(perr(format!(
+                "size {size} is not a positive multiple of 512 bytes (sectors)"
+            )));
+        }
+        let file_system = match p.file_system {
+            FileSystemKind::Vfat => sizer.vfat_kind(size),
+            k => k,
+        };
+        let needed = content_min(file_system)?;
+        if needed > size {
+            return Err(perr(format!(
+                "the content needs a {file_system} file system of at least {needed} bytes \
+                 ({:.1} MiB), but the size is {size} bytes; enlarge `size` or use 'guess",
+                needed as f64 / MIB as f64
+            )));
+        }
+        let offset = if !is_disk {
+            0
+        } else if p.offset != 0 {
+            p.offset
+        } else {
+            align_up(cursor, options.alignment.max(SECTOR))
+        };
+        if is_disk {
+            if offset % SECTOR != 0 {
+                return Err(perr(format!(
+                    "offset {offset} is not a multiple of 512 bytes (sectors)"
+                )));
+            }
+            if offset < table_reserved {
+                return Err(perr(format!(
+                    "offset {offset} starts inside the partition table, which takes the first \
+                     {table_reserved} bytes"
+                )));
+            }
+        }
+        let part_type = match table {
+            Some(PartitionTableType::Mbr) => Some(PartType::Mbr(mbr_type(p))),
+            Some(PartitionTableType::Gpt) => Some(PartType::Gpt(gpt_type(p).ok_or_else(|| {
+                perr(
+                    "an unformatted GPT partition needs a `uuid`: it is used as the \
+                      partition type GUID"
+                        .into(),
+                )
+            })?)),
+            None => None,
+        };
+        if table == Some(PartitionTableType::Mbr) {
+            let limit = u32::MAX as u64 * SECTOR;
+            if offset + size > limit {
+                return Err(perr("MBR tables address at most 2 TiB; use gpt".into()));
+            }
+        }
+        let fs_uuid = match (p.file_system, p.uuid, table) {
+            // an unformatted GPT partition's uuid is its type, not a file system's
+            (FileSystemKind::Unformatted, _, _) => options.ids.uuid("fs-uuid", index),
+            (_, Some(u), _) => u,
+            _ => options.ids.uuid("fs-uuid", index),
+        };
+        cursor = offset + size;
+        planned.push(PlannedPartition {
+            index,
+            label: p.label.clone(),
+            offset,
+            size,
+            declared_file_system: p.file_system,
+            file_system,
+            file_system_options: p.file_system_options.clone(),
+            flags: p.flags.clone(),
+            fs_uuid,
+            part_guid: options.ids.uuid("partition-guid", index),
+            volume_id: options.ids.u32("fat-volume-id", index),
+            part_type,
+            size_guessed: guessed,
+            content,
+            location: p.location.clone(),
+        });
+    }
+
+    if is_disk {
+        let mut by_start: Vec<&PlannedPartition> = planned.iter().collect();
+        by_start.sort_by_key(|p| p.offset);
+        for pair in by_start.windows(2) {
+            if pair[1].offset < pair[0].end() {
+                return Err(PlanError::Partition {
+                    at: at(&pair[1].location.clone().or(image.location.clone())),
+                    index: pair[1].index,
+                    label: pair[1].label.clone(),
+                    message: format!(
+                        "overlaps partition {} ({}): it starts at {} but {} ends at {}",
+                        pair[0].index,
+                        pair[0].label,
+                        pair[1].offset,
+                        pair[0].label,
+                        pair[0].end()
+                    ),
+                });
+            }
+        }
+    }
+    let last_end = planned.iter().map(PlannedPartition::end).max().unwrap_or(0);
+    let size = if !is_disk {
+        planned.iter().map(|p| p.size).sum()
+    } else {
+        let tail = if table == Some(PartitionTableType::Gpt) {
+            GPT_TAIL_BYTES
+        } else {
+            0
+        };
+        let needed = last_end + tail;
+        match image_size {
+            Some(fixed) if !root_takes_image_size => {
+                if needed > fixed {
+                    let culprit = planned
+                        .iter()
+                        .find(|p| p.end() + tail > fixed)
+                        .or(planned.last());
+                    return Err(match culprit {
+                        Some(p) => PlanError::Partition {
+                            at: at(&p.location.clone().or(image.location.clone())),
+                            index: p.index,
+                            label: p.label.clone(),
+                            message: format!(
+                                "ends at {}, past the image size {fixed}{}",
+                                p.end(),
+                                if tail > 0 {
+                                    " (GPT keeps its last 16896 bytes for the backup table)"
+                                } else {
+                                    ""
+                                }
+                            ),
+                        },
+                        None => image_err(format!("image size {fixed} is too small")),
+                    });
+                }
+                fixed
+            }
+            _ => align_up(needed, MIB),
+        }
+    };
+
+    Ok(Plan {
+        image: image.clone(),
+        file_name: default_file_name(image),
+        format: image.format,
+        table,
+        size,
+        disk_guid: options.ids.uuid("disk-guid", 0),
+        mbr_signature: options.ids.u32("mbr-signature", 0) | 1,
+        partitions: planned,
+        root,
+        timestamp: options.timestamp,
+        alignment: options.alignment,
+        seed: options.ids.seed().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! `ingot show`: the plan as a table for people and as JSON for scripts.
+
+use serde_json::{json, Value};
+
+use super::{Plan, MIB};
+use crate::model::SizeSpec;
+
+fn human(bytes: u64) -> String {
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// The JSON shape documented in the README (more keys may be added, none removed).
+pub fn render_json(plan: &Plan) -> Value {
+    let partitions: Vec<Value> = plan
+        .partitions
+        .iter()
+        .map(|p| {
+            let mut v = json!({
+                "index": p.index,
+                "label": p.label,
+                "offset": p.offset,
+                "size": p.size,
+                "file_system": p.declared_file_system.as_str(),
+                "file_system_built": p.file_system.as_str(),
+                "file_system_options": p.file_system_options,
+                "flags": p.flags.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+                "uuid": p.fs_uuid.to_string(),
+                "size_guessed": p.size_guessed,
+            });
+            if let Some(t) = p.part_type {
+                v["type"] = json!(t.to_string());
+            }
+            if plan.table == Some(crate::model::PartitionTableType::Gpt) {
+                v["partition_guid"] = json!(p.part_guid.to_upper_string());
+            }
+            v
+        })
+        .collect();
+    let os = plan.image.operating_system.as_ref();
+    json!({
+        "name": plan.image.name,
+        "file_name": plan.file_name,
+        "format": plan.format.as_str(),
+        "partition_table": plan.table.map(|t| t.as_str()),
+        "size": plan.size,
+        "disk_guid": plan.table.map(|_| plan.disk_guid.to_upper_string()),
+        "mbr_signature": plan.table.map(|_| format!("0x{:08x}", plan.mbr_signature)),
+        "compression": plan.image.compression,
+        "volatile_root": plan.image.volatile_root,
+        "image_size": match plan.image.size { SizeSpec::Guess => json!("guess"), SizeSpec::Bytes(n) => json!(n) },
+        "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.bootloader.name()),
+        "seed": plan.seed,
+        "timestamp": plan.timestamp,
+        "alignment": plan.alignment,
+        "partitions": partitions,
+    })
+}
+
+/// A human table of the plan.
+pub fn render_table(plan: &Plan) -> String {
+    let mut out = String::new();
+    let table = plan.table.map(|t| t.as_str()).unwrap_or("none");
+    out.push_str(&format!(
+        "{}  format {}  table {}  size {} ({} bytes)\n",
+        plan.file_name,
+        plan.format.as_str(),
+        table,
+        human(plan.size),
+        plan.size
+    ));
+    if let Some(bl) = plan
+        .image
+        .operating_system
+        .as_ref()
+        .and_then(|o| o.bootloader.as_ref())
+    {
+        out.push_str(&format!("bootloader {}\n", bl.bootloader.name()));
+    }
+    let header = [
+        "#", "label", "start", "end", "size", "fs", "flags", "type", "uuid",
+    ];
+    let mut rows: Vec<[String; 9]> = vec![header.map(String::from)];
+    for p in &plan.partitions {
+        let fs = if p.declared_file_system == p.file_system {
+            p.file_system.to_string()
+        } else {
+            format!("{} ({})", p.declared_file_system, p.file_system)
+        };
+        rows.push([
+            p.index.to_string(),
+            p.label.clone(),
+            p.offset.to_string(),
+            p.end().to_string(),
+            format!(
+                "{}{}",
+                human(p.size),
+                if p.size_guessed { " (guess)" } else { "" }
+            ),
+            fs,
+            p.flags
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+            p.part_type.map(|t| t.to_string()).unwrap_or_default(),
+            p.fs_uuid.to_string(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..9)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    if plan.table.is_some() {
+        out.push_str(&format!(
+            "note: partitions with offset 0 start on a {} boundary (Guix aligns to 512 bytes)\n",
+            human(plan.alignment)
+        ));
+    }
+    out
+}
