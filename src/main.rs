@@ -1,3 +1,22 @@
+//! The `ingot` command: thin; the work is in the library.
+
+mod cli;
+
 fn main() {
-    println!("ingot");
+    if std::env::var_os("STEEL_HOME").is_none() {
+        // Steel warns on every start without it; ingot loads no Steel packages.
+        std::env::set_var("STEEL_HOME", std::env::temp_dir().join("ingot-steel-home"));
+    }
+    if let Err(err) = cli::run() {
+        eprintln!("error: {err}");
+        let mut source = err.source();
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !err.to_string().contains(&text) {
+                eprintln!("  caused by: {text}");
+            }
+            source = cause.source();
+        }
+        std::process::exit(1);
+    }
 }

@@ -1,0 +1,206 @@
+//! From a model image to a file at the destination: apply overrides, fill the partitions'
+//! trees, plan, write the format into a temporary file, rename it into place.
+
+mod destination;
+pub mod overrides;
+pub mod populate;
+mod sizer;
+
+pub use destination::Destination;
+pub use overrides::Overrides;
+pub use sizer::Sizer;
+
+use std::path::{Path, PathBuf};
+
+use crate::cleanup::Scratch;
+use crate::content::LoadPolicy;
+use crate::fs::ext::ExtBackend;
+use crate::model::{Image, ImageFormat};
+use crate::plan::{self, IdSource, Plan, PlanError, PlanOptions, MIB};
+use populate::PopulateOptions;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Input(String),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Boot(#[from] crate::boot::BootError),
+    #[error(transparent)]
+    Ext(#[from] crate::fs::ext::ExtError),
+    #[error(transparent)]
+    Fat(#[from] crate::fs::fat::FatError),
+    #[error(transparent)]
+    Table(#[from] crate::disk::TableError),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
+    #[error(transparent)]
+    Iso(#[from] crate::fs::iso::IsoError),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl BuildError {
+    pub fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        BuildError::Io {
+            what: what.into(),
+            source,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Seeds every identifier; defaults to one derived from the image itself.
+    pub seed: Option<String>,
+    /// SOURCE_DATE_EPOCH: clamps file times and stamps what ingot writes.
+    pub source_date_epoch: Option<i64>,
+    pub ext_backend: ExtBackend,
+    /// Keep the root tree's owners instead of making everything root:root.
+    pub keep_owners: bool,
+    pub alignment: u64,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            seed: None,
+            source_date_epoch: None,
+            ext_backend: ExtBackend::Native,
+            keep_owners: false,
+            alignment: MIB,
+        }
+    }
+}
+
+impl BuildOptions {
+    /// Reads SOURCE_DATE_EPOCH from the environment when it is set and valid.
+    pub fn with_env(mut self) -> Result<Self, BuildError> {
+        if self.source_date_epoch.is_none() {
+            if let Ok(v) = std::env::var("SOURCE_DATE_EPOCH") {
+                let epoch = v.trim().parse::<i64>().map_err(|_| {
+                    BuildError::Input(format!(
+                        "SOURCE_DATE_EPOCH={v:?} is not a number of seconds since 1970"
+                    ))
+                })?;
+                self.source_date_epoch = Some(epoch);
+            }
+        }
+        Ok(self)
+    }
+
+    /// What ingot stamps on what it generates: SOURCE_DATE_EPOCH, else 1 (as Guix's tarballs).
+    pub fn timestamp(&self) -> i64 {
+        self.source_date_epoch.unwrap_or(1)
+    }
+
+    pub fn populate_options(&self) -> PopulateOptions {
+        PopulateOptions {
+            policy: LoadPolicy {
+                keep_owners: self.keep_owners,
+                clamp_mtime: self.source_date_epoch,
+            },
+            timestamp: self.timestamp(),
+        }
+    }
+}
+
+/// The seed when none is given: the image's shape, so different images differ and the same
+/// definition always gives the same identifiers.
+fn default_seed(image: &Image) -> String {
+    let mut s = format!("ingot/{}/{}", plan::default_file_name(image), image.format.as_str());
+    for p in &image.partitions {
+        s.push_str(&format!("/{}:{}", p.label, p.file_system));
+    }
+    if let Some(host) = image.operating_system.as_ref().and_then(|o| o.host_name.as_ref()) {
+        s.push_str(&format!("/host={host}"));
+    }
+    s
+}
+
+/// Everything before the first byte is written: trees, sizes, layout, checks.
+pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
+    let (trees, mut warnings) = populate::partition_trees(image, opts.populate_options())?;
+    if let Some(os) = &image.operating_system {
+        if let Some(w) = populate::ignored_summary(os) {
+            warnings.insert(0, w);
+        }
+    }
+    let plan_opts = PlanOptions {
+        ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
+        timestamp: opts.timestamp(),
+        alignment: opts.alignment,
+    };
+    let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
+    let plan = plan::plan(image, trees, &sizer, &plan_opts)?;
+    Ok((plan, warnings))
+}
+
+/// What a build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub path: PathBuf,
+    pub apparent_size: u64,
+    pub allocated_size: u64,
+}
+
+/// Writes `plan` to `dest` atomically. `progress` receives one line per stage.
+pub fn build(
+    plan: &Plan,
+    dest: &Path,
+    opts: &BuildOptions,
+    progress: &dyn Fn(&str),
+) -> Result<BuildReport, BuildError> {
+    crate::cleanup::install_interrupt_handler();
+    let parent = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(BuildError::Input(format!(
+            "cannot write {}: directory {} does not exist",
+            dest.display(),
+            parent.display()
+        )));
+    }
+    let scratch = Scratch::new_in(&parent)
+        .map_err(|e| BuildError::io(format!("cannot create a scratch directory in {}", parent.display()), e))?;
+    let out = Destination::create(dest)
+        .map_err(|e| BuildError::io(format!("cannot create a file beside {}", dest.display()), e))?;
+    match plan.format {
+        ImageFormat::DiskImage => {
+            crate::output::disk::write_disk(plan, out.file(), opts, progress)?;
+        }
+        ImageFormat::CompressedQcow2 => {
+            let raw_path = scratch.path().join("disk.raw");
+            let raw = std::fs::File::create(&raw_path)
+                .map_err(|e| BuildError::io("cannot create the intermediate raw image", e))?;
+            crate::output::disk::write_disk(plan, &raw, opts, progress)?;
+            drop(raw);
+            progress("compressing to qcow2 (zstd)");
+            crate::output::qcow2::convert_to_qcow2(&raw_path, out.temp_path())?;
+        }
+        ImageFormat::Iso9660 => {
+            crate::output::iso::write(plan, out.file(), opts, progress)?;
+        }
+        ImageFormat::Docker | ImageFormat::Tarball | ImageFormat::Wsl2 => {
+            crate::output::archive::write(plan, out.file(), opts, progress)?;
+        }
+    }
+    let path = out
+        .commit()
+        .map_err(|e| BuildError::io(format!("cannot move the image to {}", dest.display()), e))?;
+    drop(scratch);
+    let md = std::fs::metadata(&path).map_err(|e| BuildError::io(path.display().to_string(), e))?;
+    use std::os::unix::fs::MetadataExt;
+    Ok(BuildReport {
+        path,
+        apparent_size: md.len(),
+        allocated_size: md.blocks() * 512,
+    })
+}

@@ -1,0 +1,139 @@
+//! What the command line and the operating system change in an image before it is planned:
+//! Guix's `--image-size`, `--label`, `--volatile`, ingot's `--root-tree`, and the operating
+//! system's file-systems tying the root (and ESP) partitions to their labels or UUIDs.
+
+use std::path::PathBuf;
+
+use crate::model::{
+    FileSystemDevice, Image, OperatingSystem, PartitionFlag, SizeSpec,
+};
+
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub image_size: Option<u64>,
+    pub label: Option<String>,
+    pub volatile: bool,
+    pub root_tree: Option<PathBuf>,
+    pub firmware_dir: Option<PathBuf>,
+}
+
+/// Applies the operating system's file systems, then the command line, to `image`.
+pub fn apply(image: &mut Image, o: &Overrides) {
+    if let Some(os) = image.operating_system.clone() {
+        tie_file_systems(image, &os);
+    }
+    if let Some(size) = o.image_size {
+        image.size = SizeSpec::Bytes(size);
+    }
+    if let Some(label) = &o.label {
+        // Guix's image-with-label: the first partition's label (the ISO volume id).
+        if let Some(first) = image.partitions.first_mut() {
+            first.label = label.clone();
+        }
+    }
+    if o.volatile {
+        image.volatile_root = true;
+    }
+    if o.root_tree.is_some() || o.firmware_dir.is_some() {
+        let os = image
+            .operating_system
+            .get_or_insert_with(OperatingSystem::default);
+        if let Some(tree) = &o.root_tree {
+            os.root_tree = Some(tree.clone());
+        }
+        if let Some(dir) = &o.firmware_dir {
+            os.firmware_directory = Some(dir.clone());
+        }
+    }
+}
+
+/// The root file system's label or UUID becomes the root partition's; a `/boot/efi` entry's
+/// becomes the ESP's.
+fn tie_file_systems(image: &mut Image, os: &OperatingSystem) {
+    for fs in &os.file_systems {
+        let target = match fs.mount_point.as_str() {
+            "/" => image.root_partition_index(),
+            "/boot/efi" => image
+                .partitions
+                .iter()
+                .position(|p| p.has_flag(PartitionFlag::Esp)),
+            _ => None,
+        };
+        let Some(i) = target else { continue };
+        let part = &mut image.partitions[i];
+        match &fs.device {
+            FileSystemDevice::Label(label) => part.label = label.clone(),
+            FileSystemDevice::Uuid(uuid) => part.uuid = Some(*uuid),
+            FileSystemDevice::Path(_) | FileSystemDevice::Other(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        FileSystemEntry, FileSystemKind, ImageFormat, Initializer, Partition, Uuid,
+    };
+
+    fn partition(label: &str, flags: Vec<PartitionFlag>) -> Partition {
+        Partition {
+            size: SizeSpec::Guess,
+            offset: 0,
+            file_system: FileSystemKind::Ext4,
+            file_system_options: vec![],
+            label: label.into(),
+            uuid: None,
+            flags,
+            initializer: Some(Initializer::Root),
+            location: None,
+        }
+    }
+
+    #[test]
+    fn os_root_label_and_cli_options() {
+        let mut img = Image::new(ImageFormat::DiskImage);
+        img.partitions = vec![
+            partition("GNU-ESP", vec![PartitionFlag::Esp]),
+            partition("Guix_image", vec![PartitionFlag::Boot]),
+        ];
+        let uuid = Uuid::parse("12345678-1234-4234-8234-123456789abc").unwrap();
+        img.operating_system = Some(OperatingSystem {
+            file_systems: vec![
+                FileSystemEntry {
+                    device: FileSystemDevice::Label("my-root".into()),
+                    mount_point: "/".into(),
+                    fs_type: "ext4".into(),
+                },
+                FileSystemEntry {
+                    device: FileSystemDevice::Uuid(uuid),
+                    mount_point: "/boot/efi".into(),
+                    fs_type: "vfat".into(),
+                },
+            ],
+            ..Default::default()
+        });
+        apply(
+            &mut img,
+            &Overrides {
+                image_size: Some(1 << 30),
+                root_tree: Some("/srv/root".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(img.partitions[1].label, "my-root");
+        assert_eq!(img.partitions[0].uuid, Some(uuid));
+        assert_eq!(img.size, SizeSpec::Bytes(1 << 30));
+        let os = img.operating_system.as_ref().unwrap();
+        assert_eq!(os.root_tree.as_deref(), Some(std::path::Path::new("/srv/root")));
+
+        apply(
+            &mut img,
+            &Overrides {
+                label: Some("NEW".into()),
+                ..Default::default()
+            },
+        );
+        assert_eq!(img.partitions[0].label, "NEW");
+    }
+}

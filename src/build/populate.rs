@@ -1,0 +1,273 @@
+//! The initializers: what each partition's tree holds before its file system is made.
+//! Guix's initialize-root-partition (the OS's root tree, kernel, initrd, hostname and
+//! bootloader configuration), initialize-efi-partition (a standalone GRUB EFI binary), and a
+//! user's recorded Scheme initializer.
+
+use std::path::Path;
+
+use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
+use crate::content::{self, ContentError, LoadPolicy, Tree};
+use crate::model::{
+    Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, OperatingSystem, TreeOp,
+};
+
+use super::BuildError;
+
+#[derive(Debug, Clone, Copy)]
+pub struct PopulateOptions {
+    pub policy: LoadPolicy,
+    /// mtime of every file ingot generates.
+    pub timestamp: i64,
+}
+
+/// How the root file system is found at boot: by the root partition's explicit UUID, else its
+/// label.
+pub fn root_search(image: &Image) -> Option<RootSearch> {
+    let root = &image.partitions[image.root_partition_index()?];
+    Some(match root.uuid {
+        Some(u) if root.file_system != FileSystemKind::Unformatted => RootSearch::Uuid(u),
+        // An ISO's label is its volume id, which ISO 9660 keeps upper-case.
+        _ if image.format == ImageFormat::Iso9660 => RootSearch::Label(root.label.to_uppercase()),
+        _ => RootSearch::Label(root.label.clone()),
+    })
+}
+
+/// Loads a root tree: a directory, or a tar archive (optionally gzip-compressed).
+pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
+    let md = std::fs::metadata(path).map_err(|e| ContentError::io(path, e))?;
+    if md.is_dir() {
+        content::load_dir(path, policy)
+    } else {
+        content::load_tar(path, policy)
+    }
+}
+
+/// Puts a kernel or initrd into the tree; returns its path inside the tree.
+fn place_file(tree: &mut Tree, file: &FileRef, what: &str) -> Result<String, BuildError> {
+    match file {
+        FileRef::Host(host) => {
+            let name = host
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| BuildError::Input(format!("{what} {}: not a file", host.display())))?;
+            let path = format!("/boot/{name}");
+            tree.add_host_file(&path, host, Some(0o644))
+                .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;
+            Ok(path)
+        }
+        FileRef::InRoot(path) => {
+            if tree.lookup(path).is_none() {
+                return Err(BuildError::Input(format!(
+                    "{what} {path} is neither a host file nor in the root tree"
+                )));
+            }
+            Ok(path.clone())
+        }
+    }
+}
+
+/// The newest /boot entry whose name starts with one of `prefixes` (e.g. vmlinuz-6.1…).
+fn find_in_boot(tree: &Tree, prefixes: &[&str]) -> Option<String> {
+    let boot = tree.lookup("/boot")?;
+    tree.children(boot)
+        .iter()
+        .map(|(name, _)| String::from_utf8_lossy(name).into_owned())
+        .filter(|n| prefixes.iter().any(|p| n.starts_with(p)))
+        .max()
+        .map(|n| format!("/boot/{n}"))
+}
+
+fn root_argument(search: &RootSearch) -> String {
+    match search {
+        RootSearch::Label(l) => format!("root=LABEL={l}"),
+        RootSearch::Uuid(u) => format!("root=UUID={u}"),
+    }
+}
+
+/// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree.
+pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    let Some(os) = &image.operating_system else {
+        return Ok(Tree::new());
+    };
+    let mut tree = match &os.root_tree {
+        Some(path) => load_root_tree(path, opts.policy)
+            .map_err(|e| BuildError::Input(format!("root-tree: {e}")))?,
+        None => Tree::new(),
+    };
+    if let Some(host) = &os.host_name {
+        if tree.lookup("/etc/hostname").is_none() {
+            tree.add_bytes("/etc/hostname", format!("{host}\n").into_bytes(), 0o644)
+                .map_err(|e| BuildError::Input(e.to_string()))?;
+            set_mtime(&mut tree, "/etc/hostname", opts.timestamp);
+        }
+    }
+    let kernel = match &os.kernel {
+        Some(k) => Some(place_file(&mut tree, k, "kernel")?),
+        None => find_in_boot(&tree, &["vmlinuz", "bzImage", "Image"]),
+    };
+    let initrd = match &os.initrd {
+        Some(i) => Some(place_file(&mut tree, i, "initrd")?),
+        None => find_in_boot(&tree, &["initrd", "initramfs"]),
+    };
+    if let Some(bl) = &os.bootloader {
+        let search = root_search(image).ok_or_else(|| {
+            BuildError::Input("the image has no partition with the boot flag for the root".into())
+        })?;
+        let kernel = kernel.ok_or_else(|| {
+            BuildError::Input(
+                "the operating-system has a bootloader but no kernel: set (kernel …) or put \
+                 /boot/vmlinuz in the root tree"
+                    .into(),
+            )
+        })?;
+        let mut args = vec![root_argument(&search)];
+        args.extend(os.kernel_arguments.iter().cloned());
+        let (path, text) = match &bl.bootloader {
+            Bootloader::UBoot { .. } => (
+                "/boot/extlinux/extlinux.conf",
+                crate::boot::extlinux::config(&kernel, initrd.as_deref(), &args, bl.timeout),
+            ),
+            _ => (
+                "/boot/grub/grub.cfg",
+                grub::grub_cfg(&MenuEntry {
+                    title: os
+                        .host_name
+                        .clone()
+                        .unwrap_or_else(|| "GNU with Linux".into()),
+                    kernel_path: kernel,
+                    initrd_path: initrd,
+                    kernel_arguments: args,
+                    timeout: bl.timeout,
+                    search,
+                }),
+            ),
+        };
+        tree.add_bytes(path, text.into_bytes(), 0o644)
+            .map_err(|e| BuildError::Input(e.to_string()))?;
+        set_mtime(&mut tree, path, opts.timestamp);
+    }
+    Ok(tree)
+}
+
+fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
+    if let Some(id) = tree.lookup(path) {
+        tree.node_mut(id).meta.mtime = mtime;
+    }
+}
+
+/// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg.
+fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    let search = root_search(image).unwrap_or(RootSearch::Label(crate::ROOT_LABEL.into()));
+    let binary = grub::efi_binary(arch, &grub::efi_config(&search))?;
+    let mut tree = Tree::new();
+    tree.add_bytes(arch.removable_path(), binary, 0o644)
+        .map_err(|e| BuildError::Input(e.to_string()))?;
+    tree.set_all_mtimes(opts.timestamp);
+    Ok(tree)
+}
+
+fn efi_arch(image: &Image, initializer: &Initializer) -> EfiArch {
+    if *initializer == Initializer::Efi32 {
+        return EfiArch::Ia32;
+    }
+    match image.platform.as_deref() {
+        Some(p) if p.starts_with("aarch64") => EfiArch::Aa64,
+        Some(p) if p.starts_with("riscv64") => EfiArch::Riscv64,
+        Some(p) if p.starts_with("i686") => EfiArch::Ia32,
+        _ => EfiArch::X86_64,
+    }
+}
+
+/// Applies a user's recorded initializer operations to a fresh tree.
+fn custom_tree(ops: &[TreeOp], opts: PopulateOptions) -> Result<Tree, BuildError> {
+    let mut tree = Tree::new();
+    let err = |e: ContentError| BuildError::Input(format!("initializer: {e}"));
+    for op in ops {
+        match op {
+            TreeOp::Mkdir { path, mode } => {
+                let id = tree.mkdir_p(path).map_err(err)?;
+                tree.node_mut(id).meta.mode = mode & 0o7777;
+            }
+            TreeOp::WriteFile {
+                path,
+                contents,
+                mode,
+            } => {
+                tree.add_bytes(path, contents.clone(), *mode).map_err(err)?;
+            }
+            TreeOp::CopyFile { source, path, mode } => {
+                tree.add_host_file(path, source, *mode).map_err(err)?;
+            }
+            TreeOp::CopyTree { source, path } => {
+                let sub = load_root_tree(source, opts.policy).map_err(err)?;
+                tree.graft(path, &sub).map_err(err)?;
+            }
+            TreeOp::Symlink { target, path } => {
+                tree.insert(
+                    path,
+                    content::Node {
+                        meta: content::Meta::new(0o777),
+                        kind: content::NodeKind::Symlink(target.clone().into_bytes()),
+                    },
+                )
+                .map_err(err)?;
+            }
+        }
+    }
+    tree.set_all_mtimes(opts.timestamp);
+    Ok(tree)
+}
+
+/// One tree per partition of `image`, in order, plus warnings for what was skipped.
+pub fn partition_trees(
+    image: &Image,
+    opts: PopulateOptions,
+) -> Result<(Vec<Tree>, Vec<String>), BuildError> {
+    let mut root: Option<Tree> = None;
+    let mut trees = Vec::with_capacity(image.partitions.len());
+    let mut warnings = Vec::new();
+    for p in &image.partitions {
+        if p.file_system == FileSystemKind::Unformatted {
+            trees.push(Tree::new());
+            continue;
+        }
+        let init = p.effective_initializer();
+        let tree = match &init {
+            Initializer::Root => match &root {
+                Some(t) => t.clone(),
+                None => {
+                    let t = root_tree(image, opts)?;
+                    root = Some(t.clone());
+                    t
+                }
+            },
+            Initializer::Efi | Initializer::Efi32 => efi_tree(image, efi_arch(image, &init), opts)?,
+            Initializer::Custom(ops) => custom_tree(ops, opts)?,
+            Initializer::Unknown(name) => {
+                warnings.push(format!(
+                    "partition {:?}: initializer {name} is not one ingot knows; the partition \
+                     is left empty",
+                    p.label
+                ));
+                Tree::new()
+            }
+        };
+        trees.push(tree);
+    }
+    Ok((trees, warnings))
+}
+
+/// The root content for the tree-based formats (tarball, docker, wsl2, iso).
+pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    root_tree(image, opts)
+}
+
+/// Whether the OS names anything to ignore, for the one warning.
+pub fn ignored_summary(os: &OperatingSystem) -> Option<String> {
+    (!os.ignored.is_empty()).then(|| {
+        format!(
+            "ignored: {}; ingot builds no packages, the root content comes from root-tree",
+            os.ignored.join(", ")
+        )
+    })
+}

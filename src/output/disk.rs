@@ -1,0 +1,181 @@
+//! The raw disk image: tables, file systems in place at their offsets, then the bootloader.
+//! The file is sized first and written only where there is data, so it stays sparse.
+
+use std::fs::File;
+
+use crate::boot::{board, grub};
+use crate::build::{BuildError, BuildOptions};
+use crate::disk::{self, GptEntry, MbrEntry, Region};
+use crate::fs::{ext, fat};
+use crate::model::{Bootloader, FileSystemKind, PartitionFlag, PartitionTableType};
+use crate::plan::{PartType, Plan, PlannedPartition, SECTOR};
+
+fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
+    match plan.table {
+        Some(PartitionTableType::Gpt) => {
+            let entries: Vec<GptEntry> = plan
+                .partitions
+                .iter()
+                .map(|p| GptEntry {
+                    type_guid: match p.part_type {
+                        Some(PartType::Gpt(t)) => t,
+                        _ => crate::model::Uuid([0; 16]),
+                    },
+                    part_guid: p.part_guid,
+                    first_lba: p.offset / SECTOR,
+                    last_lba: p.end() / SECTOR - 1,
+                    name: p.label.clone(),
+                    attributes: if p.has_flag(PartitionFlag::Boot) { 1 << 2 } else { 0 },
+                })
+                .collect();
+            disk::write_gpt(disk, plan.disk_guid, &entries)?;
+        }
+        Some(PartitionTableType::Mbr) => {
+            let entries: Vec<MbrEntry> = plan
+                .partitions
+                .iter()
+                .map(|p| MbrEntry {
+                    type_code: match p.part_type {
+                        Some(PartType::Mbr(c)) => c,
+                        _ => 0x83,
+                    },
+                    bootable: p.has_flag(PartitionFlag::Boot),
+                    first_lba: (p.offset / SECTOR) as u32,
+                    sectors: (p.size / SECTOR) as u32,
+                })
+                .collect();
+            disk::write_mbr(disk, plan.mbr_signature, &entries)?;
+        }
+        None => {}
+    }
+    Ok(())
+}
+
+/// Writes one partition's file system into its region of the disk.
+pub fn write_file_system(
+    p: &PlannedPartition,
+    region: &Region,
+    plan: &Plan,
+    opts: &BuildOptions,
+) -> Result<(), BuildError> {
+    match p.file_system {
+        FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4 => {
+            let kind = match p.file_system {
+                FileSystemKind::Ext2 => ext::ExtKind::Ext2,
+                FileSystemKind::Ext3 => ext::ExtKind::Ext3,
+                _ => ext::ExtKind::Ext4,
+            };
+            let params = ext::ExtParams {
+                kind,
+                label: p.label.clone(),
+                uuid: p.fs_uuid,
+                hash_seed: crate::plan::IdSource::new(plan.seed.clone()).uuid("hash-seed", p.index),
+                timestamp: plan.timestamp,
+                options: p.file_system_options.clone(),
+                backend: opts.ext_backend,
+            };
+            ext::write(region, &p.content, &params)?;
+        }
+        FileSystemKind::Vfat | FileSystemKind::Fat16 | FileSystemKind::Fat32 => {
+            let params = fat::FatParams {
+                kind: if p.file_system == FileSystemKind::Fat32 {
+                    fat::FatKind::Fat32
+                } else {
+                    fat::FatKind::Fat16
+                },
+                label: p.label.to_uppercase(),
+                volume_id: p.volume_id,
+                timestamp: plan.timestamp,
+                hidden_sectors: (p.offset / SECTOR) as u32,
+            };
+            fat::write(region, &p.content, &params)?;
+        }
+        // Left as a hole; board blobs may be written into it by the bootloader step.
+        FileSystemKind::Unformatted => {}
+    }
+    Ok(())
+}
+
+fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
+    let Some(os) = &plan.image.operating_system else {
+        return Ok(());
+    };
+    let Some(bl) = &os.bootloader else {
+        return Ok(());
+    };
+    let first_offset = plan.partitions.iter().map(|p| p.offset).min().unwrap_or(0);
+    match &bl.bootloader {
+        Bootloader::GrubBios => {
+            if plan.table != Some(PartitionTableType::Mbr) {
+                return Err(BuildError::Input(
+                    "grub-bootloader (BIOS) is installed in the MBR gap and needs an MBR \
+                     table; use -t mbr-raw or mbr-hybrid-raw, or grub-efi-bootloader with GPT"
+                        .into(),
+                ));
+            }
+            let root = plan.root_partition().ok_or_else(|| {
+                BuildError::Input("grub-bootloader needs a root partition (boot flag)".into())
+            })?;
+            let search = crate::build::populate::root_search(&plan.image).ok_or_else(|| {
+                BuildError::Input("grub-bootloader needs a root partition (boot flag)".into())
+            })?;
+            let core = grub::bios_core_image(root.index, &search)?;
+            grub::install_bios(disk, &core, first_offset / SECTOR)?;
+        }
+        Bootloader::UBoot { board: name } => {
+            let b = board::board(name).ok_or_else(|| {
+                BuildError::Input(format!("no U-Boot board named {name:?} is known"))
+            })?;
+            let dir = os.firmware_directory.as_ref().ok_or_else(|| {
+                BuildError::Input(format!(
+                    "the {name} bootloader writes firmware blobs ({}): give their directory \
+                     with --firmware-dir DIR or (firmware-directory \"DIR\")",
+                    b.blob_names().join(", ")
+                ))
+            })?;
+            board::install_blobs(disk, b, dir, &plan_partition_spans(plan))?;
+        }
+        // EFI bootloaders live on the ESP, written with its file system.
+        Bootloader::GrubEfi | Bootloader::GrubEfiRemovable | Bootloader::GrubEfi32 => {}
+        Bootloader::Other(_) => {}
+    }
+    Ok(())
+}
+
+fn plan_partition_spans(plan: &Plan) -> Vec<board::PartitionSpan> {
+    plan.partitions
+        .iter()
+        .map(|p| board::PartitionSpan {
+            label: p.label.clone(),
+            offset: p.offset,
+            size: p.size,
+        })
+        .collect()
+}
+
+/// Writes the whole disk image described by `plan` into `file`.
+pub fn write_disk(
+    plan: &Plan,
+    file: &File,
+    opts: &BuildOptions,
+    progress: &dyn Fn(&str),
+) -> Result<(), BuildError> {
+    file.set_len(plan.size)
+        .map_err(|e| BuildError::io("cannot size the image file", e))?;
+    let disk = Region::new(file, 0, plan.size);
+    progress("writing the partition table");
+    write_table(plan, &disk)?;
+    for p in &plan.partitions {
+        progress(&format!(
+            "writing partition {} ({}, {}, {} bytes)",
+            p.index, p.label, p.file_system, p.size
+        ));
+        let region = disk
+            .sub(p.offset, p.size)
+            .map_err(|e| BuildError::io(format!("partition {}", p.index), e))?;
+        write_file_system(p, &region, plan, opts)?;
+    }
+    progress("installing the bootloader");
+    install_bootloader(plan, &disk)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! iso9660 / uncompressed-iso9660: the root tree as a hybrid ISO — El Torito BIOS (GRUB
+//! i386-pc eltorito core) and EFI (a FAT image holding the GRUB EFI binary), plus an MBR/GPT
+//! so the same file boots from a USB stick, as grub-mkrescue makes them for Guix.
+
+use std::fs::File;
+
+use crate::boot::grub::{self, EfiArch, RootSearch};
+use crate::build::{BuildError, BuildOptions};
+use crate::content::Tree;
+use crate::disk::Region;
+use crate::fs::{fat, iso};
+use crate::plan::Plan;
+
+const ELTORITO_PATH: &str = "boot/grub/i386-pc/eltorito.img";
+const CATALOG_PATH: &str = "boot/grub/boot.cat";
+
+/// The ESP image for the EFI El Torito entry, written to an unlinked temporary file.
+fn esp_image(search: &RootSearch, timestamp: i64, volume_id: u32) -> Result<File, BuildError> {
+    let arch = EfiArch::X86_64;
+    let binary = grub::efi_binary(arch, &grub::efi_config(search))?;
+    let mut tree = Tree::new();
+    tree.add_bytes(arch.removable_path(), binary, 0o644)
+        .map_err(|e| BuildError::Input(e.to_string()))?;
+    tree.set_all_mtimes(timestamp);
+    let size = fat::min_size(&tree, fat::FatKind::Fat16)?;
+    // Round to whole MiB: firmware and xorriso both like it, and it costs holes only.
+    let size = size.div_ceil(1 << 20) * (1 << 20);
+    let file = tempfile::tempfile().map_err(|e| BuildError::io("temporary ESP image", e))?;
+    file.set_len(size)
+        .map_err(|e| BuildError::io("temporary ESP image", e))?;
+    fat::write(
+        &Region::new(&file, 0, size),
+        &tree,
+        &fat::FatParams {
+            kind: fat::FatKind::Fat16,
+            label: "ESP".into(),
+            volume_id,
+            timestamp,
+            hidden_sectors: 0,
+        },
+    )?;
+    Ok(file)
+}
+
+pub fn write(
+    plan: &Plan,
+    out: &File,
+    _opts: &BuildOptions,
+    progress: &dyn Fn(&str),
+) -> Result<(), BuildError> {
+    let Some(part) = plan.partitions.first() else {
+        return Err(BuildError::Input(
+            "an iso9660 image needs one partition (its label is the volume id)".into(),
+        ));
+    };
+    let volume_id = part.label.to_uppercase();
+    let mut tree = part.content.clone();
+    let bootable = plan
+        .image
+        .operating_system
+        .as_ref()
+        .is_some_and(|o| o.bootloader.is_some());
+    let mut esp = None;
+    if bootable {
+        progress("making the GRUB El Torito images");
+        let search = RootSearch::Label(volume_id.clone());
+        let core = grub::bios_eltorito_image(&search)?;
+        tree.add_bytes(ELTORITO_PATH, core, 0o644)
+            .map_err(|e| BuildError::Input(e.to_string()))?;
+        if let Some(id) = tree.lookup(ELTORITO_PATH) {
+            tree.node_mut(id).meta.mtime = plan.timestamp;
+        }
+        esp = Some(esp_image(&search, plan.timestamp, part.volume_id)?);
+    }
+    progress("writing the ISO 9660 image");
+    iso::write_iso(
+        out,
+        &tree,
+        &iso::IsoParams {
+            volume_id,
+            timestamp: plan.timestamp,
+            compression: plan.image.compression,
+            bios_boot: bootable.then(|| iso::BiosBoot {
+                image_path_in_tree: ELTORITO_PATH.into(),
+                catalog_path: CATALOG_PATH.into(),
+            }),
+            efi_boot: esp.as_ref().map(|f| iso::EfiBoot { esp_image: f }),
+            isohybrid: bootable,
+            volume_uuid: Some(part.fs_uuid.0),
+        },
+    )?;
+    Ok(())
+}
