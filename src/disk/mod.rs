@@ -1,5 +1,6 @@
 //! The image file and its partition tables.
 
+pub mod gpt;
 pub mod mbr;
 pub mod table;
 pub mod target;
