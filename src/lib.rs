@@ -6,4 +6,5 @@
 pub mod boot;
 pub mod content;
 pub mod disk;
+pub mod fs;
 pub mod model;
