@@ -5,12 +5,17 @@ mod common;
 
 use std::fs::File;
 use std::path::Path;
+use std::process::Command;
 
-use common::disk::{copy_sparse, mke2fs};
+use common::disk::{copy_sparse, mke2fs, run};
 use common::{boot, initramfs, marker_suffix, root_ok, Iface, Kernel, Mode};
-use ingot::boot::grub::{self, MenuEntry, RootSearch};
+use ingot::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
+use ingot::content::Tree;
+use ingot::disk::gpt::{write_gpt, GptEntry, LEGACY_BIOS_BOOTABLE};
 use ingot::disk::mbr::{write_mbr, MbrEntry};
 use ingot::disk::{Region, Target};
+use ingot::fs::fat::{self, FatKind, FatParams};
+use ingot::model::Uuid;
 
 const MIB: u64 = 1 << 20;
 const SECTOR: u64 = 512;
@@ -96,4 +101,107 @@ fn mbr_ext4_grub_bios_boots_under_seabios() {
     let log = boot(&img_path, Mode::Bios, Iface::Virtio, &root_ok(&suffix))
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(log.contains("initramfs: mounted /dev/vda1"), "{log}");
+}
+
+#[test]
+fn gpt_fat16_esp_grub_efi_boots_under_ovmf() {
+    let kernel = Kernel::find();
+    let suffix = marker_suffix();
+    let work = tempfile::tempdir().unwrap();
+    let label = "Guix_image";
+    let cfg = grub::grub_cfg(&menu(
+        &format!("LABEL={label}"),
+        RootSearch::Label(label.into()),
+    ));
+    root_dir(&work.path().join("root"), &kernel, &suffix, &cfg);
+
+    let esp_first = 2048u64;
+    let esp_size = 40 * MIB;
+    let root_first = esp_first + esp_size / SECTOR;
+    let root_size = 48 * MIB;
+    let disk_size = (root_first * SECTOR + root_size).next_multiple_of(MIB) + MIB;
+    let root = mke2fs(
+        &work.path().join("root"),
+        label,
+        "22222222-3333-4444-8555-666666666666",
+        root_size,
+    );
+
+    // The ESP: GRUB with Guix's embedded config, on ingot's FAT16.
+    let efi = grub::efi_binary(EfiArch::X86_64, &grub::guix_efi_config(label)).unwrap();
+    let mut esp_tree = Tree::new();
+    esp_tree
+        .add_bytes(EfiArch::X86_64.removable_path(), efi.clone(), 0o644)
+        .unwrap();
+    let kind = fat::choose_kind(esp_size);
+    assert_eq!(kind, FatKind::Fat16);
+
+    let img_path = work.path().join("disk.img");
+    let img = create(&img_path);
+    img.set_len(disk_size).unwrap();
+    let disk = Region::new(&img, 0, disk_size);
+    let uuid = |s: &str| Uuid::parse(s).unwrap();
+    write_gpt(
+        &disk,
+        uuid("11111111-2222-4333-8444-555555555555"),
+        &[
+            GptEntry {
+                type_guid: uuid("c12a7328-f81f-11d2-ba4b-00a0c93ec93b"),
+                part_guid: uuid("11111111-2222-4333-8444-000000000001"),
+                first_lba: esp_first,
+                last_lba: root_first - 1,
+                name: "GNU-ESP".into(),
+                attributes: 0,
+            },
+            GptEntry {
+                type_guid: uuid("0fc63daf-8483-4772-8e79-3d69d8477de4"),
+                part_guid: uuid("11111111-2222-4333-8444-000000000002"),
+                first_lba: root_first,
+                last_lba: root_first + root_size / SECTOR - 1,
+                name: label.into(),
+                attributes: LEGACY_BIOS_BOOTABLE,
+            },
+        ],
+    )
+    .unwrap();
+    let esp = disk.sub(esp_first * SECTOR, esp_size).unwrap();
+    fat::write(
+        &esp,
+        &esp_tree,
+        &FatParams {
+            kind,
+            label: "GNU-ESP".into(),
+            volume_id: 0x1234_abcd,
+            timestamp: 1_700_000_000,
+            hidden_sectors: esp_first as u32,
+        },
+    )
+    .unwrap();
+    copy_sparse(
+        root.as_file(),
+        &disk.sub(root_first * SECTOR, root_size).unwrap(),
+    );
+    img.sync_all().unwrap();
+
+    let verify = run(Command::new("sgdisk").arg("-v").arg(&img_path));
+    assert!(verify.contains("No problems found"), "{verify}");
+    // The ESP as firmware will read it: fsck-clean, BOOTX64.EFI byte for byte.
+    let esp_img = work.path().join("esp.img");
+    run(Command::new("dd")
+        .arg(format!("if={}", img_path.display()))
+        .arg(format!("of={}", esp_img.display()))
+        .args(["bs=1M", "skip=1", "count=40", "status=none"]));
+    run(Command::new("fsck.vfat").arg("-n").arg(&esp_img));
+    let back = work.path().join("BOOTX64.EFI");
+    run(Command::new("mcopy")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(&esp_img)
+        .arg("::/EFI/BOOT/BOOTX64.EFI")
+        .arg(&back));
+    assert!(std::fs::read(&back).unwrap() == efi);
+
+    let log = boot(&img_path, Mode::Efi, Iface::Virtio, &root_ok(&suffix))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(log.contains("initramfs: mounted /dev/vda2"), "{log}");
 }
