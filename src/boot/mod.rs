@@ -1,6 +1,7 @@
 //! Boot loaders: GRUB for BIOS and UEFI (built with the real GRUB tools) and the raw firmware
 //! blobs of U-Boot boards.
 
+pub mod board;
 pub mod grub;
 
 use std::io;
