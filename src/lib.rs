@@ -3,8 +3,10 @@
 //! The flow: `dsl` evaluates Scheme into `model` values; `plan` resolves them into an exact byte
 //! layout; `output` writes that layout with `fs`, `disk` and `boot`.
 
+pub mod boot;
 pub mod cleanup;
 pub mod content;
 pub mod disk;
+pub mod fs;
 pub mod model;
 pub mod plan;

@@ -1,5 +1,9 @@
 //! The image file and its partition tables.
 
+pub mod gpt;
+pub mod mbr;
+pub mod table;
 pub mod target;
 
+pub use table::TableError;
 pub use target::{MemTarget, Region, Target, TargetCursor};

@@ -1,0 +1,511 @@
+//! U-Boot boards: where Guix's board images put the root partition and the raw firmware
+//! blobs (built by the user: ingot builds no packages), and writing those blobs.
+//!
+//! Values from Guix's gnu/bootloader/u-boot.scm (the `write-file-on-device` offsets) and
+//! gnu/system/images/*.scm (root offsets, GPT board partitions). Where Guix writes "at most
+//! COUNT blocks" of a file, ingot refuses a bigger file instead of truncating it.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::BootError;
+use crate::disk::Target;
+
+const KIB: u64 = 1024;
+const MIB: u64 = 1024 * 1024;
+const SECTOR: u64 = 512;
+
+/// The partition table a board image uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardTable {
+    Mbr,
+    Gpt,
+}
+
+/// A firmware file written raw at a byte offset of the disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blob {
+    /// Path relative to the firmware directory (U-Boot's build output names).
+    pub file: &'static str,
+    pub offset: u64,
+    /// The most bytes the board leaves for it, when Guix bounds it.
+    pub max_size: Option<u64>,
+}
+
+/// An unformatted GPT partition holding a blob; its GPT type GUID is the board's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardPartition {
+    pub label: &'static str,
+    pub offset: u64,
+    pub size: u64,
+    pub type_guid: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Board {
+    /// Guix's image name without "-raw" (the image type is `NAME-raw`).
+    pub name: &'static str,
+    /// The Guix bootloader whose disk-image installer writes these blobs.
+    pub bootloader: &'static str,
+    pub table: BoardTable,
+    /// Where the root partition starts: the raw-with-offset offset of MBR boards; on GPT boards,
+    /// right after the board's own partitions.
+    pub root_offset: u64,
+    /// GPT boards: partitions before the root, in order.
+    pub partitions: &'static [BoardPartition],
+    pub blobs: &'static [Blob],
+}
+
+const fn blob(file: &'static str, offset: u64, max_size: Option<u64>) -> Blob {
+    Blob {
+        file,
+        offset,
+        max_size,
+    }
+}
+
+/// Rockchip (install-rockchip-u-boot): idbloader at sector 64, u-boot.itb at sector 16384.
+const ROCKCHIP: &[Blob] = &[
+    blob("idbloader.img", 64 * SECTOR, None),
+    blob("u-boot.itb", 16384 * SECTOR, None),
+];
+/// Allwinner 32-bit and the Pine64 LTS (install-allwinner-u-boot).
+const ALLWINNER: &[Blob] = &[blob("u-boot-sunxi-with-spl.bin", 8 * KIB, None)];
+const RISCV_PARTITIONS_SPL: u64 = 34 * SECTOR;
+const RISCV_PARTITIONS_UBOOT: u64 = 2082 * SECTOR;
+
+const fn rockchip(name: &'static str, bootloader: &'static str) -> Board {
+    Board {
+        name,
+        bootloader,
+        table: BoardTable::Mbr,
+        root_offset: 16 * MIB,
+        partitions: &[],
+        blobs: ROCKCHIP,
+    }
+}
+
+const fn riscv(
+    name: &'static str,
+    bootloader: &'static str,
+    partitions: &'static [BoardPartition],
+    blobs: &'static [Blob],
+) -> Board {
+    Board {
+        name,
+        bootloader,
+        table: BoardTable::Gpt,
+        root_offset: RISCV_PARTITIONS_UBOOT + 4 * MIB,
+        partitions,
+        blobs,
+    }
+}
+
+pub static BOARDS: &[Board] = &[
+    Board {
+        name: "pine64",
+        bootloader: "u-boot-pine64-lts-bootloader",
+        table: BoardTable::Mbr,
+        root_offset: MIB,
+        partitions: &[],
+        blobs: ALLWINNER,
+    },
+    rockchip("rock64", "u-boot-rock64-rk3328-bootloader"),
+    rockchip("rock-4c-plus", "u-boot-rock-4c-plus-rk3399-bootloader"),
+    rockchip(
+        "orangepi-r1-plus-lts-rk3328",
+        "u-boot-orangepi-r1-plus-lts-rk3328-bootloader",
+    ),
+    rockchip("pinebook-pro", "u-boot-pinebook-pro-rk3399-bootloader"),
+    Board {
+        // install-imx-u-boot
+        name: "novena",
+        bootloader: "u-boot-novena-bootloader",
+        table: BoardTable::Mbr,
+        root_offset: MIB,
+        partitions: &[],
+        blobs: &[blob("SPL", KIB, None), blob("u-boot.img", 69 * KIB, None)],
+    },
+    Board {
+        name: "a20-olinuxino-lime2",
+        bootloader: "u-boot-a20-olinuxino-lime2-bootloader",
+        table: BoardTable::Mbr,
+        root_offset: 8192 * SECTOR,
+        partitions: &[],
+        blobs: ALLWINNER,
+    },
+    Board {
+        // install-beaglebone-black-u-boot: the ROM reads MLO at 0x20000, MLO reads
+        // u-boot.img at 0x60000.
+        name: "am335x-evm",
+        bootloader: "u-boot-beaglebone-black-bootloader",
+        table: BoardTable::Mbr,
+        root_offset: 4 * MIB,
+        partitions: &[],
+        blobs: &[
+            blob("MLO", 256 * SECTOR, Some(256 * SECTOR)),
+            blob("u-boot.img", 768 * SECTOR, Some(1024 * SECTOR)),
+        ],
+    },
+    riscv(
+        "unmatched",
+        "u-boot-sifive-unmatched-bootloader",
+        &[
+            BoardPartition {
+                label: "spl",
+                offset: RISCV_PARTITIONS_SPL,
+                size: MIB,
+                type_guid: "5b193300-fc78-40cd-8002-e86c45580b47",
+            },
+            BoardPartition {
+                label: "uboot",
+                offset: RISCV_PARTITIONS_UBOOT,
+                size: 4 * MIB,
+                type_guid: "2e54b353-1271-4842-806f-e436d6af6985",
+            },
+        ],
+        &[
+            blob("spl/u-boot-spl.bin", RISCV_PARTITIONS_SPL, Some(MIB)),
+            blob("u-boot.itb", RISCV_PARTITIONS_UBOOT, Some(4 * MIB)),
+        ],
+    ),
+    riscv(
+        "visionfive2",
+        "u-boot-starfive-visionfive2-bootloader",
+        &[
+            BoardPartition {
+                label: "spl",
+                offset: RISCV_PARTITIONS_SPL,
+                size: MIB,
+                type_guid: "2e54b353-1271-4842-806f-e436d6af6985",
+            },
+            BoardPartition {
+                label: "uboot",
+                offset: RISCV_PARTITIONS_UBOOT,
+                size: 4 * MIB,
+                type_guid: "bc13c2ff-59e6-4262-a352-b275fd6f7172",
+            },
+        ],
+        &[
+            blob(
+                "spl/u-boot-spl.bin.normal.out",
+                RISCV_PARTITIONS_SPL,
+                Some(MIB),
+            ),
+            blob("u-boot.itb", RISCV_PARTITIONS_UBOOT, Some(4 * MIB)),
+        ],
+    ),
+];
+
+/// The board called `name` (or its image type, `name-raw`).
+pub fn board(name: &str) -> Option<&'static Board> {
+    let name = name.strip_suffix("-raw").unwrap_or(name);
+    BOARDS.iter().find(|b| b.name == name)
+}
+
+/// The board whose blobs a Guix U-Boot bootloader (e.g. `u-boot-rock64-rk3328-bootloader`)
+/// writes.
+pub fn board_for_bootloader(bootloader: &str) -> Option<&'static Board> {
+    BOARDS.iter().find(|b| b.bootloader == bootloader)
+}
+
+/// Writes each of `board`'s blobs, read from `firmware_dir`, at its offset. Everything is
+/// checked before anything is written: a missing or empty file, a file bigger than its
+/// slot, one that would overlap the partition table, another blob or (MBR boards) the first
+/// partition at `first_partition_offset`.
+pub fn install_blobs(
+    disk: &dyn Target,
+    board: &Board,
+    firmware_dir: &Path,
+    first_partition_offset: u64,
+) -> Result<(), BootError> {
+    let mut sized = Vec::with_capacity(board.blobs.len());
+    for b in board.blobs {
+        let path = firmware_dir.join(b.file);
+        let size = match std::fs::metadata(&path) {
+            Ok(m) if m.is_file() => m.len(),
+            _ => {
+                return Err(BootError::BlobMissing {
+                    file: b.file.to_string(),
+                    dir: firmware_dir.to_path_buf(),
+                })
+            }
+        };
+        sized.push((b, size));
+    }
+    let table_end = match board.table {
+        BoardTable::Mbr => SECTOR,
+        BoardTable::Gpt => 34 * SECTOR,
+    };
+    for (i, &(b, size)) in sized.iter().enumerate() {
+        let fail = |reason: String| BootError::BlobDoesNotFit {
+            file: b.file.to_string(),
+            size,
+            offset: b.offset,
+            reason,
+        };
+        let end = b.offset + size;
+        if size == 0 {
+            return Err(fail("is empty: is it the right file?".into()));
+        }
+        if let Some(max) = b.max_size.filter(|max| size > *max) {
+            return Err(fail(format!(
+                "is bigger than the {max} bytes the {} board leaves for it",
+                board.name
+            )));
+        }
+        if b.offset < table_end {
+            return Err(fail(format!(
+                "would overlap the partition table (bytes 0..{table_end})"
+            )));
+        }
+        if board.table == BoardTable::Mbr && end > first_partition_offset {
+            return Err(fail(format!(
+                "would overlap the first partition at byte {first_partition_offset}: the {} board \
+                 needs its first partition at byte {} or later",
+                board.name, board.root_offset
+            )));
+        }
+        if end > disk.len() {
+            return Err(fail(format!("ends past the {}-byte disk", disk.len())));
+        }
+        if let Some((other, _)) = sized.iter().enumerate().find_map(|(j, &(o, osize))| {
+            (j != i && b.offset < o.offset + osize && o.offset < end).then_some((o, osize))
+        }) {
+            return Err(fail(format!(
+                "would overlap {} at byte {}",
+                other.file, other.offset
+            )));
+        }
+    }
+    for (b, size) in sized {
+        copy_blob(disk, &firmware_dir.join(b.file), b.file, b.offset, size)?;
+    }
+    Ok(())
+}
+
+fn copy_blob(
+    disk: &dyn Target,
+    path: &Path,
+    name: &str,
+    offset: u64,
+    size: u64,
+) -> Result<(), BootError> {
+    let mut file =
+        File::open(path).map_err(BootError::io(format!("opening {}", path.display())))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut done = 0u64;
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(BootError::io(format!("reading {}", path.display())))?;
+        if n == 0 {
+            break;
+        }
+        if done + n as u64 > size {
+            break;
+        }
+        disk.write_at(&buf[..n], offset + done)
+            .map_err(BootError::io(format!(
+                "writing {name} at byte {}",
+                offset + done
+            )))?;
+        done += n as u64;
+    }
+    if done != size {
+        return Err(BootError::Io {
+            what: format!("{} changed while it was copied", path.display()),
+            source: std::io::Error::from(std::io::ErrorKind::UnexpectedEof),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disk::gpt::{write_gpt, GptEntry};
+    use crate::disk::mbr::{write_mbr, MbrEntry};
+    use crate::disk::{MemTarget, Region};
+    use crate::model::Uuid;
+    use std::os::unix::fs::FileExt;
+    use std::process::Command;
+
+    fn firmware(dir: &Path, board: &Board, sizes: &[u64]) {
+        for (i, (b, size)) in board.blobs.iter().zip(sizes).enumerate() {
+            let path = dir.join(b.file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, vec![0xa0 + i as u8; *size as usize]).unwrap();
+        }
+    }
+
+    fn tool(args: &[&str], path: &Path) -> String {
+        let out = Command::new(args[0])
+            .args(&args[1..])
+            .arg(path)
+            .output()
+            .expect("fdisk/gdisk installed");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn guix_values() {
+        let b = board("rock64-raw").unwrap();
+        assert_eq!(b.root_offset, 16 << 20);
+        assert_eq!(
+            b.blobs.iter().map(|b| b.offset).collect::<Vec<_>>(),
+            [32768, 8388608]
+        );
+        assert_eq!(board("pine64").unwrap().blobs[0].offset, 8192);
+        assert_eq!(board("a20-olinuxino-lime2").unwrap().root_offset, 4 << 20);
+        assert_eq!(board("novena").unwrap().blobs[1].offset, 69 * 1024);
+        assert_eq!(
+            board("visionfive2").unwrap().root_offset,
+            2082 * 512 + (4 << 20)
+        );
+        assert_eq!(
+            board_for_bootloader("u-boot-pinebook-pro-rk3399-bootloader").map(|b| b.name),
+            Some("pinebook-pro")
+        );
+        assert!(board("raspberry-pi").is_none());
+        for b in BOARDS {
+            for blob in b.blobs {
+                assert!(blob.offset < b.root_offset, "{}: {}", b.name, blob.file);
+            }
+        }
+    }
+
+    #[test]
+    fn mbr_board_blobs_keep_the_table() {
+        let b = board("rock64").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        firmware(dir.path(), b, &[100_000, 900_000]);
+        let size = 32u64 << 20;
+        let img = tempfile::NamedTempFile::new().unwrap();
+        img.as_file().set_len(size).unwrap();
+        let disk = Region::new(img.as_file(), 0, size);
+        let first = (b.root_offset / 512) as u32;
+        let entry = MbrEntry {
+            type_code: 0x83,
+            bootable: true,
+            first_lba: first,
+            sectors: (size / 512) as u32 - first,
+        };
+        write_mbr(&disk, 0xcafe_f00d, &[entry]).unwrap();
+        install_blobs(&disk, b, dir.path(), b.root_offset).unwrap();
+        let dump = tool(&["sfdisk", "--dump"], img.path());
+        assert!(
+            dump.contains("start=       32768, size=       32768, type=83, bootable"),
+            "{dump}"
+        );
+        for (i, (blob, len)) in b.blobs.iter().zip([100_000usize, 900_000]).enumerate() {
+            let mut got = vec![0u8; len + 1];
+            img.as_file().read_exact_at(&mut got, blob.offset).unwrap();
+            assert!(got[..len].iter().all(|x| *x == 0xa0 + i as u8));
+            assert_eq!(got[len], 0);
+        }
+    }
+
+    #[test]
+    fn gpt_board_blobs_fill_their_partitions() {
+        let b = board("visionfive2").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        firmware(dir.path(), b, &[150_000, 3 << 20]);
+        let size = 16u64 << 20;
+        let img = tempfile::NamedTempFile::new().unwrap();
+        img.as_file().set_len(size).unwrap();
+        let disk = Region::new(img.as_file(), 0, size);
+        let mut entries: Vec<GptEntry> = b
+            .partitions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| GptEntry {
+                type_guid: Uuid::parse(p.type_guid).unwrap(),
+                part_guid: Uuid::from_hash_bytes(&[i as u8 + 1; 16]),
+                first_lba: p.offset / 512,
+                last_lba: (p.offset + p.size) / 512 - 1,
+                name: p.label.into(),
+                attributes: 0,
+            })
+            .collect();
+        entries.push(GptEntry {
+            type_guid: Uuid::parse("0fc63daf-8483-4772-8e79-3d69d8477de4").unwrap(),
+            part_guid: Uuid::from_hash_bytes(&[9; 16]),
+            first_lba: b.root_offset / 512,
+            last_lba: size / 512 - 34,
+            name: "Guix_image".into(),
+            attributes: 0,
+        });
+        let guid = Uuid::from_hash_bytes(&[7; 16]);
+        install_blobs(&disk, b, dir.path(), b.partitions[0].offset).unwrap();
+        write_gpt(&disk, guid, &entries).unwrap();
+        let verify = tool(&["sgdisk", "-v"], img.path());
+        assert!(verify.contains("No problems found"), "{verify}");
+        let dump = tool(&["sfdisk", "--dump"], img.path());
+        assert!(
+            dump.contains("start=          34, size=        2048, type=2E54B353"),
+            "{dump}"
+        );
+        assert!(
+            dump.contains("start=        2082, size=        8192, type=BC13C2FF"),
+            "{dump}"
+        );
+        let mut got = vec![0u8; 16];
+        img.as_file()
+            .read_exact_at(&mut got, 2082 * 512 + (3 << 20) - 16)
+            .unwrap();
+        assert!(got.iter().all(|x| *x == 0xa1));
+    }
+
+    #[test]
+    fn refusals() {
+        let disk = MemTarget::new(32 << 20);
+        let dir = tempfile::tempdir().unwrap();
+        let b = board("rock64").unwrap();
+        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("idbloader.img") && text.contains(&dir.path().display().to_string()),
+            "{text}"
+        );
+
+        firmware(dir.path(), b, &[100, 9 << 20]);
+        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("would overlap the first partition"),
+            "{err}"
+        );
+        firmware(dir.path(), b, &[9 << 20, 100]);
+        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        assert!(
+            err.to_string().contains("would overlap u-boot.itb"),
+            "{err}"
+        );
+        firmware(dir.path(), b, &[0, 100]);
+        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        assert!(err.to_string().contains("is empty"), "{err}");
+        firmware(dir.path(), b, &[100, 100]);
+        let err = install_blobs(&disk, b, dir.path(), 1 << 20).unwrap_err();
+        assert!(
+            err.to_string().contains("at byte 16777216 or later"),
+            "{err}"
+        );
+
+        let u = board("unmatched").unwrap();
+        firmware(dir.path(), u, &[2 << 20, 100]);
+        let err = install_blobs(&disk, u, dir.path(), 34 * 512).unwrap_err();
+        assert!(
+            err.to_string().contains("bigger than the 1048576 bytes"),
+            "{err}"
+        );
+        // Nothing was written by any refused call.
+        assert!(disk.into_inner().iter().all(|x| *x == 0));
+    }
+}

@@ -1,0 +1,3 @@
+//! File systems written in-process.
+
+pub mod fat;
