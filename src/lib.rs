@@ -5,4 +5,5 @@
 
 pub mod content;
 pub mod disk;
+pub mod fs;
 pub mod model;

@@ -1,0 +1,3 @@
+//! File system writers: each lays out one file system inside a bounded `disk::Target`.
+
+pub mod ext;
