@@ -135,6 +135,35 @@ pub(super) fn write(
     copy_sparse(&image, target)
 }
 
+/// A size mke2fs can fill: the native minimum plus what mke2fs adds on top, GDT blocks
+/// reserved for online growth (resize_inode) in every backup group and some slack for its
+/// different packing.
+pub(super) fn min_size(
+    tree: &Tree,
+    params: &ExtParams,
+    resolved: &Resolved,
+) -> Result<u64, ExtError> {
+    let native = super::native::min_size(tree, params, resolved)?;
+    let o = &resolved.options;
+    let bs = u64::from(super::geometry::block_size_for(o, native));
+    let blocks = native / bs;
+    let bpg = u64::from(o.blocks_per_group.map(u64::from).unwrap_or(bs * 8) as u32);
+    let groups = blocks.div_ceil(bpg);
+    let desc = if o.features.has_incompat(super::options::INCOMPAT_64BIT) {
+        64
+    } else {
+        32
+    };
+    let per_block = bs / desc;
+    let grown_groups = (blocks * 1024).min(u64::from(u32::MAX)).div_ceil(bpg);
+    let rsv = (grown_groups.div_ceil(per_block) - groups.div_ceil(per_block)).min(bs / 4);
+    let backups = (0..groups)
+        .filter(|g| super::geometry::has_super(*g, &o.features))
+        .count() as u64;
+    let extra = (rsv * backups + 1) * bs + native / 50;
+    Ok((native + extra).next_multiple_of(bs))
+}
+
 /// Where each node was put in the private copy, and what the host made of it.
 struct Materialized {
     /// First path of each reachable node ("/a/b"), `None` when unreachable.

@@ -5,8 +5,18 @@
 //! runs e2fsprogs' `mke2fs -d` on a private copy of the tree (kept as an oracle and fallback).
 //! Both accept the same mke2fs-style options (see [`options`]).
 
+mod build;
+mod dir;
+mod geometry;
+mod hash;
+mod inode;
+mod inventory;
 mod mke2fs;
+mod native;
 pub mod options;
+mod superblock;
+mod writer;
+mod xattr;
 
 use std::io;
 
@@ -124,27 +134,22 @@ pub(crate) fn resolve(params: &ExtParams) -> Result<Resolved, ExtError> {
 }
 
 /// Writes a file system of exactly `target.len()` bytes holding `tree`. The target must read
-/// as zeros (a fresh sparse image): unwritten blocks are left as holes.
+/// as zeros (a fresh sparse image): unwritten blocks are left as holes. Nothing is written
+/// when the tree does not fit ([`ExtError::TooSmall`] says how much is needed).
 pub fn write(target: &dyn Target, tree: &Tree, params: &ExtParams) -> Result<(), ExtError> {
     let resolved = resolve(params)?;
     match params.backend {
+        ExtBackend::Native => native::write(target, tree, params, &resolved),
         ExtBackend::Mke2fs => mke2fs::write(target, tree, params, &resolved),
-        ExtBackend::Native => Err(ExtError::Unsupported {
-            what: "writing".into(),
-            backend: "native",
-            hint: "use the mke2fs backend".into(),
-        }),
     }
 }
 
 /// The smallest file system size in bytes (a multiple of the block size) that holds `tree`
-/// with these parameters.
+/// with these parameters: content, metadata and journal. Callers add their own headroom.
 pub fn min_size(tree: &Tree, params: &ExtParams) -> Result<u64, ExtError> {
-    let _ = resolve(params)?;
-    let _ = tree;
-    Err(ExtError::Unsupported {
-        what: "sizing".into(),
-        backend: "native",
-        hint: "give an explicit size".into(),
-    })
+    let resolved = resolve(params)?;
+    match params.backend {
+        ExtBackend::Native => native::min_size(tree, params, &resolved),
+        ExtBackend::Mke2fs => mke2fs::min_size(tree, params, &resolved),
+    }
 }
