@@ -1,3 +1,4 @@
-//! File systems written in-process.
+//! File system writers: each lays out one file system inside a bounded `disk::Target`.
 
+pub mod ext;
 pub mod fat;
