@@ -40,8 +40,29 @@ pub const BIOS_MODULES: &[&str] = &[
     "gzio",
 ];
 
-/// Modules embedded in EFI binaries.
+/// Modules embedded in the El Torito core of a bootable ISO (BIOS CD boot).
+pub const ISO_BIOS_MODULES: &[&str] = &[
+    "biosdisk",
+    "iso9660",
+    "part_msdos",
+    "part_gpt",
+    "normal",
+    "boot",
+    "linux",
+    "search",
+    "search_label",
+    "search_fs_uuid",
+    "configfile",
+    "echo",
+    "serial",
+    "terminal",
+    "test",
+    "gzio",
+];
+
+/// Modules embedded in EFI binaries (iso9660 too: the same binary boots an ISO's ESP).
 pub const EFI_MODULES: &[&str] = &[
+    "iso9660",
     "part_gpt",
     "part_msdos",
     "fat",
@@ -257,6 +278,19 @@ impl Grub {
         config: &str,
         modules: &[&str],
     ) -> Result<Vec<u8>, BootError> {
+        self.make_image_as(platform, platform.target, prefix, config, modules)
+    }
+
+    /// Like [`Grub::make_image`], with an image format other than the platform's own
+    /// (`i386-pc-eltorito` uses the i386-pc modules).
+    fn make_image_as(
+        &self,
+        platform: Platform,
+        format: &str,
+        prefix: &str,
+        config: &str,
+        modules: &[&str],
+    ) -> Result<Vec<u8>, BootError> {
         let mkimage = self.mkimage()?;
         let dir = self.platform_dir(platform)?;
         for module in modules {
@@ -282,7 +316,7 @@ impl Grub {
         let output = Command::new(&mkimage)
             .env("LC_ALL", "C")
             .arg("-O")
-            .arg(platform.target)
+            .arg(format)
             .arg("-d")
             .arg(&dir)
             .arg("-c")
@@ -315,6 +349,12 @@ impl Grub {
         modules: &[&str],
     ) -> Result<Vec<u8>, BootError> {
         self.make_image(I386_PC, prefix, early_config, modules)
+    }
+
+    /// The El Torito (no-emulation CD boot) core for BIOS: `early_config` finds the ISO by its
+    /// volume label and sets the prefix to its /boot/grub.
+    pub fn bios_eltorito_image(&self, early_config: &str) -> Result<Vec<u8>, BootError> {
+        self.make_image_as(I386_PC, "i386-pc-eltorito", "/boot/grub", early_config, ISO_BIOS_MODULES)
     }
 
     /// GRUB's 512-byte MBR boot sector.
@@ -440,6 +480,22 @@ pub fn install_bios(
     first_partition_lba: u64,
 ) -> Result<(), BootError> {
     Grub::system().install_bios(disk, core, first_partition_lba)
+}
+
+/// [`Grub::bios_eltorito_image`] with the installed GRUB, finding the root with `search`.
+pub fn bios_eltorito_image(search: &RootSearch) -> Result<Vec<u8>, BootError> {
+    Grub::system().bios_eltorito_image(&bios_early_config(search))
+}
+
+/// The embedded config of an EFI binary: Guix's exactly when the root is found by label; the
+/// same with `--fs-uuid` otherwise.
+pub fn efi_config(search: &RootSearch) -> String {
+    match search {
+        RootSearch::Label(label) => guix_efi_config(label),
+        RootSearch::FsUuid(uuid) => format!(
+            "insmod part_msdos\ninsmod part_gpt\nsearch --set=root --fs-uuid {uuid}\nconfigfile /boot/grub/grub.cfg\n"
+        ),
+    }
 }
 
 /// [`Grub::efi_binary`] with the installed GRUB.

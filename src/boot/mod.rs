@@ -2,6 +2,7 @@
 //! blobs of U-Boot boards.
 
 pub mod board;
+pub mod extlinux;
 pub mod grub;
 
 use std::io;

@@ -25,7 +25,9 @@ pub struct PopulateOptions {
 pub fn root_search(image: &Image) -> Option<RootSearch> {
     let root = &image.partitions[image.root_partition_index()?];
     Some(match root.uuid {
-        Some(u) if root.file_system != FileSystemKind::Unformatted => RootSearch::Uuid(u),
+        Some(u) if root.file_system != FileSystemKind::Unformatted => {
+            RootSearch::FsUuid(u.to_string())
+        }
         // An ISO's label is its volume id, which ISO 9660 keeps upper-case.
         _ if image.format == ImageFormat::Iso9660 => RootSearch::Label(root.label.to_uppercase()),
         _ => RootSearch::Label(root.label.clone()),
@@ -77,10 +79,11 @@ fn find_in_boot(tree: &Tree, prefixes: &[&str]) -> Option<String> {
         .map(|n| format!("/boot/{n}"))
 }
 
+/// What follows `root=` on the kernel command line.
 fn root_argument(search: &RootSearch) -> String {
     match search {
-        RootSearch::Label(l) => format!("root=LABEL={l}"),
-        RootSearch::Uuid(u) => format!("root=UUID={u}"),
+        RootSearch::Label(l) => format!("LABEL={l}"),
+        RootSearch::FsUuid(u) => format!("UUID={u}"),
     }
 }
 
@@ -120,13 +123,16 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
                     .into(),
             )
         })?;
-        let mut args = vec![root_argument(&search)];
-        args.extend(os.kernel_arguments.iter().cloned());
+        let root_arg = root_argument(&search);
         let (path, text) = match &bl.bootloader {
-            Bootloader::UBoot { .. } => (
-                "/boot/extlinux/extlinux.conf",
-                crate::boot::extlinux::config(&kernel, initrd.as_deref(), &args, bl.timeout),
-            ),
+            Bootloader::UBoot { .. } => {
+                let mut args = vec![format!("root={root_arg}")];
+                args.extend(os.kernel_arguments.iter().cloned());
+                (
+                    "/boot/extlinux/extlinux.conf",
+                    crate::boot::extlinux::config(&kernel, initrd.as_deref(), &args, bl.timeout),
+                )
+            }
             _ => (
                 "/boot/grub/grub.cfg",
                 grub::grub_cfg(&MenuEntry {
@@ -136,7 +142,8 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
                         .unwrap_or_else(|| "GNU with Linux".into()),
                     kernel_path: kernel,
                     initrd_path: initrd,
-                    kernel_arguments: args,
+                    root_arg,
+                    kernel_arguments: os.kernel_arguments.clone(),
                     timeout: bl.timeout,
                     search,
                 }),
@@ -157,7 +164,7 @@ fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
 
 /// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg.
 fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
-    let search = root_search(image).unwrap_or(RootSearch::Label(crate::ROOT_LABEL.into()));
+    let search = root_search(image).unwrap_or(RootSearch::Label("Guix_image".into()));
     let binary = grub::efi_binary(arch, &grub::efi_config(&search))?;
     let mut tree = Tree::new();
     tree.add_bytes(arch.removable_path(), binary, 0o644)

@@ -5,7 +5,9 @@ use std::fs::File;
 
 use crate::boot::{board, grub};
 use crate::build::{BuildError, BuildOptions};
-use crate::disk::{self, GptEntry, MbrEntry, Region};
+use crate::disk::gpt::{self, GptEntry};
+use crate::disk::mbr::{self, MbrEntry};
+use crate::disk::Region;
 use crate::fs::{ext, fat};
 use crate::model::{Bootloader, FileSystemKind, PartitionFlag, PartitionTableType};
 use crate::plan::{PartType, Plan, PlannedPartition, SECTOR};
@@ -28,7 +30,7 @@ fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
                     attributes: if p.has_flag(PartitionFlag::Boot) { 1 << 2 } else { 0 },
                 })
                 .collect();
-            disk::write_gpt(disk, plan.disk_guid, &entries)?;
+            gpt::write_gpt(disk, plan.disk_guid, &entries)?;
         }
         Some(PartitionTableType::Mbr) => {
             let entries: Vec<MbrEntry> = plan
@@ -44,7 +46,7 @@ fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
                     sectors: (p.size / SECTOR) as u32,
                 })
                 .collect();
-            disk::write_mbr(disk, plan.mbr_signature, &entries)?;
+            mbr::write_mbr(disk, plan.mbr_signature, &entries)?;
         }
         None => {}
     }
@@ -119,7 +121,12 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
             let search = crate::build::populate::root_search(&plan.image).ok_or_else(|| {
                 BuildError::Input("grub-bootloader needs a root partition (boot flag)".into())
             })?;
-            let core = grub::bios_core_image(root.index, &search)?;
+            let prefix = format!("(hd0,msdos{})/boot/grub", root.index);
+            let core = grub::bios_core_image(
+                &prefix,
+                &grub::bios_early_config(&search),
+                grub::BIOS_MODULES,
+            )?;
             grub::install_bios(disk, &core, first_offset / SECTOR)?;
         }
         Bootloader::UBoot { board: name } => {
@@ -130,27 +137,16 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
                 BuildError::Input(format!(
                     "the {name} bootloader writes firmware blobs ({}): give their directory \
                      with --firmware-dir DIR or (firmware-directory \"DIR\")",
-                    b.blob_names().join(", ")
+                    b.blobs.iter().map(|b| b.file).collect::<Vec<_>>().join(", ")
                 ))
             })?;
-            board::install_blobs(disk, b, dir, &plan_partition_spans(plan))?;
+            board::install_blobs(disk, b, dir, first_offset)?;
         }
         // EFI bootloaders live on the ESP, written with its file system.
         Bootloader::GrubEfi | Bootloader::GrubEfiRemovable | Bootloader::GrubEfi32 => {}
         Bootloader::Other(_) => {}
     }
     Ok(())
-}
-
-fn plan_partition_spans(plan: &Plan) -> Vec<board::PartitionSpan> {
-    plan.partitions
-        .iter()
-        .map(|p| board::PartitionSpan {
-            label: p.label.clone(),
-            offset: p.offset,
-            size: p.size,
-        })
-        .collect()
 }
 
 /// Writes the whole disk image described by `plan` into `file`.
