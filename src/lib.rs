@@ -6,3 +6,4 @@
 pub mod content;
 pub mod disk;
 pub mod model;
+pub mod output;

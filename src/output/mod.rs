@@ -1,0 +1,4 @@
+//! Output formats other than raw disk images: one module per format.
+
+pub mod error;
+pub mod tarball;
