@@ -8,13 +8,13 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Seek, SeekFrom, Write};
 
-use flate2::{Compression, GzBuilder};
+use flate2::GzBuilder;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::content::Tree;
 use crate::output::error::OutputError;
-use crate::output::tarball::{write_tree, Entry, Kind, TarWriter, TreeOptions};
+use crate::output::tarball::{write_tree, Entry, Kind, TarWriter, TreeOptions, GZIP_LEVEL};
 
 const FORMAT: &str = "docker";
 
@@ -54,7 +54,7 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
     let buffered = BufWriter::with_capacity(1 << 20, out);
     let gz = GzBuilder::new()
         .operating_system(3)
-        .write(buffered, Compression::best());
+        .write(buffered, GZIP_LEVEL);
     let mut archive = Archive {
         tar: TarWriter::new(gz),
         mtime: params.created,
