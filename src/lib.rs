@@ -4,9 +4,11 @@
 //! layout; `output` writes that layout with `fs`, `disk` and `boot`.
 
 pub mod boot;
+pub mod build;
 pub mod cleanup;
 pub mod content;
 pub mod disk;
 pub mod fs;
 pub mod model;
+pub mod output;
 pub mod plan;

@@ -1,0 +1,5 @@
+//! Output formats other than raw disk images: one module per format.
+
+pub mod docker;
+pub mod error;
+pub mod tarball;
