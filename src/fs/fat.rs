@@ -81,6 +81,8 @@ pub enum FatError {
     Unsupported { path: String, what: &'static str },
     #[error("{path}: the directory appears twice in the content tree (a directory hard link)")]
     DirectoryTwice { path: String },
+    #[error("{path}: the directory needs {slots} entries (long names take several), FAT allows 65536: split it into subdirectories or use shorter names")]
+    DirectoryTooBig { path: String, slots: usize },
     #[error("{path}: {size} bytes is more than FAT's 4 GiB - 1 file size limit")]
     FileTooBig { path: String, size: u64 },
     #[error("reading {path}: {source}")]

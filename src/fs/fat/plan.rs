@@ -8,6 +8,10 @@ use super::{FatError, FatKind};
 use crate::content::{NodeId, NodeKind, Tree, ROOT};
 
 /// One directory to write.
+/// Entries a FAT directory may hold (2 MiB of entries: the FAT specification's limit, which
+/// fsck.vfat and Windows enforce).
+const MAX_DIR_SLOTS: usize = 65_536;
+
 pub(super) struct DirPlan {
     pub(super) path: String,
     /// Index of the parent directory (the root is its own parent).
@@ -96,12 +100,20 @@ impl Plan {
                     what,
                 });
             }
-            dirs.push(DirPlan {
+            let dir = DirPlan {
                 path: if path.is_empty() { "/".into() } else { path },
                 parent,
                 leading: if id == ROOT { root_leading } else { 2 },
                 entries,
-            });
+            };
+            let slots = dir.slots();
+            if slots > MAX_DIR_SLOTS {
+                return Err(FatError::DirectoryTooBig {
+                    path: dir.path,
+                    slots,
+                });
+            }
+            dirs.push(dir);
             next += 1;
         }
         Ok(Plan { dirs })
