@@ -81,6 +81,12 @@ pub enum FatError {
     Unsupported { path: String, what: &'static str },
     #[error("{path}: the directory appears twice in the content tree (a directory hard link)")]
     DirectoryTwice { path: String },
+    #[error("{path}: the directory needs {slots} entries (long names take several), FAT allows {max} here: split it into subdirectories or use shorter names")]
+    DirectoryTooBig {
+        path: String,
+        slots: usize,
+        max: usize,
+    },
     #[error("{path}: {size} bytes is more than FAT's 4 GiB - 1 file size limit")]
     FileTooBig { path: String, size: u64 },
     #[error("reading {path}: {source}")]
@@ -113,7 +119,7 @@ pub fn choose_kind(size: u64) -> FatKind {
 /// The smallest size (a multiple of 512) of a `kind` file system holding `tree`.
 pub fn min_size(tree: &Tree, kind: FatKind) -> Result<u64, FatError> {
     let plan = Plan::new(tree, 0)?;
-    let root_entries = plan.dirs[0].slots() as u32;
+    let root_entries = plan.root_entries(kind)?;
     let (lowest, highest) = size_range(kind, root_entries);
     let spc_at = |n: u64| {
         Geometry::new(n, kind, root_entries)
@@ -152,7 +158,7 @@ pub fn write(target: &dyn Target, tree: &Tree, params: &FatParams) -> Result<(),
     }
     let label = volume_label(&params.label)?;
     let plan = Plan::new(tree, usize::from(label.is_some()))?;
-    let root_entries = plan.dirs[0].slots() as u32;
+    let root_entries = plan.root_entries(params.kind)?;
     let Some(geo) = Geometry::new(size / SECTOR, params.kind, root_entries) else {
         let (min, max) = size_range(params.kind, root_entries);
         return Err(FatError::SizeOutOfRange {

@@ -6,7 +6,7 @@
 //! GRUB and UEFI firmware read. Short names for those are generated in directory order
 //! (sorted), as Windows does: the upper-cased name when only case differs, else a `~N` tail.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Characters a short name may hold besides A-Z and 0-9.
 const SHORT_EXTRA: &[u8] = b"$%'-_@~`!(){}^#&";
@@ -150,6 +150,7 @@ pub(crate) fn name_directory(names: &[&[u8]]) -> Result<Vec<EntryName>, (usize, 
     let mut used: HashSet<[u8; 11]> = HashSet::new();
     let mut folded: HashSet<String> = HashSet::new();
     let mut out: Vec<Option<EntryName>> = vec![None; names.len()];
+    let mut next_tail: HashMap<[u8; 11], u32> = HashMap::new();
     // Exact short names first, so generated names never take them.
     for (i, raw) in names.iter().enumerate() {
         let units = long_name(raw).map_err(|e| (i, e))?;
@@ -176,16 +177,21 @@ pub(crate) fn name_directory(names: &[&[u8]]) -> Result<Vec<EntryName>, (usize, 
         let short = if !lossy && !used.contains(&plain) {
             plain
         } else {
-            (1..=999_999u32)
+            // Numeric tails continue where the last name with this basis stopped, so a
+            // directory of many similar names stays linear.
+            let from = next_tail.get(&plain).copied().unwrap_or(1);
+            let (n, short) = (from..=999_999u32)
                 .map(|n| {
                     let tail = format!("~{n}");
                     let keep = base.len().min(8 - tail.len());
                     let mut b = base[..keep].to_vec();
                     b.extend_from_slice(tail.as_bytes());
-                    pack(&b, &ext)
+                    (n, pack(&b, &ext))
                 })
-                .find(|c| !used.contains(c))
-                .ok_or((i, "no free short name for this entry".to_string()))?
+                .find(|(_, c)| !used.contains(c))
+                .ok_or((i, "no free short name for this entry".to_string()))?;
+            next_tail.insert(plain, n + 1);
+            short
         };
         used.insert(short);
         out[i] = Some(EntryName {

@@ -8,6 +8,12 @@ use super::{FatError, FatKind};
 use crate::content::{NodeId, NodeKind, Tree, ROOT};
 
 /// One directory to write.
+/// Entries a FAT directory may hold (2 MiB of entries: the FAT specification's limit, which
+/// fsck.vfat and Windows enforce).
+const MAX_DIR_SLOTS: usize = 65_536;
+/// FAT16's root directory size is a 16-bit count of whole sectors of entries.
+const MAX_FAT16_ROOT: usize = 65_520;
+
 pub(super) struct DirPlan {
     pub(super) path: String,
     /// Index of the parent directory (the root is its own parent).
@@ -96,15 +102,37 @@ impl Plan {
                     what,
                 });
             }
-            dirs.push(DirPlan {
+            let dir = DirPlan {
                 path: if path.is_empty() { "/".into() } else { path },
                 parent,
                 leading: if id == ROOT { root_leading } else { 2 },
                 entries,
-            });
+            };
+            let slots = dir.slots();
+            if slots > MAX_DIR_SLOTS {
+                return Err(FatError::DirectoryTooBig {
+                    path: dir.path,
+                    slots,
+                    max: MAX_DIR_SLOTS,
+                });
+            }
+            dirs.push(dir);
             next += 1;
         }
         Ok(Plan { dirs })
+    }
+
+    /// Slots of the root directory, refusing more than FAT16's fixed root can have.
+    pub(super) fn root_entries(&self, kind: FatKind) -> Result<u32, FatError> {
+        let slots = self.dirs[0].slots();
+        if kind == FatKind::Fat16 && slots > MAX_FAT16_ROOT {
+            return Err(FatError::DirectoryTooBig {
+                path: "/".into(),
+                slots,
+                max: MAX_FAT16_ROOT,
+            });
+        }
+        Ok(slots as u32)
     }
 
     /// Clusters of a directory: its entries, at least one cluster.

@@ -275,6 +275,26 @@ fn refusals() {
         write(&target, &clash, &p),
         Err(FatError::BadName { .. })
     ));
+    let mut crowded = Tree::new();
+    for i in 0..22_000 {
+        crowded
+            .add_bytes(&format!("d/long-name-{i:05}"), vec![], 0o644)
+            .unwrap();
+    }
+    let err = write(&target, &crowded, &p).unwrap_err();
+    assert!(matches!(err, FatError::DirectoryTooBig { .. }), "{err}");
+    let mut root_heavy = Tree::new();
+    for i in 0..32_765 {
+        root_heavy
+            .add_bytes(&format!("r{i:05}"), vec![], 0o644)
+            .unwrap();
+    }
+    let err = min_size(&root_heavy, FatKind::Fat16).unwrap_err();
+    assert!(
+        matches!(err, FatError::DirectoryTooBig { max: 65_520, .. }),
+        "{err}"
+    );
+    assert!(min_size(&root_heavy, FatKind::Fat32).is_ok());
     let mut big = Tree::new();
     big.add_bytes("f", vec![1; 9 << 20], 0o644).unwrap();
     let err = write(&target, &big, &p).unwrap_err();
