@@ -14,8 +14,13 @@ use crate::plan::Plan;
 const ELTORITO_PATH: &str = "boot/grub/i386-pc/eltorito.img";
 const CATALOG_PATH: &str = "boot/grub/boot.cat";
 
-/// The ESP image for the EFI El Torito entry, written to an unlinked temporary file.
-fn esp_image(search: &RootSearch, timestamp: i64, volume_id: u32) -> Result<File, BuildError> {
+/// The ESP image for the EFI El Torito entry, in a temporary file (inside the build's scratch
+/// directory, removed when dropped).
+fn esp_image(
+    search: &RootSearch,
+    timestamp: i64,
+    volume_id: u32,
+) -> Result<tempfile::NamedTempFile, BuildError> {
     let arch = EfiArch::X86_64;
     let binary = grub::efi_binary(arch, &grub::efi_config(search))?;
     let mut tree = Tree::new();
@@ -25,11 +30,13 @@ fn esp_image(search: &RootSearch, timestamp: i64, volume_id: u32) -> Result<File
     let size = fat::min_size(&tree, fat::FatKind::Fat16)?;
     // Round to whole MiB: firmware and xorriso both like it, and it costs holes only.
     let size = size.div_ceil(1 << 20) * (1 << 20);
-    let file = tempfile::tempfile().map_err(|e| BuildError::io("temporary ESP image", e))?;
-    file.set_len(size)
+    let file =
+        tempfile::NamedTempFile::new().map_err(|e| BuildError::io("temporary ESP image", e))?;
+    file.as_file()
+        .set_len(size)
         .map_err(|e| BuildError::io("temporary ESP image", e))?;
     fat::write(
-        &Region::new(&file, 0, size),
+        &Region::new(file.as_file(), 0, size),
         &tree,
         &fat::FatParams {
             kind: fat::FatKind::Fat16,
@@ -84,7 +91,9 @@ pub fn write(
                 image_path_in_tree: ELTORITO_PATH.into(),
                 catalog_path: CATALOG_PATH.into(),
             }),
-            efi_boot: esp.as_ref().map(|f| iso::EfiBoot { esp_image: f }),
+            efi_boot: esp.as_ref().map(|f| iso::EfiBoot {
+                esp_image: f.path().to_path_buf(),
+            }),
             isohybrid: bootable,
             volume_uuid: Some(part.fs_uuid.0),
         },
