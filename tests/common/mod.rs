@@ -9,6 +9,7 @@
 
 pub mod cpio;
 pub mod disk;
+pub mod ingot;
 pub mod initramfs;
 pub mod kernel;
 pub mod qemu;

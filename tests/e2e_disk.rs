@@ -1,0 +1,334 @@
+//! `ingot build` of raw disk images, end to end: the binary builds from a definition and a
+//! root tree; sfdisk/sgdisk, e2fsck, fsck.vfat and debugfs check the result; QEMU boots it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::disk::run;
+use common::ingot::{
+    bootable_root, describe_tree, e2fsck_clean, extract, ext_dump, fsck_vfat_clean, ingot,
+    ingot_err, ingot_ok, show_json,
+};
+use common::{boot, marker_suffix, root_ok, Iface, Mode};
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Builds `def` as `image_type` from `root` into `dir/name`, returns the image path and the
+/// plan `show --json` printed for the same arguments.
+fn build(
+    dir: &Path,
+    name: &str,
+    def: &str,
+    image_type: &str,
+    root: &Path,
+) -> (PathBuf, serde_json::Value) {
+    let out = dir.join(name);
+    let args = [def, "-t", image_type, "--root-tree", s(root)];
+    let plan = show_json(&args);
+    let mut build_args = vec!["build", "-o", s(&out)];
+    build_args.extend_from_slice(&args);
+    let printed = ingot_ok(&build_args);
+    assert_eq!(printed.trim(), s(&out));
+    (out, plan)
+}
+
+/// sfdisk's view of the table must be what `show` promised.
+fn check_table(image: &Path, plan: &serde_json::Value) {
+    let dump: serde_json::Value =
+        serde_json::from_str(&run(Command::new("sfdisk").arg("--json").arg(image))).unwrap();
+    let table = &dump["partitiontable"];
+    let parts = table["partitions"].as_array().unwrap();
+    let planned = plan["partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), planned.len());
+    for (got, want) in parts.iter().zip(planned) {
+        assert_eq!(got["start"].as_u64().unwrap() * 512, want["offset"].as_u64().unwrap());
+        assert_eq!(got["size"].as_u64().unwrap() * 512, want["size"].as_u64().unwrap());
+        let ty = got["type"].as_str().unwrap().to_uppercase();
+        let want_ty = want["type"].as_str().unwrap().trim_start_matches("0X").to_uppercase();
+        assert!(
+            ty == want_ty || format!("0X{ty}") == want_ty || ty == want_ty.trim_start_matches("0X"),
+            "type {ty} vs {want_ty}"
+        );
+    }
+    match plan["partition_table"].as_str().unwrap() {
+        "gpt" => {
+            assert_eq!(table["label"], "gpt");
+            let v = run(Command::new("sgdisk").arg("-v").arg(image));
+            assert!(v.contains("No problems found"), "{v}");
+            for (got, want) in parts.iter().zip(planned) {
+                assert_eq!(got["name"], want["label"]);
+                assert_eq!(
+                    got["uuid"].as_str().unwrap().to_uppercase(),
+                    want["partition_guid"].as_str().unwrap()
+                );
+            }
+        }
+        _ => {
+            assert_eq!(table["label"], "dos");
+            for (got, want) in parts.iter().zip(planned) {
+                let boot = want["flags"].as_array().unwrap().iter().any(|f| f == "boot");
+                assert_eq!(got["bootable"].as_bool().unwrap_or(false), boot);
+            }
+        }
+    }
+}
+
+/// Every partition passes its file system's checker.
+fn check_file_systems(image: &Path, plan: &serde_json::Value) {
+    for p in plan["partitions"].as_array().unwrap() {
+        let part = extract(image, p["offset"].as_u64().unwrap(), p["size"].as_u64().unwrap());
+        match p["file_system_built"].as_str().unwrap() {
+            "ext2" | "ext3" | "ext4" => e2fsck_clean(part.path()),
+            "fat16" | "fat32" => fsck_vfat_clean(part.path()),
+            _ => {}
+        }
+    }
+}
+
+fn root_partition(plan: &serde_json::Value) -> &serde_json::Value {
+    plan["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["flags"].as_array().unwrap().iter().any(|f| f == "boot"))
+        .unwrap()
+}
+
+#[test]
+fn mbr_raw_boots_under_seabios() {
+    let work = tempfile::tempdir().unwrap();
+    let suffix = marker_suffix();
+    let root = work.path().join("root");
+    bootable_root(&root, &suffix);
+    let (img, plan) = build(work.path(), "mbr.img", &fixture("os-bios.scm"), "mbr-raw", &root);
+    assert_eq!(plan["partition_table"], "mbr");
+    assert_eq!(plan["partitions"][0]["offset"], 1048576);
+    check_table(&img, &plan);
+    check_file_systems(&img, &plan);
+    boot(&img, Mode::Bios, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+}
+
+#[test]
+fn mbr_hybrid_raw_boots_under_seabios_and_ovmf() {
+    let work = tempfile::tempdir().unwrap();
+    let suffix = marker_suffix();
+    let root = work.path().join("root");
+    bootable_root(&root, &suffix);
+    let (img, plan) = build(work.path(), "hybrid.img", &fixture("os-bios.scm"), "mbr-hybrid-raw", &root);
+    assert_eq!(plan["partitions"][0]["type"], "0xEF");
+    check_table(&img, &plan);
+    check_file_systems(&img, &plan);
+    boot(&img, Mode::Bios, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+    boot(&img, Mode::Efi, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+}
+
+#[test]
+fn efi_raw_boots_under_ovmf() {
+    let work = tempfile::tempdir().unwrap();
+    let suffix = marker_suffix();
+    let root = work.path().join("root");
+    bootable_root(&root, &suffix);
+    let (img, plan) = build(work.path(), "efi.img", &fixture("os-efi.scm"), "efi-raw", &root);
+    assert_eq!(plan["partition_table"], "gpt");
+    check_table(&img, &plan);
+    check_file_systems(&img, &plan);
+    // The ESP holds GRUB's EFI binary where removable media keep it.
+    let esp = &plan["partitions"][0];
+    let esp_fs = extract(&img, esp["offset"].as_u64().unwrap(), esp["size"].as_u64().unwrap());
+    let listing = run(Command::new("mdir")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .args(["-b", "-i"])
+        .arg(esp_fs.path())
+        .arg("::/EFI/BOOT"));
+    assert!(listing.contains("BOOTX64.EFI"), "{listing}");
+    boot(&img, Mode::Efi, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+}
+
+/// A tree with what real root trees hold: modes, setuid, symlinks, hard links, empty files,
+/// nested directories, a FIFO.
+fn rich_tree(dir: &Path) {
+    use std::os::unix::fs::{symlink, PermissionsExt};
+    let p = |rel: &str| dir.join(rel);
+    std::fs::create_dir_all(p("usr/bin")).unwrap();
+    std::fs::create_dir_all(p("etc/deep/er/still")).unwrap();
+    std::fs::create_dir_all(p("var/empty")).unwrap();
+    std::fs::write(p("usr/bin/tool"), b"#!/bin/sh\necho tool\n").unwrap();
+    std::fs::set_permissions(p("usr/bin/tool"), std::fs::Permissions::from_mode(0o4755)).unwrap();
+    std::fs::write(p("etc/deep/er/still/file"), vec![7u8; 100_000]).unwrap();
+    std::fs::write(p("etc/empty"), b"").unwrap();
+    std::fs::set_permissions(p("etc/empty"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::hard_link(p("usr/bin/tool"), p("usr/bin/tool-again")).unwrap();
+    symlink("../usr/bin/tool", p("etc/tool-link")).unwrap();
+    symlink("x".repeat(200), p("etc/long-link")).unwrap();
+    for i in 0..300 {
+        std::fs::write(p(&format!("var/f{i:03}")), format!("{i}\n")).unwrap();
+    }
+    run(Command::new("mkfifo").arg(p("var/fifo")));
+}
+
+#[test]
+fn root_tree_arrives_intact_and_root_owned() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    rich_tree(&root);
+    let def = "(operating-system (host-name \"rich\") (file-systems %base-file-systems) \
+               (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) \
+               (kernel \"/usr/bin/tool\"))";
+    let img = work.path().join("rich.img");
+    let plan = show_json(&["-e", def, "-t", "efi-raw", "--root-tree", s(&root)]);
+    ingot_ok(&["build", "-e", def, "-t", "efi-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    check_table(&img, &plan);
+    check_file_systems(&img, &plan);
+    let rp = root_partition(&plan);
+    let fs = extract(&img, rp["offset"].as_u64().unwrap(), rp["size"].as_u64().unwrap());
+    let dump = ext_dump(fs.path());
+    let got: Vec<String> = describe_tree(dump.path())
+        .into_iter()
+        .filter(|l| !l.starts_with("boot") && !l.starts_with("etc/hostname"))
+        .collect();
+    assert_eq!(got, describe_tree(&root));
+    // hostname written, hard link kept, owners root.
+    assert_eq!(std::fs::read_to_string(dump.path().join("etc/hostname")).unwrap(), "rich\n");
+    let stat = run(Command::new("debugfs").arg("-R").arg("stat /usr/bin/tool").arg(fs.path()));
+    assert!(stat.contains("Links: 2"), "{stat}");
+    assert!(stat.contains("User:     0   Group:     0"), "{stat}");
+    let fifo = run(Command::new("debugfs").arg("-R").arg("stat /var/fifo").arg(fs.path()));
+    assert!(fifo.contains("Type: FIFO"), "{fifo}");
+}
+
+#[test]
+fn same_inputs_same_bytes_and_seed_changes_ids() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    rich_tree(&root);
+    let copy = work.path().join("copy");
+    run(Command::new("cp").arg("-a").arg(&root).arg(&copy));
+    // Different atimes/ctimes and inode numbers in the copy must not matter.
+    let def = fixture("os-efi.scm");
+    let build_one = |tree: &Path, out: &str, seed: Option<&str>| {
+        let out = work.path().join(out);
+        let mut cmd = ingot();
+        cmd.args(["build", &def, "-t", "efi-raw", "--root-tree", s(tree), "-o", s(&out)]);
+        cmd.env("SOURCE_DATE_EPOCH", "1700000000");
+        if let Some(seed) = seed {
+            cmd.args(["--seed", seed]);
+        }
+        run(&mut cmd);
+        std::fs::read(out).unwrap()
+    };
+    // The fixture has no kernel in the tree: give one.
+    std::fs::create_dir_all(root.join("boot")).unwrap();
+    std::fs::write(root.join("boot/vmlinuz"), b"not really a kernel").unwrap();
+    std::fs::create_dir_all(copy.join("boot")).unwrap();
+    std::fs::write(copy.join("boot/vmlinuz"), b"not really a kernel").unwrap();
+    run(Command::new("touch").args(["-r"]).arg(root.join("boot/vmlinuz")).arg(copy.join("boot/vmlinuz")));
+    run(Command::new("touch").args(["-r"]).arg(root.join("boot")).arg(copy.join("boot")));
+    let a = build_one(&root, "a.img", None);
+    let b = build_one(&copy, "b.img", None);
+    assert!(a == b, "two builds from equal trees differ");
+    let c = build_one(&root, "c.img", Some("another seed"));
+    assert!(a != c, "the seed changed nothing");
+    // Sparse: far fewer blocks allocated than the apparent size.
+    use std::os::unix::fs::MetadataExt;
+    let md = std::fs::metadata(work.path().join("a.img")).unwrap();
+    assert!(md.blocks() * 512 < md.len() / 2, "not sparse: {} of {}", md.blocks() * 512, md.len());
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+#[test]
+fn failed_builds_leave_nothing_behind() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let img = out.join("x.img");
+    let def = fixture("os-bios.scm");
+
+    // A root tree that does not exist.
+    let err = ingot_err(&["build", &def, "-t", "mbr-raw", "--root-tree", "/nonexistent/tree", "-o", s(&img)]);
+    assert!(err.contains("/nonexistent/tree"), "{err}");
+
+    // A fixed size too small for the content.
+    let root = work.path().join("root");
+    std::fs::create_dir_all(root.join("boot")).unwrap();
+    std::fs::write(root.join("boot/vmlinuz"), vec![1u8; 3 << 20]).unwrap();
+    let err = ingot_err(&["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "--image-size", "1M", "-o", s(&img)]);
+    assert!(err.contains("at least"), "{err}");
+
+    // GRUB missing: a PATH without grub-mkimage.
+    let mut cmd = ingot();
+    cmd.args(["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    cmd.env("PATH", "/nonexistent");
+    let o = cmd.output().unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("grub-common") || err.contains("grub-pc-bin"), "{err}");
+
+    // The disk fills up: a file size limit makes writes fail with EFBIG.
+    let mut cmd = ingot();
+    cmd.args(["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit { rlim_cur: 2 << 20, rlim_max: 2 << 20 };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    assert!(!o.status.success(), "the build should fail when the disk is full");
+
+    assert!(!img.exists(), "a failed build left {}", img.display());
+    assert_eq!(leftovers(&out), Vec::<String>::new());
+}
+
+#[test]
+fn interrupted_build_leaves_nothing_behind() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    std::fs::create_dir_all(root.join("boot")).unwrap();
+    std::fs::write(root.join("boot/vmlinuz"), b"k").unwrap();
+    // Enough data that the build is still running when the signal comes.
+    for i in 0..40 {
+        std::fs::write(root.join(format!("blob{i}")), vec![i as u8 + 1; 8 << 20]).unwrap();
+    }
+    let out = work.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let img = out.join("x.img");
+    let mut child = ingot()
+        .args(["build", &fixture("os-bios.scm"), "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the scratch directory exists: the build has started writing.
+    let start = std::time::Instant::now();
+    while leftovers(&out).is_empty() && start.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert!(!img.exists());
+    assert_eq!(leftovers(&out), Vec::<String>::new());
+}
