@@ -5,4 +5,6 @@
 
 pub mod content;
 pub mod disk;
+pub mod dsl;
 pub mod model;
+pub mod repl;
