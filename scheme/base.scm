@@ -1,0 +1,152 @@
+;;; ingot prelude: the Guile and SRFI vocabulary Guix files rely on, on top of Steel.
+;;;
+;;; ingot has one global namespace: module forms are accepted and do nothing.
+
+(define-syntax define-module (syntax-rules () ((_ . rest) void)))
+(define-syntax use-modules (syntax-rules () ((_ . rest) void)))
+(define-syntax use-service-modules (syntax-rules () ((_ . rest) void)))
+(define-syntax use-package-modules (syntax-rules () ((_ . rest) void)))
+(define-syntax use-system-modules (syntax-rules () ((_ . rest) void)))
+(define-syntax export (syntax-rules () ((_ . rest) void)))
+
+(define-syntax define-public
+  (syntax-rules ()
+    ((_ (name . args) body ...) (define (name . args) body ...))
+    ((_ name value) (define name value))))
+
+;; SRFI-26 `cut`. Steel's syntax-rules gives every identifier a macro introduces the same
+;; name across recursive expansions, so the parameters come from a fixed supply.
+(define-syntax cut
+  (syntax-rules ()
+    ((_ . args) (%cut (%cut-a %cut-b %cut-c %cut-d %cut-e %cut-f %cut-g %cut-h) () () . args))))
+
+(define-syntax %cut
+  (syntax-rules (<> <...>)
+    ((_ names (param ...) (call ...))
+     (lambda (param ...) (call ...)))
+    ((_ names (param ...) (call ...) <...>)
+     (lambda (param ... . %cut-rest) (apply call ... %cut-rest)))
+    ((_ (n . names) (param ...) (call ...) <> more ...)
+     (%cut names (param ... n) (call ... n) more ...))
+    ((_ names (param ...) (call ...) e more ...)
+     (%cut names (param ...) (call ... e) more ...))))
+
+(define (cons* first . rest)
+  (if (null? rest)
+      first
+      (cons first (apply cons* rest))))
+
+(define (1+ n) (+ n 1))
+(define (1- n) (- n 1))
+
+(define (iota count . args)
+  (let ((start (if (null? args) 0 (car args)))
+        (step (if (or (null? args) (null? (cdr args))) 1 (cadr args))))
+    (let loop ((i (- count 1)) (acc '()))
+      (if (< i 0)
+          acc
+          (loop (- i 1) (cons (+ start (* i step)) acc))))))
+
+;; Steel's assq/assv miss entries written as quoted dotted pairs: SRFI-1 versions.
+(define (%assoc-by same? key alist)
+  (cond ((null? alist) #f)
+        ((and (pair? (car alist)) (same? key (car (car alist)))) (car alist))
+        (else (%assoc-by same? key (cdr alist)))))
+(define (assq key alist) (%assoc-by eq? key alist))
+(define (assv key alist) (%assoc-by eqv? key alist))
+(define (assoc key alist) (%assoc-by equal? key alist))
+(define (assoc-ref alist key)
+  (let ((entry (assoc key alist)))
+    (and entry (cdr entry))))
+
+(define (remove pred lst) (filter (lambda (x) (not (pred x))) lst))
+(define (delete x lst) (filter (lambda (y) (not (equal? x y))) lst))
+(define (filter-map f lst)
+  (let loop ((l lst) (acc '()))
+    (if (null? l)
+        (reverse acc)
+        (let ((v (f (car l))))
+          (loop (cdr l) (if v (cons v acc) acc))))))
+(define (append-map f lst) (apply append (map f lst)))
+(define (find pred lst)
+  (cond ((null? lst) #f)
+        ((pred (car lst)) (car lst))
+        (else (find pred (cdr lst)))))
+(define (any pred lst)
+  (cond ((null? lst) #f)
+        ((pred (car lst)) => (lambda (v) v))
+        (else (any pred (cdr lst)))))
+(define (every pred lst)
+  (let loop ((l lst) (last #t))
+    (if (null? l)
+        last
+        (let ((v (pred (car l))))
+          (and v (loop (cdr l) v))))))
+(define (list-index pred lst)
+  (let loop ((l lst) (i 0))
+    (cond ((null? l) #f)
+          ((pred (car l)) i)
+          (else (loop (cdr l) (+ i 1))))))
+(define (delete-duplicates lst)
+  (let loop ((l lst) (acc '()))
+    (cond ((null? l) (reverse acc))
+          ((member (car l) acc) (loop (cdr l) acc))
+          (else (loop (cdr l) (cons (car l) acc))))))
+(define (and=> value proc) (and value (proc value)))
+(define (const value) (lambda args value))
+(define (identity x) x)
+(define (negate pred) (lambda args (not (apply pred args))))
+
+(define (string-prefix? prefix str)
+  (and (<= (string-length prefix) (string-length str))
+       (string=? prefix (substring str 0 (string-length prefix)))))
+(define (string-suffix? suffix str)
+  (let ((ls (string-length suffix)) (l (string-length str)))
+    (and (<= ls l) (string=? suffix (substring str (- l ls) l)))))
+
+;; Guile's `format` for the directives configs use: ~a ~s ~d ~% ~~ (destination #f or #t).
+(define (format destination template . args)
+  (define (render value display?)
+    (cond ((string? value) (if display? value (%write-string value)))
+          ((symbol? value) (symbol->string value))
+          ((number? value) (number->string value))
+          (else (%write-string value))))
+  (let loop ((chars (string->list template)) (args args) (acc '()))
+    (cond ((null? chars)
+           (let ((s (apply string-append (reverse acc))))
+             (if destination (begin (display s) void) s)))
+          ((and (char=? (car chars) #\~) (pair? (cdr chars)))
+           (let ((d (char-downcase (cadr chars))))
+             (cond ((char=? d #\%) (loop (cddr chars) args (cons "\n" acc)))
+                   ((char=? d #\~) (loop (cddr chars) args (cons "~" acc)))
+                   ((null? args) (error "format: too few arguments for" template))
+                   ((char=? d #\s) (loop (cddr chars) (cdr args) (cons (render (car args) #f) acc)))
+                   (else (loop (cddr chars) (cdr args) (cons (render (car args) #t) acc))))))
+          (else (loop (cdr chars) args (cons (string (car chars)) acc))))))
+
+(define (basename path)
+  (let loop ((i (- (string-length path) 1)))
+    (cond ((< i 0) path)
+          ((char=? (string-ref path i) #\/) (substring path (+ i 1) (string-length path)))
+          (else (loop (- i 1))))))
+(define (dirname path)
+  (let loop ((i (- (string-length path) 1)))
+    (cond ((< i 0) ".")
+          ((= i 0) (if (char=? (string-ref path 0) #\/) "/" "."))
+          ((char=? (string-ref path i) #\/) (substring path 0 i))
+          (else (loop (- i 1))))))
+
+;; Guile keyword arguments (`#:type t`) arrive as symbols followed by their value. Symbols
+;; made from Rust are not `eq?` to literal ones in Steel: compare with `equal?`.
+(define (%keyword-arg args key default)
+  (cond ((null? args) default)
+        ((and (equal? (car args) key) (pair? (cdr args))) (cadr args))
+        ((equal? (car args) key) (error (string-append (symbol->string key) " needs a value")))
+        (else (%keyword-arg (cdr args) key default))))
+
+(define (%check-keywords who args allowed)
+  (let loop ((rest args))
+    (cond ((null? rest) #t)
+          ((and (member (car rest) allowed) (pair? (cdr rest))) (loop (cddr rest)))
+          (else (error (string-append who ": unexpected argument") (car rest))))))
+

@@ -1,0 +1,256 @@
+;;; ingot prelude: Guix's (gnu image) records and (gnu system image) standard definitions.
+
+;;; Initializers: Guix names build-side procedures with gexps; ingot knows three by name.
+
+(struct %gexp (datum))
+(define-syntax gexp
+  (syntax-rules ()
+    ((_ datum) (%gexp 'datum))))
+
+(define (%initializer-check v)
+  (or (eq? v #f) (%gexp? v) (symbol? v) (procedure? v)
+      "expected (gexp initialize-root-partition), #f, or a procedure (lambda (root) …)"))
+
+;;; Partitions.
+
+(define %ingot-file-systems '("ext2" "ext3" "ext4" "vfat" "fat16" "fat32" "unformatted"))
+(define %guix-only-file-systems '("btrfs" "f2fs" "swap"))
+
+(define (%partition-file-system-check v)
+  (cond ((and (string? v) (member v %ingot-file-systems)) #t)
+        ((and (string? v) (member v %guix-only-file-systems))
+         (string-append "ingot does not build " v
+                        " file systems (Guix does); use one of ext2 ext3 ext4 vfat fat16 fat32 unformatted"))
+        ((symbol? v) "expected a string such as \"ext4\", not a symbol")
+        (else "expected one of \"ext2\" \"ext3\" \"ext4\" \"vfat\" \"fat16\" \"fat32\" \"unformatted\"")))
+
+(define (%offset-check v)
+  (or (%exact-nonnegative? v) "expected an offset in bytes (an exact non-negative integer)"))
+
+(define (%flags-check v)
+  (if (and (list? v) (every (lambda (f) (memq f '(boot esp))) v))
+      #t
+      "expected a list of the symbols boot and esp, e.g. '(boot)"))
+
+(define (%uuid-or-false-check v)
+  (or (eq? v #f) (%uuid? v) "expected #f or a uuid such as (uuid \"…\")"))
+
+(define-record-type* <partition> partition make-partition partition?
+  (size partition-size (default 'guess) (sanitize %size-check))
+  (offset partition-offset (default 0) (sanitize %offset-check))
+  (file-system partition-file-system (default "ext4") (sanitize %partition-file-system-check))
+  (file-system-options partition-file-system-options (default '())
+                       (sanitize (%list-of string? "strings, e.g. '(\"-O\" \"^64bit\")")))
+  (label partition-label (sanitize %string-check))
+  (uuid partition-uuid (default #false) (sanitize %uuid-or-false-check))
+  (flags partition-flags (default '()) (sanitize %flags-check))
+  (initializer partition-initializer (default #false) (sanitize %initializer-check)))
+
+(define-syntax partition
+  (syntax-rules () ((_ . clauses) (%construct <partition> (partition . clauses) . clauses))))
+
+;;; Images.
+
+(define %image-formats '(disk-image compressed-qcow2 docker iso9660 tarball wsl2))
+
+(define (%format-check v)
+  (or (and (symbol? v) (memq v %image-formats) #t)
+      "expected one of 'disk-image 'compressed-qcow2 'docker 'iso9660 'tarball 'wsl2"))
+(define (%image-name-check v)
+  (or (eq? v #f) (symbol? v) "expected #f or a symbol such as 'my-image"))
+(define (%platform-check v)
+  (or (eq? v #f) (%platform? v) (string? v)
+      "expected #f or a platform such as aarch64-linux"))
+(define (%max-layers-check v)
+  (or (eq? v #f) (and (exact-integer? v) (> v 0)) "expected #f or a positive integer"))
+(define (%image-os-check v)
+  (or (eq? v #f) (operating-system? v) "expected an operating-system or #f"))
+(define (%table-check v)
+  (or (and (memq v '(mbr gpt)) #t) "expected 'mbr or 'gpt"))
+(define (%partitions-check v)
+  (if (and (list? v) (every partition? v))
+      #t
+      "expected a list of partition records"))
+
+(define-record-type* <image> image make-image image?
+  (name image-name (default #false) (sanitize %image-name-check))
+  (format image-format (sanitize %format-check))
+  (platform image-platform (default #false) (sanitize %platform-check))
+  (size image-size (default 'guess) (sanitize %size-check))
+  (max-layers image-max-layers (default #false) (sanitize %max-layers-check))
+  (operating-system image-operating-system (sanitize %image-os-check))
+  (partition-table-type image-partition-table-type (default 'mbr) (sanitize %table-check))
+  (partitions image-partitions (default '()) (sanitize %partitions-check))
+  (compression? image-compression? (default #true) (sanitize %boolean-check))
+  (volatile-root? image-volatile-root? (default #true) (sanitize %boolean-check))
+  (shared-store? image-shared-store? (default #false) (sanitize %boolean-check))
+  (shared-network? image-shared-network? (default #false) (sanitize %boolean-check))
+  (substitutable? image-substitutable? (default #true) (sanitize %boolean-check)))
+
+(define-syntax image
+  (syntax-rules () ((_ . clauses) (%construct <image> (image . clauses) . clauses))))
+
+(define-record-type* <image-type> image-type make-image-type image-type?
+  (name image-type-name (sanitize %symbol-check))
+  (constructor image-type-constructor
+               (sanitize (lambda (v) (or (procedure? v) "expected a procedure (lambda (os) …)")))))
+
+(define-syntax image-type
+  (syntax-rules () ((_ . clauses) (%construct <image-type> (image-type . clauses) . clauses))))
+
+;;; Platforms, as (guix platforms …) names them.
+
+(struct %platform (system))
+(define x86_64-linux (%platform "x86_64-linux"))
+(define i686-linux (%platform "i686-linux"))
+(define aarch64-linux (%platform "aarch64-linux"))
+(define armv7-linux (%platform "armhf-linux"))
+(define riscv64-linux (%platform "riscv64-linux"))
+(define powerpc64le-linux (%platform "powerpc64le-linux"))
+(define i586-gnu (%platform "i586-gnu"))
+(define x86_64-gnu (%platform "x86_64-gnu"))
+
+;;; The standard definitions of (gnu system image).
+
+(define root-offset (* 512 2048))
+(define root-label "Guix_image")
+
+(define-syntax image-without-os
+  (syntax-rules ()
+    ((_ . fields) (image (operating-system #false) . fields))))
+
+(define esp-partition
+  (partition
+   (size (* 40 (expt 2 20)))
+   (offset root-offset)
+   (label "GNU-ESP")
+   (file-system "vfat")
+   (flags '(esp))
+   (initializer (gexp initialize-efi-partition))))
+(define esp-partition/grub esp-partition)
+
+(define esp32-partition
+  (partition
+   (inherit esp-partition)
+   (initializer (gexp initialize-efi32-partition))))
+
+(define root-partition
+  (partition
+   (size 'guess)
+   (label root-label)
+   (file-system "ext4")
+   (file-system-options (list "-O" "^metadata_csum,^64bit"))
+   (flags '(boot))
+   (initializer (gexp initialize-root-partition))))
+
+(define mbr-disk-image
+  (image-without-os
+   (format 'disk-image)
+   (partition-table-type 'mbr)
+   (partitions (list (partition (inherit root-partition) (offset root-offset))))))
+
+(define mbr-hybrid-disk-image
+  (image-without-os
+   (format 'disk-image)
+   (partition-table-type 'mbr)
+   (partitions (list esp-partition root-partition))))
+
+(define efi-disk-image
+  (image-without-os
+   (format 'disk-image)
+   (partition-table-type 'gpt)
+   (partitions (list esp-partition root-partition))))
+
+(define efi32-disk-image
+  (image-without-os
+   (format 'disk-image)
+   (partition-table-type 'gpt)
+   (partitions (list esp32-partition root-partition))))
+
+(define iso9660-image
+  (image-without-os
+   (format 'iso9660)
+   (partitions (list (partition (size 'guess) (label "GUIX_IMAGE") (flags '(boot)))))))
+
+(define docker-image (image-without-os (format 'docker)))
+(define tarball-image (image-without-os (format 'tarball)))
+(define wsl2-image (image-without-os (format 'wsl2)))
+
+;; Guix: (define* (raw-with-offset-disk-image #:optional (offset root-offset)) …)
+(define (raw-with-offset-disk-image . args)
+  (when (> (length args) 1)
+    (error "raw-with-offset-disk-image: expected at most one argument (an offset), got"
+           (length args)))
+  (let ((offset (if (null? args) root-offset (car args))))
+    (image-without-os
+     (format 'disk-image)
+     (partitions (list (partition (inherit root-partition) (offset offset))))
+     (volatile-root? #f))))
+
+(define (image-with-os base os)
+  (image (inherit base) (operating-system os)))
+
+(define (image-with-label base label)
+  (let ((partitions (image-partitions base)))
+    (if (null? partitions)
+        (error "image-with-label: the image has no partition to relabel")
+        (image (inherit base)
+               (partitions (cons (partition (inherit (car partitions)) (label label))
+                                 (cdr partitions)))))))
+
+;;; Image types.
+
+(define mbr-raw-image-type
+  (image-type (name 'mbr-raw) (constructor (cut image-with-os mbr-disk-image <>))))
+(define mbr-hybrid-raw-image-type
+  (image-type (name 'mbr-hybrid-raw) (constructor (cut image-with-os mbr-hybrid-disk-image <>))))
+(define efi-raw-image-type
+  (image-type (name 'efi-raw) (constructor (cut image-with-os efi-disk-image <>))))
+(define efi32-raw-image-type
+  (image-type (name 'efi32-raw) (constructor (cut image-with-os efi32-disk-image <>))))
+(define qcow2-image-type
+  (image-type
+   (name 'qcow2)
+   (constructor (cut image-with-os
+                     (image (inherit mbr-hybrid-disk-image)
+                            (name 'image.qcow2)
+                            (format 'compressed-qcow2))
+                     <>))))
+(define qcow2-gpt-image-type
+  (image-type
+   (name 'qcow2-gpt)
+   (constructor (cut image-with-os
+                     (image (inherit efi-disk-image)
+                            (name 'image.qcow2)
+                            (format 'compressed-qcow2))
+                     <>))))
+(define iso-image-type
+  (image-type (name 'iso9660) (constructor (cut image-with-os iso9660-image <>))))
+(define uncompressed-iso-image-type
+  (image-type
+   (name 'uncompressed-iso9660)
+   (constructor (cut image-with-os (image (inherit iso9660-image) (compression? #f)) <>))))
+(define docker-image-type
+  (image-type (name 'docker) (constructor (cut image-with-os docker-image <>))))
+(define tarball-image-type
+  (image-type (name 'tarball) (constructor (cut image-with-os tarball-image <>))))
+(define wsl2-image-type
+  (image-type (name 'wsl2) (constructor (cut image-with-os wsl2-image <>))))
+(define raw-with-offset-image-type
+  (image-type
+   (name 'raw-with-offset)
+   (constructor (cut image-with-os (raw-with-offset-disk-image) <>))))
+
+;; `(os->image os #:type type)`; Guix's keyword argument arrives as the symbol #:type.
+(define (os->image os . args)
+  (%check-keywords "os->image" args '(#:type))
+  (let ((type (%keyword-arg args '#:type #f)))
+    (unless (image-type? type)
+      (error "os->image: #:type must be an image type, e.g. efi-raw-image-type; got"
+             (%write-string type)))
+    ((image-type-constructor type) os)))
+
+;; Guix: (os+platform->image os platform #:type type)
+(define (os+platform->image os platform . args)
+  (let ((img (apply os->image os args)))
+    (image (inherit img) (platform platform))))

@@ -1,0 +1,404 @@
+;;; ingot prelude: the operating-system and what it refers to — bootloaders, file systems,
+;;; UUIDs, files. Guix builds an OS from packages; ingot takes its root content as given
+;;; (root-tree) and keeps every other Guix field as inert data.
+
+;;; Values ingot does not interpret: services, packages, configurations written in Guix files.
+(struct %inert (kind name data))
+;; A name the user's file refers to but nobody defined (e.g. `nss-certs`): a value that can
+;; also be called; a call returns an %unknown-call.
+(struct %unknown (name procedure) #:prop:procedure 1)
+;; `(openssh-configuration (port-number 2222))` with an unknown operator: the arguments are
+;; kept unevaluated.
+(struct %unknown-call (name args))
+
+(define (%make-unknown name)
+  (%unknown name (lambda args (%unknown-call name args))))
+
+;;; Files.
+
+(struct %local-file (file name recursive?))
+(struct %plain-file (name content))
+
+(define (local-file file . args)
+  (unless (string? file)
+    (error "local-file: expected a file name (a string), got" (%write-string file)))
+  (let* ((name (if (and (pair? args) (string? (car args))) (car args) (basename file)))
+         (keys (if (and (pair? args) (string? (car args))) (cdr args) args)))
+    (%check-keywords "local-file" keys '(#:recursive? #:select?))
+    (%local-file (%resolve-path file) name (%keyword-arg keys '#:recursive? #f))))
+
+(define (plain-file name content) (%plain-file name content))
+(define (mixed-text-file name . texts) (%inert 'file name texts))
+(define (computed-file name . rest) (%inert 'file name rest))
+(define (program-file name . rest) (%inert 'file name rest))
+(define (scheme-file name . rest) (%inert 'file name rest))
+(define (file-append base . suffixes) (%inert 'file-append base suffixes))
+(define (current-filename) (%current-filename))
+
+;;; UUIDs: (uuid "…") is a DCE UUID; (uuid "…" 'fat) and friends carry their type.
+
+(struct %uuid (string type))
+
+(define (%hex-string? s)
+  (every (lambda (c) (or (char-digit? c) (memv (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
+         (string->list s)))
+(define (%uuid-shape? s lengths)
+  (let loop ((chars (string->list s)) (lengths lengths) (count 0) (group '()))
+    (cond ((null? chars)
+           (and (= (length lengths) 1) (= count (car lengths))
+                (%hex-string? (list->string group))))
+          ((char=? (car chars) #\-)
+           (and (pair? lengths) (= count (car lengths)) (pair? (cdr lengths))
+                (%hex-string? (list->string group))
+                (loop (cdr chars) (cdr lengths) 0 '())))
+          (else (and (pair? lengths) (loop (cdr chars) lengths (+ count 1) (cons (car chars) group)))))))
+
+(define (%make-uuid span str type)
+  (cond ((not (string? str))
+         (%record-error 'field 'uuid 'string str "expected a string" span #f))
+        ((not (memq type '(dce fat vfat fat16 fat32 iso9660 ntfs)))
+         (%record-error 'field 'uuid 'type type
+                        "expected one of 'dce 'fat 'iso9660 'ntfs" span #f))
+        ((and (eq? type 'dce) (not (%uuid-shape? str '(8 4 4 4 12))))
+         (%record-error 'field 'uuid 'string str
+                        "expected 8-4-4-4-12 hexadecimal digits" span #f))
+        ((and (memq type '(fat vfat fat16 fat32)) (not (%uuid-shape? str '(4 4))))
+         (%record-error 'field 'uuid 'string str
+                        "expected a FAT volume id, XXXX-XXXX in hexadecimal" span #f))
+        (else (%uuid str (if (memq type '(vfat fat16 fat32)) 'fat type)))))
+
+(define-syntax uuid
+  (syntax-rules ()
+    ((_ str) (%make-uuid (#%syntax-span (uuid str)) str 'dce))
+    ((_ str type) (%make-uuid (#%syntax-span (uuid str type)) str type))))
+
+(define (uuid->string u) (%uuid-string u))
+(define (uuid? x) (%uuid? x))
+
+(struct %file-system-label (label))
+(define (file-system-label label)
+  (unless (string? label)
+    (error "file-system-label: expected a string, got" (%write-string label)))
+  (%file-system-label label))
+(define (file-system-label? x) (%file-system-label? x))
+(define (file-system-label->string x) (%file-system-label-label x))
+
+;;; Bootloaders: each is known by name; the model decides what ingot can install.
+
+(struct %bootloader (name))
+(define grub-bootloader (%bootloader 'grub-bootloader))
+(define grub-minimal-bootloader (%bootloader 'grub-minimal-bootloader))
+(define grub-efi-bootloader (%bootloader 'grub-efi-bootloader))
+(define grub-efi-removable-bootloader (%bootloader 'grub-efi-removable-bootloader))
+(define grub-efi32-bootloader (%bootloader 'grub-efi32-bootloader))
+(define grub-efi-netboot-bootloader (%bootloader 'grub-efi-netboot-bootloader))
+(define grub-efi-netboot-removable-bootloader (%bootloader 'grub-efi-netboot-removable-bootloader))
+(define extlinux-bootloader (%bootloader 'extlinux-bootloader))
+(define syslinux-bootloader (%bootloader 'syslinux-bootloader))
+(define u-boot-bootloader (%bootloader 'u-boot-bootloader))
+(define u-boot-pine64-lts-bootloader (%bootloader 'u-boot-pine64-lts-bootloader))
+(define u-boot-pine64-plus-bootloader (%bootloader 'u-boot-pine64-plus-bootloader))
+(define u-boot-rock64-rk3328-bootloader (%bootloader 'u-boot-rock64-rk3328-bootloader))
+(define u-boot-rock-4c-plus-rk3399-bootloader (%bootloader 'u-boot-rock-4c-plus-rk3399-bootloader))
+(define u-boot-orangepi-r1-plus-lts-rk3328-bootloader
+  (%bootloader 'u-boot-orangepi-r1-plus-lts-rk3328-bootloader))
+(define u-boot-pinebook-pro-rk3399-bootloader (%bootloader 'u-boot-pinebook-pro-rk3399-bootloader))
+(define u-boot-novena-bootloader (%bootloader 'u-boot-novena-bootloader))
+(define u-boot-a20-olinuxino-lime2-bootloader (%bootloader 'u-boot-a20-olinuxino-lime2-bootloader))
+(define u-boot-beaglebone-black-bootloader (%bootloader 'u-boot-beaglebone-black-bootloader))
+(define u-boot-am335x-evm-bootloader (%bootloader 'u-boot-am335x-evm-bootloader))
+(define u-boot-sifive-unmatched-bootloader (%bootloader 'u-boot-sifive-unmatched-bootloader))
+(define u-boot-starfive-visionfive2-bootloader (%bootloader 'u-boot-starfive-visionfive2-bootloader))
+
+(define (%bootloader-check v)
+  (or (%bootloader? v) (%unknown? v)
+      "expected a bootloader such as grub-bootloader or grub-efi-bootloader"))
+(define (%targets-check v)
+  (or (eq? v #f) (and (list? v) (every string? v))
+      "expected a list of strings such as '(\"/dev/sda\")"))
+(define (%string-or-false-check v) (or (eq? v #f) (string? v) "expected a string or #f"))
+(define (%timeout-check v)
+  (or (%exact-nonnegative? v) "expected a number of seconds (an exact non-negative integer)"))
+
+(define-record-type* <bootloader-configuration>
+  bootloader-configuration make-bootloader-configuration bootloader-configuration?
+  (bootloader bootloader-configuration-bootloader (sanitize %bootloader-check))
+  (targets bootloader-configuration-targets (default #f) (sanitize %targets-check))
+  (target bootloader-configuration-target (default #f) (sanitize %string-or-false-check))
+  (menu-entries bootloader-configuration-menu-entries (default '()))
+  (default-entry bootloader-configuration-default-entry (default 0))
+  (timeout bootloader-configuration-timeout (default 5) (sanitize %timeout-check))
+  (keyboard-layout bootloader-configuration-keyboard-layout (default #f))
+  (theme bootloader-configuration-theme (default #f))
+  (terminal-outputs bootloader-configuration-terminal-outputs (default '(gfxterm)))
+  (terminal-inputs bootloader-configuration-terminal-inputs (default '()))
+  (serial-unit bootloader-configuration-serial-unit (default #f))
+  (serial-speed bootloader-configuration-serial-speed (default #f))
+  (device-tree-support? bootloader-configuration-device-tree-support? (default #t))
+  (extra-initrd bootloader-configuration-extra-initrd (default #f)))
+
+(define-syntax bootloader-configuration
+  (syntax-rules ()
+    ((_ . clauses)
+     (%construct <bootloader-configuration> (bootloader-configuration . clauses) . clauses))))
+
+(define-record-type* <menu-entry> menu-entry make-menu-entry menu-entry?
+  (label menu-entry-label)
+  (device menu-entry-device (default #f))
+  (device-mount-point menu-entry-device-mount-point (default #f))
+  (linux menu-entry-linux (default #f))
+  (linux-arguments menu-entry-linux-arguments (default '()))
+  (initrd menu-entry-initrd (default #f))
+  (multiboot-kernel menu-entry-multiboot-kernel (default #f))
+  (multiboot-arguments menu-entry-multiboot-arguments (default '()))
+  (multiboot-modules menu-entry-multiboot-modules (default '()))
+  (chain-loader menu-entry-chain-loader (default #f)))
+
+(define-syntax menu-entry
+  (syntax-rules () ((_ . clauses) (%construct <menu-entry> (menu-entry . clauses) . clauses))))
+
+(define (keyboard-layout . args) (%inert 'keyboard-layout #f args))
+
+;;; File systems (the operating-system's mount table).
+
+(define (%device-check v)
+  (or (string? v) (%file-system-label? v) (%uuid? v)
+      "expected a device: a string such as \"/dev/sda1\", (file-system-label \"…\") or (uuid \"…\")"))
+
+(define-record-type* <file-system> file-system make-file-system file-system?
+  (device file-system-device (sanitize %device-check))
+  (mount-point file-system-mount-point (sanitize %string-check))
+  (type file-system-type (sanitize %string-check))
+  (flags file-system-flags (default '()))
+  (options file-system-options (default #f))
+  (mount? file-system-mount? (default #t))
+  (mount-may-fail? file-system-mount-may-fail? (default #f))
+  (needed-for-boot? file-system-needed-for-boot? (default #f))
+  (check? file-system-check? (default #t))
+  (skip-check-if-clean? file-system-skip-check-if-clean? (default #t))
+  (repair file-system-repair (default 'preen))
+  (create-mount-point? file-system-create-mount-point? (default #f))
+  (dependencies file-system-dependencies (default '()))
+  (shepherd-requirements file-system-shepherd-requirements (default '())))
+
+(define-syntax file-system
+  (syntax-rules () ((_ . clauses) (%construct <file-system> (file-system . clauses) . clauses))))
+
+(define %pseudo-terminal-file-system
+  (file-system (device "none") (mount-point "/dev/pts") (type "devpts") (check? #f)
+               (needed-for-boot? #f) (create-mount-point? #t) (options "gid=996,mode=620")))
+(define %debug-file-system
+  (file-system (type "debugfs") (device "none") (mount-point "/sys/kernel/debug")
+               (check? #f) (create-mount-point? #t)))
+(define %shared-memory-file-system
+  (file-system (device "tmpfs") (mount-point "/dev/shm") (type "tmpfs") (check? #f)
+               (flags '(no-suid no-dev)) (options "size=50%") (create-mount-point? #t)))
+(define %efivars-file-system
+  (file-system (device "efivarfs") (mount-point "/sys/firmware/efi/efivars") (type "efivarfs")
+               (mount-may-fail? #t) (needed-for-boot? #f) (check? #f)))
+(define %immutable-store
+  (file-system (device "/gnu/store") (mount-point "/gnu/store") (type "none") (check? #f)
+               (flags '(read-only bind-mount no-atime))))
+(define %base-file-systems
+  (list %pseudo-terminal-file-system %debug-file-system %shared-memory-file-system
+        %efivars-file-system %immutable-store))
+
+;;; Inert Guix records an operating-system refers to.
+
+(define-record-type* <user-account> user-account make-user-account user-account?
+  (name user-account-name)
+  (password user-account-password (default #f))
+  (uid user-account-uid (default #f))
+  (group user-account-group)
+  (supplementary-groups user-account-supplementary-groups (default '()))
+  (comment user-account-comment (default ""))
+  (home-directory user-account-home-directory (default #f))
+  (create-home-directory? user-account-create-home-directory? (default #t))
+  (shell user-account-shell (default "/bin/sh"))
+  (system? user-account-system? (default #f)))
+(define-syntax user-account
+  (syntax-rules () ((_ . clauses) (%construct <user-account> (user-account . clauses) . clauses))))
+
+(define-record-type* <user-group> user-group make-user-group user-group?
+  (name user-group-name)
+  (password user-group-password (default #f))
+  (id user-group-id (default #f))
+  (system? user-group-system? (default #f)))
+(define-syntax user-group
+  (syntax-rules () ((_ . clauses) (%construct <user-group> (user-group . clauses) . clauses))))
+
+(define-record-type* <swap-space> swap-space make-swap-space swap-space?
+  (target swap-space-target)
+  (dependencies swap-space-dependencies (default '()))
+  (priority swap-space-priority (default #f))
+  (discard? swap-space-discard? (default #f)))
+(define-syntax swap-space
+  (syntax-rules () ((_ . clauses) (%construct <swap-space> (swap-space . clauses) . clauses))))
+
+(define-record-type* <mapped-device> mapped-device make-mapped-device mapped-device?
+  (source mapped-device-source)
+  (targets mapped-device-targets (default #f))
+  (target mapped-device-target (default #f))
+  (type mapped-device-type))
+(define-syntax mapped-device
+  (syntax-rules () ((_ . clauses) (%construct <mapped-device> (mapped-device . clauses) . clauses))))
+(define luks-device-mapping (%inert 'mapped-device-kind 'luks-device-mapping '()))
+(define raid-device-mapping (%inert 'mapped-device-kind 'raid-device-mapping '()))
+(define lvm-device-mapping (%inert 'mapped-device-kind 'lvm-device-mapping '()))
+
+(define %base-user-accounts
+  (list (user-account (name "root") (password "") (uid 0) (group "root")
+                      (comment "System administrator") (home-directory "/root"))))
+(define %base-groups
+  (map (lambda (g) (user-group (name (car g)) (id (cdr g)) (system? #t)))
+       (list (cons "root" 0) (cons "wheel" #f) (cons "users" #f) (cons "nogroup" #f)
+             (cons "tty" 996) (cons "dialout" #f) (cons "kmem" #f) (cons "input" #f)
+             (cons "video" #f) (cons "audio" #f) (cons "netdev" #f) (cons "lp" #f)
+             (cons "disk" #f) (cons "floppy" #f) (cons "cdrom" #f) (cons "tape" #f)
+             (cons "kvm" #f))))
+
+;;; Packages and services: inert, named, counted in the warning about what was ignored.
+
+(define (specification->package spec) (%inert 'package spec '()))
+(define (specification->package+output spec . output) (%inert 'package spec output))
+(define (specifications->packages specs) (map specification->package specs))
+(define (specifications->manifest specs) (map specification->package specs))
+
+(define (%package-list names) (map (lambda (n) (%inert 'package n '())) names))
+(define %base-packages-interactive
+  (%package-list '("less" "mg" "nano" "nvi" "man-db" "info-reader" "kbd" "iw" "wireless-tools")))
+(define %base-packages-linux (%package-list '("procps" "psmisc" "which" "e2fsprogs" "kmod")))
+(define %base-packages-networking
+  (%package-list '("inetutils" "isc-dhcp" "iproute2" "nss-certs")))
+(define %base-packages-utils
+  (%package-list '("bash" "coreutils" "diffutils" "findutils" "gawk" "grep" "sed" "tar"
+                   "gzip" "bzip2" "xz" "zstd" "lzip" "guile" "guix")))
+(define %base-packages
+  (append %base-packages-interactive %base-packages-linux %base-packages-networking
+          %base-packages-utils))
+(define %base-packages-disk-utilities (%package-list '("parted" "dosfstools" "btrfs-progs")))
+
+(define (%service-type name) (%inert 'service-type name '()))
+(define (service type . value) (%inert 'service type value))
+(define (simple-service name type value) (%inert 'service type (list name value)))
+(define (service-value s) (and (%inert? s) (pair? (%inert-data s)) (car (%inert-data s))))
+(define (service-kind s) (and (%inert? s) (%inert-name s)))
+
+(define (%service-list names)
+  (map (lambda (n) (service (%service-type n))) names))
+(define %base-services
+  (%service-list '(login virtual-terminal console-font agetty mingetty mingetty mingetty
+                   mingetty mingetty mingetty static-networking syslog urandom-seed guix
+                   nscd log-rotation udev sysctl special-files)))
+(define %desktop-services
+  (append (%service-list '(gdm screen-locker screen-locker upower accountsservice
+                           cups-pk-helper colord geoclue polkit elogind dbus ntp x11-socket
+                           udisks network-manager wpa-supplicant modem-manager
+                           usb-modeswitch avahi pulseaudio alsa))
+          (filter (lambda (s) (not (memq (%inert-name (%inert-name s))
+                                         '(static-networking))))
+                  %base-services)))
+
+(define (%service-type-of s)
+  (and (%inert? s) (eq? (%inert-kind s) 'service)
+       (let ((type (%inert-name s)))
+         (cond ((%inert? type) (%inert-name type))
+               ((%unknown? type) (%unknown-name type))
+               (else type)))))
+
+(define (%type-name type)
+  (cond ((%inert? type) (%inert-name type))
+        ((%unknown? type) (%unknown-name type))
+        (else type)))
+
+;; (modify-services services (delete type) (type config => body) …): deletions apply; the
+;; configuration rewrites are kept as procedures that are never called, since ingot runs no
+;; services.
+(define-syntax modify-services
+  (syntax-rules ()
+    ((_ services clause ...)
+     (%modify-services services (list (%service-clause clause) ...)))))
+
+(define-syntax %service-clause
+  (syntax-rules (delete =>)
+    ((_ (delete type)) (cons 'delete type))
+    ((_ (type config => body ...)) (cons 'modify (cons type (lambda (config) body ...))))))
+
+(define (%modify-services services clauses)
+  (unless (list? services)
+    (error "modify-services: expected a list of services, got" (%write-string services)))
+  (filter (lambda (s)
+            (not (any (lambda (c)
+                        (and (eq? (car c) 'delete)
+                             (equal? (%type-name (cdr c)) (%service-type-of s))))
+                      clauses)))
+          services))
+
+(define %default-kernel-arguments (list "modprobe.blacklist=usbmouse,usbkbd" "quiet"))
+(define %base-initrd-modules
+  (list "ahci" "usb-storage" "uas" "usbhid" "hid-generic" "hid-apple" "dm-crypt" "xts"
+        "serpent_generic" "wp512" "nls_iso8859-1" "virtio_pci" "virtio_balloon"
+        "virtio_blk" "virtio_net" "virtio-rng" "virtio_console" "virtio-gpu"))
+(define %base-firmware (%package-list '("ath9k-htc-firmware" "openfwwf-firmware")))
+(define %default-authorized-guix-keys '())
+(define %default-substitute-urls (list "https://bordeaux.guix.gnu.org" "https://ci.guix.gnu.org"))
+(define %setuid-programs '())
+(define %default-nss (%inert 'name-service-switch '%default-nss '()))
+(define %mdns-host-lookup-nss (%inert 'name-service-switch '%mdns-host-lookup-nss '()))
+
+;;; The operating-system.
+
+(define (%file-ref-check v)
+  (or (eq? v #f) (string? v) (%local-file? v)
+      "expected #f, a file name or (local-file \"…\")"))
+(define (%os-bootloader-check v)
+  (or (bootloader-configuration? v) "expected (bootloader-configuration …)"))
+(define (%os-file-systems-check v)
+  (if (and (list? v) (every file-system? v))
+      #t
+      "expected a list of (file-system …) records"))
+(define (%list-check v) (or (list? v) "expected a list"))
+
+(define-record-type* <operating-system> operating-system make-operating-system operating-system?
+  (kernel operating-system-kernel (default #f))
+  (kernel-loadable-modules operating-system-kernel-loadable-modules (default '()))
+  (kernel-arguments operating-system-user-kernel-arguments
+                    (default %default-kernel-arguments) (sanitize %list-check))
+  (hurd operating-system-hurd (default #f))
+  (bootloader operating-system-bootloader (sanitize %os-bootloader-check))
+  (label operating-system-label (default #f))
+  (keyboard-layout operating-system-keyboard-layout (default #f))
+  (initrd operating-system-initrd (default #f))
+  (initrd-modules operating-system-initrd-modules (default %base-initrd-modules))
+  (firmware operating-system-firmware (default %base-firmware))
+  (host-name operating-system-host-name (sanitize %string-check))
+  (hosts-file operating-system-hosts-file (default #f))
+  (mapped-devices operating-system-mapped-devices (default '()))
+  (file-systems operating-system-file-systems (sanitize %os-file-systems-check))
+  (swap-devices operating-system-swap-devices (default '()))
+  (users operating-system-users (default %base-user-accounts))
+  (groups operating-system-groups (default %base-groups))
+  (skeletons operating-system-skeletons (default '()))
+  (issue operating-system-issue (default "This is the GNU system.  Welcome.\n"))
+  (packages operating-system-packages (default %base-packages))
+  (timezone operating-system-timezone (default "Etc/UTC"))
+  (locale operating-system-locale (default "en_US.utf8"))
+  (locale-definitions operating-system-locale-definitions (default '()))
+  (locale-libcs operating-system-locale-libcs (default '()))
+  (name-service-switch operating-system-name-service-switch (default %default-nss))
+  (essential-services operating-system-essential-services (default '()))
+  (services operating-system-user-services (default %base-services))
+  (pam-services operating-system-pam-services (default '()))
+  (setuid-programs operating-system-setuid-programs (default %setuid-programs))
+  (sudoers-file operating-system-sudoers-file (default #f))
+  ;; ingot's own fields.
+  (root-tree operating-system-root-tree (default #f) (sanitize %file-ref-check))
+  (firmware-directory operating-system-firmware-directory (default #f)
+                      (sanitize %file-ref-check)))
+
+(define operating-system-kernel-arguments operating-system-user-kernel-arguments)
+(define operating-system-services operating-system-user-services)
+
+(define-syntax operating-system
+  (syntax-rules ()
+    ((_ . clauses) (%construct <operating-system> (operating-system . clauses) . clauses))))

@@ -1,0 +1,517 @@
+//! Scheme record values -> `model` types. The prelude's field checks already ran; what is left
+//! here is what only Rust can judge (ranges, host paths) and calling Scheme initializers.
+
+use std::path::{Path, PathBuf};
+
+use steel::SteelVal;
+
+use super::error::{DslError, RecordError};
+use super::value::{self as v, layout, render};
+use crate::model::{
+    Bootloader, BootloaderConfig, FileRef, FileSystemDevice, FileSystemEntry, FileSystemKind,
+    Image, ImageFormat, Initializer, OperatingSystem, Partition, PartitionFlag, PartitionTableType,
+    SizeSpec, SourceLoc, TreeOp, Uuid,
+};
+
+/// What conversion needs from the evaluator.
+pub(crate) trait Host {
+    /// The user-file location of a record value, if it was written in a user file.
+    fn record_location(&self, record: &SteelVal) -> Option<SourceLoc>;
+    /// Directory that relative host paths are taken from.
+    fn base_dir(&self) -> &Path;
+    /// Calls a Scheme initializer procedure with a fresh root handle; returns its operations.
+    fn run_initializer(
+        &mut self,
+        procedure: &SteelVal,
+        location: Option<&SourceLoc>,
+    ) -> Result<Vec<TreeOp>, DslError>;
+}
+
+pub(crate) struct Converter<'h> {
+    host: &'h mut dyn Host,
+}
+
+/// A field value of a record, with the record's type name and location for messages.
+struct Rec {
+    value: SteelVal,
+    ty: String,
+    location: Option<SourceLoc>,
+}
+
+impl Rec {
+    fn get(&self, field: &str) -> SteelVal {
+        v::record_get(&self.value, field).unwrap_or(SteelVal::Void)
+    }
+
+    fn error(&self, field: &str, message: impl Into<String>) -> DslError {
+        DslError::Record(Box::new(RecordError {
+            location: self.location.clone(),
+            record: self.ty.clone(),
+            field: Some(field.to_string()),
+            message: message.into(),
+            value: Some(render(&self.get(field))),
+            hint: None,
+        }))
+    }
+
+    fn string(&self, field: &str) -> Result<String, DslError> {
+        v::as_str(&self.get(field))
+            .map(str::to_string)
+            .ok_or_else(|| self.error(field, "expected a string"))
+    }
+
+    fn boolean(&self, field: &str) -> Result<bool, DslError> {
+        v::as_bool(&self.get(field)).ok_or_else(|| self.error(field, "expected #t or #f"))
+    }
+
+    fn symbol(&self, field: &str) -> Result<String, DslError> {
+        v::as_symbol(&self.get(field))
+            .map(str::to_string)
+            .ok_or_else(|| self.error(field, "expected a symbol"))
+    }
+
+    fn u64(&self, field: &str) -> Result<u64, DslError> {
+        let n = v::as_integer(&self.get(field))
+            .ok_or_else(|| self.error(field, "expected an exact integer"))?;
+        u64::try_from(n).map_err(|_| self.error(field, "out of range (0 to 2^64-1)"))
+    }
+
+    fn size(&self, field: &str) -> Result<SizeSpec, DslError> {
+        if v::as_symbol(&self.get(field)) == Some("guess") {
+            Ok(SizeSpec::Guess)
+        } else {
+            Ok(SizeSpec::Bytes(self.u64(field)?))
+        }
+    }
+
+    fn list(&self, field: &str) -> Result<Vec<SteelVal>, DslError> {
+        v::list_items(&self.get(field)).ok_or_else(|| self.error(field, "expected a list"))
+    }
+}
+
+impl<'h> Converter<'h> {
+    pub(crate) fn new(host: &'h mut dyn Host) -> Self {
+        Converter { host }
+    }
+
+    fn rec(&self, value: &SteelVal, expected: &str) -> Result<Rec, DslError> {
+        match v::record_type(value) {
+            Some(ty) if ty == expected => Ok(Rec {
+                value: value.clone(),
+                location: self.host.record_location(value),
+                ty,
+            }),
+            _ => Err(DslError::value(
+                None,
+                format!("expected a {expected} record, got {}", render(value)),
+            )),
+        }
+    }
+
+    pub(crate) fn image(&mut self, value: &SteelVal) -> Result<Image, DslError> {
+        let r = self.rec(value, "image")?;
+        let format_name = r.symbol("format")?;
+        let format = ImageFormat::parse(&format_name)
+            .ok_or_else(|| r.error("format", "unknown image format"))?;
+        let mut image = Image::new(format);
+        image.location = r.location.clone();
+        image.name = match r.get("name") {
+            SteelVal::BoolV(false) => None,
+            n => Some(
+                v::as_symbol(&n)
+                    .ok_or_else(|| r.error("name", "expected a symbol"))?
+                    .to_string(),
+            ),
+        };
+        image.platform = match r.get("platform") {
+            SteelVal::BoolV(false) => None,
+            p if v::is_struct(&p, layout::PLATFORM) => {
+                v::struct_field(&p, 0).and_then(|s| v::as_str(&s).map(str::to_string))
+            }
+            p => Some(
+                v::as_str(&p)
+                    .ok_or_else(|| r.error("platform", "expected a platform"))?
+                    .to_string(),
+            ),
+        };
+        image.size = r.size("size")?;
+        image.max_layers = match r.get("max-layers") {
+            SteelVal::BoolV(false) => None,
+            _ => Some(
+                u32::try_from(r.u64("max-layers")?)
+                    .map_err(|_| r.error("max-layers", "too large"))?,
+            ),
+        };
+        image.partition_table_type = match r.symbol("partition-table-type")?.as_str() {
+            "mbr" => PartitionTableType::Mbr,
+            "gpt" => PartitionTableType::Gpt,
+            _ => return Err(r.error("partition-table-type", "expected 'mbr or 'gpt")),
+        };
+        image.compression = r.boolean("compression?")?;
+        image.volatile_root = r.boolean("volatile-root?")?;
+        image.shared_store = r.boolean("shared-store?")?;
+        image.shared_network = r.boolean("shared-network?")?;
+        image.substitutable = r.boolean("substitutable?")?;
+        image.operating_system = match r.get("operating-system") {
+            SteelVal::BoolV(false) => None,
+            os => Some(self.operating_system(&os)?),
+        };
+        for p in r.list("partitions")? {
+            let partition = self.partition(&p)?;
+            image.partitions.push(partition);
+        }
+        Ok(image)
+    }
+
+    pub(crate) fn partition(&mut self, value: &SteelVal) -> Result<Partition, DslError> {
+        let r = self.rec(value, "partition")?;
+        let fs_name = r.string("file-system")?;
+        let file_system = FileSystemKind::parse(&fs_name)
+            .ok_or_else(|| r.error("file-system", "not a file system ingot builds"))?;
+        let file_system_options = r
+            .list("file-system-options")?
+            .iter()
+            .map(|o| v::as_str(o).map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| r.error("file-system-options", "expected a list of strings"))?;
+        let uuid = match r.get("uuid") {
+            SteelVal::BoolV(false) => None,
+            u => Some(uuid_of(&u).ok_or_else(|| {
+                r.error(
+                    "uuid",
+                    "ingot takes partition uuids as 128-bit (DCE) UUIDs: write (uuid \"8-4-4-4-12 hex\")",
+                )
+            })?),
+        };
+        let flags = r
+            .list("flags")?
+            .iter()
+            .map(|f| match v::as_symbol(f) {
+                Some("boot") => Some(PartitionFlag::Boot),
+                Some("esp") => Some(PartitionFlag::Esp),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| r.error("flags", "expected a list of 'boot and 'esp"))?;
+        let initializer = self.initializer(&r)?;
+        Ok(Partition {
+            size: r.size("size")?,
+            offset: r.u64("offset")?,
+            file_system,
+            file_system_options,
+            label: r.string("label")?,
+            uuid,
+            flags,
+            initializer,
+            location: r.location.clone(),
+        })
+    }
+
+    fn initializer(&mut self, r: &Rec) -> Result<Option<Initializer>, DslError> {
+        let value = r.get("initializer");
+        let by_name = |name: &str| match name {
+            "initialize-root-partition" => Initializer::Root,
+            "initialize-efi-partition" => Initializer::Efi,
+            "initialize-efi32-partition" => Initializer::Efi32,
+            other => Initializer::Unknown(other.to_string()),
+        };
+        Ok(match &value {
+            SteelVal::BoolV(false) => None,
+            SteelVal::SymbolV(name) => Some(by_name(name.as_str())),
+            g if v::is_struct(g, layout::GEXP) => {
+                let datum = v::struct_field(g, 0).unwrap_or(SteelVal::Void);
+                Some(match v::as_symbol(&datum) {
+                    Some(name) => by_name(name),
+                    // A gexp with Guile build-side code: ingot cannot run it.
+                    None => Initializer::Unknown(render(&datum)),
+                })
+            }
+            p if is_procedure(p) => {
+                let ops = self.host.run_initializer(p, r.location.as_ref())?;
+                Some(Initializer::Custom(ops))
+            }
+            _ => {
+                return Err(r.error(
+                    "initializer",
+                    "expected (gexp initialize-root-partition), #f, or a procedure",
+                ))
+            }
+        })
+    }
+
+    pub(crate) fn operating_system(
+        &mut self,
+        value: &SteelVal,
+    ) -> Result<OperatingSystem, DslError> {
+        let r = self.rec(value, "operating-system")?;
+        let given = v::record_given(value);
+        let mut os = OperatingSystem {
+            host_name: Some(r.string("host-name")?),
+            location: r.location.clone(),
+            ..OperatingSystem::default()
+        };
+        let mut ignored = Vec::new();
+
+        os.kernel = self.file_ref(&r, "kernel", &given, &mut ignored)?;
+        os.initrd = self.file_ref(&r, "initrd", &given, &mut ignored)?;
+        os.kernel_arguments = r
+            .list("kernel-arguments")?
+            .iter()
+            .map(|a| v::as_str(a).map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                r.error(
+                    "kernel-arguments",
+                    "expected a list of strings (ingot does not evaluate gexps)",
+                )
+            })?;
+        os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
+        for fs in r.list("file-systems")? {
+            let entry = self.file_system(&fs)?;
+            os.file_systems.push(entry);
+        }
+        os.root_tree = self.host_dir(&r, "root-tree")?;
+        os.firmware_directory = self.host_dir(&r, "firmware-directory")?;
+
+        for field in &given {
+            let counted = |what: &str, plural: &str| -> Option<String> {
+                let n = v::list_items(&r.get(field)).map(|l| l.len())?;
+                Some(format!("{n} {}", if n == 1 { what } else { plural }))
+            };
+            let phrase = match field.as_str() {
+                "host-name" | "kernel" | "initrd" | "kernel-arguments" | "bootloader"
+                | "file-systems" | "root-tree" | "firmware-directory" => continue,
+                "packages" => counted("package", "packages"),
+                "services" => counted("service", "services"),
+                "essential-services" => counted("essential service", "essential services"),
+                "users" => counted("user", "users"),
+                "groups" => counted("group", "groups"),
+                "mapped-devices" => counted("mapped device", "mapped devices"),
+                "swap-devices" => counted("swap device", "swap devices"),
+                "firmware" => counted("firmware package", "firmware packages"),
+                "initrd-modules" => counted("initrd module", "initrd modules"),
+                "setuid-programs" => counted("setuid program", "setuid programs"),
+                "pam-services" => counted("PAM service", "PAM services"),
+                _ => None,
+            };
+            ignored.push(phrase.unwrap_or_else(|| field.clone()));
+        }
+        os.ignored = ignored;
+        Ok(os)
+    }
+
+    /// kernel / initrd: `(local-file …)` or a path; a Guix package or procedure is ignored.
+    fn file_ref(
+        &self,
+        r: &Rec,
+        field: &str,
+        given: &[String],
+        ignored: &mut Vec<String>,
+    ) -> Result<Option<FileRef>, DslError> {
+        let value = r.get(field);
+        if let Some(path) = local_file_path(&value) {
+            return Ok(Some(FileRef::Host(path)));
+        }
+        match &value {
+            SteelVal::BoolV(false) => Ok(None),
+            SteelVal::StringV(s) => {
+                let p = Path::new(s.as_str());
+                Ok(Some(if p.is_absolute() {
+                    if p.exists() {
+                        FileRef::Host(p.to_path_buf())
+                    } else {
+                        FileRef::InRoot(s.to_string())
+                    }
+                } else {
+                    FileRef::Host(self.host.base_dir().join(p))
+                }))
+            }
+            other => {
+                if given.iter().any(|g| g == field) {
+                    ignored.push(format!(
+                        "{field} {} (ingot takes a file: (local-file \"…\") or a path)",
+                        describe(other)
+                    ));
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    fn host_dir(&self, r: &Rec, field: &str) -> Result<Option<PathBuf>, DslError> {
+        let value = r.get(field);
+        if let Some(path) = local_file_path(&value) {
+            return Ok(Some(path));
+        }
+        match &value {
+            SteelVal::BoolV(false) => Ok(None),
+            SteelVal::StringV(s) => Ok(Some(self.host.base_dir().join(s.as_str()))),
+            _ => Err(r.error(
+                field,
+                "expected a path or (local-file \"…\" #:recursive? #t)",
+            )),
+        }
+    }
+
+    fn bootloader(&mut self, value: &SteelVal) -> Result<BootloaderConfig, DslError> {
+        let r = self.rec(value, "bootloader-configuration")?;
+        let b = r.get("bootloader");
+        let name = if v::is_struct(&b, layout::BOOTLOADER) {
+            v::struct_field(&b, 0).and_then(|n| v::as_symbol(&n).map(str::to_string))
+        } else {
+            v::unknown_name(&b)
+        }
+        .ok_or_else(|| {
+            r.error(
+                "bootloader",
+                "expected a bootloader such as grub-bootloader",
+            )
+        })?;
+        let mut targets = Vec::new();
+        match r.get("targets") {
+            SteelVal::BoolV(false) => {
+                if let Some(t) = v::as_str(&r.get("target")) {
+                    targets.push(t.to_string());
+                }
+            }
+            t => {
+                for item in v::list_items(&t).unwrap_or_default() {
+                    targets.push(
+                        v::as_str(&item)
+                            .ok_or_else(|| r.error("targets", "expected a list of strings"))?
+                            .to_string(),
+                    );
+                }
+            }
+        }
+        let timeout =
+            u32::try_from(r.u64("timeout")?).map_err(|_| r.error("timeout", "too large"))?;
+        Ok(BootloaderConfig {
+            bootloader: bootloader_by_name(&name),
+            targets,
+            timeout,
+            location: r.location.clone(),
+        })
+    }
+
+    fn file_system(&mut self, value: &SteelVal) -> Result<FileSystemEntry, DslError> {
+        let r = self.rec(value, "file-system")?;
+        let d = r.get("device");
+        let device = if let Some(s) = v::as_str(&d) {
+            if s.starts_with('/') {
+                FileSystemDevice::Path(s.to_string())
+            } else {
+                FileSystemDevice::Other(s.to_string())
+            }
+        } else if v::is_struct(&d, layout::FS_LABEL) {
+            let label = v::struct_field(&d, 0).unwrap_or(SteelVal::Void);
+            FileSystemDevice::Label(v::as_str(&label).unwrap_or_default().to_string())
+        } else if let Some(u) = uuid_of(&d) {
+            FileSystemDevice::Uuid(u)
+        } else if v::is_struct(&d, layout::UUID) {
+            // FAT / ISO / NTFS ids are not 128-bit: keep their text.
+            let s = v::struct_field(&d, 0).unwrap_or(SteelVal::Void);
+            FileSystemDevice::Other(v::as_str(&s).unwrap_or_default().to_string())
+        } else {
+            return Err(r.error("device", "expected a device"));
+        };
+        Ok(FileSystemEntry {
+            device,
+            mount_point: r.string("mount-point")?,
+            fs_type: r.string("type")?,
+        })
+    }
+}
+
+fn is_procedure(v: &SteelVal) -> bool {
+    matches!(
+        v,
+        SteelVal::Closure(_)
+            | SteelVal::FuncV(_)
+            | SteelVal::BoxedFunction(_)
+            | SteelVal::MutFunc(_)
+            | SteelVal::BuiltIn(_)
+    )
+}
+
+fn local_file_path(value: &SteelVal) -> Option<PathBuf> {
+    if !v::is_struct(value, layout::LOCAL_FILE) {
+        return None;
+    }
+    v::struct_field(value, 0).and_then(|p| v::as_str(&p).map(PathBuf::from))
+}
+
+/// A DCE uuid value as a model Uuid (other uuid types are not 128-bit).
+fn uuid_of(value: &SteelVal) -> Option<Uuid> {
+    if !v::is_struct(value, layout::UUID) {
+        return None;
+    }
+    let ty = v::struct_field(value, 1)?;
+    if v::as_symbol(&ty) != Some("dce") {
+        return None;
+    }
+    let s = v::struct_field(value, 0)?;
+    Uuid::parse(v::as_str(&s)?).ok()
+}
+
+/// A few words for a value ingot ignores: "linux-libre", "(a procedure)".
+fn describe(value: &SteelVal) -> String {
+    if let Some(name) = v::unknown_name(value) {
+        return name;
+    }
+    if is_procedure(value) {
+        return "(a procedure)".into();
+    }
+    render(value)
+}
+
+/// Guix's bootloader variables -> what ingot installs. Board U-Boots are named by board.
+pub(crate) fn bootloader_by_name(name: &str) -> Bootloader {
+    let board = match name {
+        "grub-bootloader" | "grub-minimal-bootloader" => return Bootloader::GrubBios,
+        "grub-efi-bootloader" => return Bootloader::GrubEfi,
+        "grub-efi-removable-bootloader" => return Bootloader::GrubEfiRemovable,
+        "grub-efi32-bootloader" => return Bootloader::GrubEfi32,
+        "u-boot-pine64-lts-bootloader" | "u-boot-pine64-plus-bootloader" => "pine64",
+        "u-boot-rock64-rk3328-bootloader" => "rock64",
+        "u-boot-rock-4c-plus-rk3399-bootloader" => "rock-4c-plus",
+        "u-boot-orangepi-r1-plus-lts-rk3328-bootloader" => "orangepi-r1-plus-lts-rk3328",
+        "u-boot-pinebook-pro-rk3399-bootloader" => "pinebook-pro",
+        "u-boot-novena-bootloader" => "novena",
+        "u-boot-a20-olinuxino-lime2-bootloader" => "a20-olinuxino-lime2",
+        "u-boot-beaglebone-black-bootloader" | "u-boot-am335x-evm-bootloader" => "am335x-evm",
+        "u-boot-sifive-unmatched-bootloader" => "unmatched",
+        "u-boot-starfive-visionfive2-bootloader" => "visionfive2",
+        other => return Bootloader::Other(other.to_string()),
+    };
+    Bootloader::UBoot {
+        board: board.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_bootloaders_map_to_board_names() {
+        assert_eq!(
+            bootloader_by_name("u-boot-pine64-lts-bootloader"),
+            Bootloader::UBoot {
+                board: "pine64".into()
+            }
+        );
+        assert_eq!(
+            bootloader_by_name("u-boot-starfive-visionfive2-bootloader").name(),
+            "u-boot-visionfive2-bootloader"
+        );
+        assert_eq!(
+            bootloader_by_name("grub-efi32-bootloader"),
+            Bootloader::GrubEfi32
+        );
+        assert_eq!(
+            bootloader_by_name("extlinux-bootloader"),
+            Bootloader::Other("extlinux-bootloader".into())
+        );
+    }
+}

@@ -1,0 +1,266 @@
+//! The Steel engine: created once per `Dsl`, with ingot's Rust primitives and the prelude.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use steel::rerrs::{ErrorKind, SteelErr};
+use steel::steel_vm::engine::Engine;
+use steel::SteelVal;
+
+use super::tree::{make_op, OpArgs};
+use super::value::{self, layout, render, RawSpan};
+use crate::model::TreeOp;
+
+/// The prelude, in load order: each file may use what the ones before it define.
+pub(crate) const PRELUDE: &[(&str, &str)] = &[
+    ("base.scm", include_str!("../../scheme/base.scm")),
+    ("records.scm", include_str!("../../scheme/records.scm")),
+    ("system.scm", include_str!("../../scheme/system.scm")),
+    ("image.scm", include_str!("../../scheme/image.scm")),
+    ("boards.scm", include_str!("../../scheme/boards.scm")),
+    ("tree.scm", include_str!("../../scheme/tree.scm")),
+];
+
+/// A record error raised by the prelude, with what the message needs.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordFailure {
+    pub kind: String,
+    pub record: String,
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub message: String,
+    pub span: Option<RawSpan>,
+    pub clause_span: Option<RawSpan>,
+    /// The text of the SteelErr that carried it, to recognise it when it comes back.
+    pub token: String,
+}
+
+/// State shared between the Rust primitives (which Steel wants `Send + Sync`) and `Dsl`.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// Directory relative file names are taken from: the definition's, or the current one.
+    pub base_dir: PathBuf,
+    /// The file being evaluated, for `(current-filename)`.
+    pub current_file: Option<PathBuf>,
+    pub record_failure: Option<RecordFailure>,
+    pub trees: HashMap<i128, Vec<TreeOp>>,
+}
+
+pub(crate) type SharedRef = Arc<Mutex<Shared>>;
+
+pub(crate) fn lock(shared: &SharedRef) -> MutexGuard<'_, Shared> {
+    // A panic while holding the lock cannot leave Shared inconsistent in a way that matters
+    // (each field is replaced whole), so a poisoned lock is still usable.
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn error(message: impl Into<String>) -> SteelErr {
+    SteelErr::new(ErrorKind::Generic, message.into())
+}
+
+fn register(
+    engine: &mut Engine,
+    name: &str,
+    f: impl Fn(&[SteelVal]) -> steel::rvals::Result<SteelVal> + Send + Sync + 'static,
+) {
+    engine.register_value(name, SteelVal::anonymous_boxed_function(Arc::new(f)));
+}
+
+fn string_arg<'a>(who: &str, args: &'a [SteelVal], i: usize) -> steel::rvals::Result<&'a str> {
+    args.get(i).and_then(value::as_str).ok_or_else(|| {
+        error(format!(
+            "{who}: argument {} must be a string, got {}",
+            i + 1,
+            args.get(i).map(render).unwrap_or_else(|| "nothing".into())
+        ))
+    })
+}
+
+fn opt_symbol(v: Option<&SteelVal>) -> Option<String> {
+    v.and_then(value::as_symbol).map(str::to_string)
+}
+
+/// Makes the engine ingot evaluates in: Steel's standard environment, ingot's primitives, the
+/// prelude.
+pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
+    quiet_steel_home();
+    // Steel's primitives and its core library (stdlib.scm) are all the prelude needs; the
+    // full `Engine::new()` also loads contracts, printing and ports, ~60 ms more at start-up.
+    let mut engine = Engine::new_base();
+    engine.register_prelude()?;
+
+    let s = shared.clone();
+    // (%record-error kind record field value message span clause-span)
+    register(&mut engine, "%record-error", move |args| {
+        let get = |i: usize| args.get(i).cloned().unwrap_or(SteelVal::Void);
+        let kind = opt_symbol(args.first()).unwrap_or_else(|| "field".into());
+        let record = opt_symbol(args.get(1)).unwrap_or_else(|| "record".into());
+        let field = opt_symbol(args.get(2));
+        let value = match get(3) {
+            SteelVal::Void => None,
+            v if kind == "bad-clause" => Some(value::render(&v).trim_start_matches('\'').into()),
+            v => Some(render(&v)),
+        };
+        let message = value::as_str(&get(4)).unwrap_or("invalid").to_string();
+        let token = format!("{record}: {message}");
+        let failure = RecordFailure {
+            kind,
+            record,
+            field,
+            value,
+            message,
+            span: value::as_span(&get(5)),
+            clause_span: value::as_span(&get(6)),
+            token: token.clone(),
+        };
+        lock(&s).record_failure = Some(failure);
+        Err(error(token))
+    });
+
+    // Output for the user's own debugging prints (Steel's print module is not loaded).
+    register(&mut engine, "display", |args| {
+        print_value(args, false, false)
+    });
+    register(&mut engine, "displayln", |args| {
+        print_value(args, false, true)
+    });
+    register(&mut engine, "write", |args| print_value(args, true, false));
+    register(&mut engine, "newline", |_| {
+        println!();
+        Ok(SteelVal::Void)
+    });
+
+    register(&mut engine, "%write-string", |args| {
+        Ok(SteelVal::StringV(
+            args.first().map(render).unwrap_or_default().into(),
+        ))
+    });
+
+    let s = shared.clone();
+    register(&mut engine, "%resolve-path", move |args| {
+        let file = string_arg("local-file", args, 0)?;
+        let base = lock(&s).base_dir.clone();
+        let path = if Path::new(file).is_absolute() {
+            PathBuf::from(file)
+        } else {
+            base.join(file)
+        };
+        Ok(SteelVal::StringV(
+            path.to_string_lossy().into_owned().into(),
+        ))
+    });
+
+    let s = shared.clone();
+    register(&mut engine, "%current-filename", move |_| {
+        Ok(match &lock(&s).current_file {
+            Some(p) => SteelVal::StringV(p.to_string_lossy().into_owned().into()),
+            None => SteelVal::BoolV(false),
+        })
+    });
+
+    let s = shared.clone();
+    // (%tree-op op root args …)
+    register(&mut engine, "%tree-op", move |args| {
+        let op = opt_symbol(args.first()).unwrap_or_default();
+        let root = args.get(1).cloned().unwrap_or(SteelVal::Void);
+        if !value::is_struct(&root, layout::TREE_ROOT) {
+            return Err(error(format!(
+                "{op}: the first argument must be the root handle the initializer received, got {}",
+                render(&root)
+            )));
+        }
+        let id = value::struct_field(&root, 0)
+            .and_then(|v| value::as_integer(&v))
+            .unwrap_or(-1);
+        let mode = |i: usize| {
+            args.get(i)
+                .and_then(value::as_integer)
+                .and_then(|m| u32::try_from(m).ok())
+        };
+        let who = match op.as_str() {
+            "mkdir" => "mkdir-p",
+            "copy-tree" => "copy-recursively",
+            other => other,
+        };
+        let parsed = match op.as_str() {
+            "mkdir" => OpArgs::Mkdir {
+                path: string_arg(who, args, 2)?,
+                mode: mode(3).unwrap_or(0o755),
+            },
+            "write-file" => OpArgs::WriteFile {
+                path: string_arg(who, args, 2)?,
+                contents: string_arg(who, args, 3)?,
+                mode: mode(4).unwrap_or(0o644),
+            },
+            "copy-file" => OpArgs::CopyFile {
+                source: string_arg(who, args, 2)?,
+                path: string_arg(who, args, 3)?,
+                mode: mode(4),
+            },
+            "copy-tree" => OpArgs::CopyTree {
+                source: string_arg(who, args, 2)?,
+                path: string_arg(who, args, 3)?,
+            },
+            "symlink" => OpArgs::Symlink {
+                target: string_arg(who, args, 2)?,
+                path: string_arg(who, args, 3)?,
+            },
+            other => return Err(error(format!("%tree-op: unknown operation {other}"))),
+        };
+        let mut guard = lock(&s);
+        let base = guard.base_dir.clone();
+        let op = make_op(parsed, &base).map_err(error)?;
+        match guard.trees.get_mut(&id) {
+            Some(ops) => ops.push(op),
+            None => {
+                return Err(error(format!(
+                "{who}: the root handle is no longer valid; use it only while the initializer runs"
+            )))
+            }
+        }
+        Ok(SteelVal::Void)
+    });
+
+    for (name, text) in PRELUDE {
+        engine
+            .compile_and_run_raw_program(*text)
+            .map_err(|e| prelude_error(name, e))?;
+    }
+    Ok(engine)
+}
+
+fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::Result<SteelVal> {
+    use std::io::Write as _;
+    let text = match args.first() {
+        Some(SteelVal::StringV(s)) if !write => s.to_string(),
+        Some(v) => value::render_full(v),
+        None => String::new(),
+    };
+    let mut out = std::io::stdout().lock();
+    // A closed stdout is not the definition's fault: printing is best effort.
+    let _ = write!(out, "{text}");
+    if newline {
+        let _ = writeln!(out);
+    }
+    let _ = out.flush();
+    Ok(SteelVal::Void)
+}
+
+fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {
+    e.prepend_message(&format!("scheme/{name}: "));
+    e
+}
+
+/// Steel looks for a home directory when it starts, creates one under the user's data
+/// directory and prints a warning when it cannot. ingot loads no Steel packages: point
+/// STEEL_HOME at a directory that is never created, unless the user set one.
+fn quiet_steel_home() {
+    if std::env::var_os("STEEL_HOME").is_none() {
+        // Called before the engine (and any thread it could start) exists.
+        std::env::set_var(
+            "STEEL_HOME",
+            std::env::temp_dir().join("ingot-no-steel-home"),
+        );
+    }
+}

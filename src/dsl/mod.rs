@@ -1,0 +1,327 @@
+//! The Scheme DSL: Guix-style definitions evaluated by an embedded Steel engine, turned into
+//! `model` values.
+//!
+//! The prelude (scheme/*.scm) defines Guix's records (`partition`, `image`, `image-type`,
+//! `operating-system`, …) with `define-record-type*` semantics, the standard images and image
+//! types of `(gnu system image)`, the board image types, and enough of Guile and Guix for a
+//! Guix file to evaluate unchanged. Names a Guix file uses that ingot does not define (package
+//! and service variables, configuration records) become opaque placeholders, reported in one
+//! warning with what else ingot ignored.
+
+mod convert;
+mod engine;
+mod error;
+mod eval;
+mod source;
+mod tree;
+mod value;
+
+pub use error::{DslError, RecordError, Warning};
+pub use source::{is_complete, line_column};
+pub use value::render;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use steel::steel_vm::engine::Engine;
+use steel::SteelVal;
+
+use crate::model;
+use engine::{Shared, SharedRef};
+
+/// What a definition evaluated to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evaluated {
+    Image(model::Image),
+    OperatingSystem(model::OperatingSystem),
+}
+
+/// What a REPL input produced.
+#[derive(Debug)]
+pub enum ReplOutcome {
+    /// The value, printed (empty for no value).
+    Value(String),
+    /// `(show …)`: the image to print the plan of.
+    Show(Box<model::Image>),
+}
+
+/// Text the user wrote, for locations: a file, or the session transcript of `-e` and REPL
+/// inputs (each input a part, named "<expr>" or "<repl-N>", lines counted from its start).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SourceText {
+    pub text: String,
+    /// (start offset, name) of each part, in order.
+    pub parts: Vec<(usize, String)>,
+}
+
+impl SourceText {
+    /// The part containing `offset`: its name and start.
+    pub(crate) fn part(&self, offset: usize) -> (&str, usize) {
+        self.parts
+            .iter()
+            .rev()
+            .find(|(start, _)| *start <= offset)
+            .or(self.parts.first())
+            .map(|(start, name)| (name.as_str(), *start))
+            .unwrap_or(("?", 0))
+    }
+}
+
+/// Where the text being evaluated comes from.
+pub(crate) enum Input {
+    File {
+        path: PathBuf,
+        name: String,
+    },
+    /// `-e` or a REPL input, appended to the session transcript.
+    Session {
+        name: String,
+    },
+}
+
+/// An evaluator of ingot definitions. Holds one Steel engine with the prelude loaded; values
+/// defined by one evaluation stay visible to the next (as in the REPL).
+pub struct Dsl {
+    engine: Engine,
+    shared: SharedRef,
+    /// Steel source id -> the user text it came from.
+    sources: HashMap<u32, Arc<SourceText>>,
+    /// `-e` and REPL inputs so far.
+    session: Arc<SourceText>,
+    /// Names that became placeholders, in order of first use, during the last evaluation.
+    unknowns: Vec<String>,
+    /// Every placeholder defined so far, with whether it was defined as an operator.
+    placeholders: HashMap<String, bool>,
+    warnings: Vec<Warning>,
+    /// The Scheme value of the last operating-system evaluated, for `image_for`.
+    last_os: Option<SteelVal>,
+    /// Directory relative host paths of the last evaluation are taken from.
+    base_dir: PathBuf,
+    inputs: usize,
+}
+
+impl Dsl {
+    /// Starts the engine and loads the prelude.
+    pub fn new() -> Result<Dsl, DslError> {
+        let base_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let shared: SharedRef = Arc::new(Mutex::new(Shared {
+            base_dir: base_dir.clone(),
+            ..Shared::default()
+        }));
+        let engine = engine::new_engine(&shared).map_err(|e| DslError::Prelude(e.to_string()))?;
+        Ok(Dsl {
+            engine,
+            shared,
+            sources: HashMap::new(),
+            session: Arc::new(SourceText::default()),
+            unknowns: Vec::new(),
+            placeholders: HashMap::new(),
+            warnings: Vec::new(),
+            last_os: None,
+            base_dir,
+            inputs: 0,
+        })
+    }
+
+    /// Evaluates a definition file; its value is its last expression, an image or an
+    /// operating-system. Relative paths in it are taken from the file's directory.
+    pub fn eval_file(&mut self, path: &Path) -> Result<Evaluated, DslError> {
+        let text = std::fs::read_to_string(path).map_err(|source| DslError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let base = absolute
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let input = Input::File {
+            path: absolute.clone(),
+            name: path.display().to_string(),
+        };
+        let value = self.eval_source(input, &text, base, Some(absolute))?;
+        self.evaluated(value)
+    }
+
+    /// Evaluates `-e EXPR`; relative paths are taken from the current directory.
+    pub fn eval_expr(&mut self, expr: &str) -> Result<Evaluated, DslError> {
+        let value = self.eval_text_as("<expr>", expr)?;
+        self.evaluated(value)
+    }
+
+    /// An image of the evaluated value: an operating-system goes through the constructor of
+    /// the image type named `image_type` (Scheme's `os->image`); an image is returned as is.
+    pub fn image_for(
+        &mut self,
+        value: &Evaluated,
+        image_type: &str,
+    ) -> Result<model::Image, DslError> {
+        match value {
+            Evaluated::Image(image) => Ok(image.clone()),
+            Evaluated::OperatingSystem(os) => {
+                let Some(os_value) = self.last_os.clone() else {
+                    return Err(DslError::value(
+                        os.location.clone(),
+                        "this operating-system was not evaluated by this Dsl",
+                    ));
+                };
+                let image = self.apply_image_type(&os_value, image_type)?;
+                self.convert_image(&image)
+            }
+        }
+    }
+
+    /// The names of `%image-types`, in order.
+    pub fn image_type_names(&mut self) -> Result<Vec<String>, DslError> {
+        let types = self
+            .engine
+            .extract_value("%image-types")
+            .map_err(|e| DslError::Prelude(e.to_string()))?;
+        let mut names = Vec::new();
+        for t in value::list_items(&types).unwrap_or_default() {
+            if let Some(name) = value::record_get(&t, "name") {
+                if let Some(s) = value::as_symbol(&name) {
+                    names.push(s.to_string());
+                }
+            }
+        }
+        Ok(names)
+    }
+
+    /// Warnings of the last evaluation (what was ignored, unknown names).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Evaluates one REPL input: its value printed, or the image `(show …)` asked for.
+    pub fn eval_repl(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
+        self.inputs += 1;
+        let name = format!("<repl-{}>", self.inputs);
+        let value = self.eval_text_as(&name, text)?;
+        if value::is_struct(&value, value::layout::SHOW) {
+            let target = value::struct_field(&value, 0).unwrap_or(SteelVal::Void);
+            let ty = value::struct_field(&value, 1)
+                .and_then(|t| value::as_symbol(&t).map(str::to_string))
+                .unwrap_or_else(|| "mbr-hybrid-raw".into());
+            let image = match value::record_type(&target).as_deref() {
+                Some("image") => self.convert_image(&target)?,
+                Some("operating-system") => {
+                    let image = self.apply_image_type(&target, &ty)?;
+                    self.convert_image(&image)?
+                }
+                _ => {
+                    return Err(DslError::value(
+                        None,
+                        format!(
+                            "show: expected an image or an operating-system, got {}",
+                            render(&target)
+                        ),
+                    ))
+                }
+            };
+            if !self.unknowns.is_empty() {
+                self.warn_about_unknowns(image.location.clone());
+            }
+            return Ok(ReplOutcome::Show(Box::new(image)));
+        }
+        if !self.unknowns.is_empty() {
+            self.warn_about_unknowns(None);
+        }
+        Ok(ReplOutcome::Value(match value {
+            SteelVal::Void => String::new(),
+            v => value::describe(&v),
+        }))
+    }
+
+    fn eval_text_as(&mut self, name: &str, text: &str) -> Result<SteelVal, DslError> {
+        let base = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let input = Input::Session {
+            name: name.to_string(),
+        };
+        self.eval_source(input, text, base, None)
+    }
+
+    fn evaluated(&mut self, value: SteelVal) -> Result<Evaluated, DslError> {
+        match value::record_type(&value).as_deref() {
+            Some("image") => {
+                let image = self.convert_image(&value)?;
+                if let Some(os) = &image.operating_system {
+                    self.warn_about_os(os);
+                } else {
+                    self.warn_about_unknowns(image.location.clone());
+                }
+                Ok(Evaluated::Image(image))
+            }
+            Some("operating-system") => {
+                let os = self.convert_os(&value)?;
+                self.warn_about_os(&os);
+                self.last_os = Some(value);
+                Ok(Evaluated::OperatingSystem(os))
+            }
+            other => {
+                let what = match other {
+                    Some(ty) => format!("a {ty} record"),
+                    None => render(&value),
+                };
+                let mut e = DslError::value(
+                    None,
+                    format!(
+                        "the definition must end with an image or an operating-system, but its last expression is {what}"
+                    ),
+                );
+                if !self.unknowns.is_empty() {
+                    e = e.with_hint(format!(
+                        "these names are not defined (misspelt?): {}",
+                        self.unknowns.join(", ")
+                    ));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// The one warning about an operating-system: what ingot ignores, and unknown names.
+    fn warn_about_os(&mut self, os: &model::OperatingSystem) {
+        let mut parts = Vec::new();
+        if !os.ignored.is_empty() {
+            parts.push(format!(
+                "ignored: {}; ingot builds no packages and runs no services, the root content comes from root-tree",
+                os.ignored.join(", ")
+            ));
+        }
+        if !self.unknowns.is_empty() {
+            parts.push(unknowns_phrase(&self.unknowns));
+        }
+        if !parts.is_empty() {
+            self.warnings.push(Warning {
+                message: parts.join("; "),
+                location: os.location.clone(),
+            });
+        }
+    }
+
+    fn warn_about_unknowns(&mut self, location: Option<model::SourceLoc>) {
+        if !self.unknowns.is_empty() {
+            let message = unknowns_phrase(&self.unknowns);
+            self.warnings.push(Warning { message, location });
+        }
+    }
+}
+
+fn unknowns_phrase(names: &[String]) -> String {
+    let unique: Vec<&String> = {
+        let mut seen = HashSet::new();
+        names.iter().filter(|n| seen.insert(n.as_str())).collect()
+    };
+    format!(
+        "{} name{} not known to ingot, kept as opaque values: {}",
+        unique.len(),
+        if unique.len() == 1 { "" } else { "s" },
+        unique
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}

@@ -1,0 +1,409 @@
+//! Lexical pass over a user's Scheme source, before Steel sees it.
+//!
+//! It does three jobs that Steel's reader cannot do for us:
+//! - splits the file into top-level forms, because ingot compiles each form on its own (Steel
+//!   inlines calls between definitions compiled together and then skips their arity checks);
+//! - reports unbalanced parentheses and unterminated strings with the line:column of the culprit;
+//! - rewrites Guix's gexp reader syntax (`#~`, `#$`, `#$@`, `#+`) into quote/unquote of the same
+//!   length, so that byte offsets — and so every reported location — stay those of the file.
+
+use std::fmt;
+
+/// One top-level datum of the source: byte range `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Form {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A reader-level problem, with the byte offset it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexError {
+    pub offset: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for LexError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The result of scanning: the text to hand to Steel (gexp syntax rewritten, same length) and
+/// its top-level forms.
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    pub text: String,
+    pub forms: Vec<Form>,
+}
+
+/// Line and column (both 1-based, columns counted in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let offset = offset.min(text.len());
+    let mut line = 1u32;
+    let mut line_start = 0usize;
+    for (i, b) in text.as_bytes()[..offset].iter().enumerate() {
+        if *b == b'\n' {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
+    // Count characters, not bytes, from the start of the line; back off to a char boundary.
+    let mut end = offset;
+    while end > line_start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let column = text[line_start..end].chars().count() as u32 + 1;
+    (line, column)
+}
+
+/// Steel's spans of a list start at its first element; the form a user wrote starts at the
+/// opening parenthesis before it. Returns the offset of that parenthesis when there is one.
+pub fn open_paren_before(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = offset.min(bytes.len());
+    while i > 0 && bytes[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    if i > 0 && matches!(bytes[i - 1], b'(' | b'[') {
+        i - 1
+    } else {
+        offset
+    }
+}
+
+/// Whether the identifier at `offset` is the operator of a call, i.e. directly follows an
+/// opening parenthesis.
+pub fn is_operator_position(text: &str, offset: usize) -> bool {
+    open_paren_before(text, offset) != offset
+}
+
+struct Open {
+    offset: usize,
+    close: u8,
+}
+
+/// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
+/// comment.
+pub fn scan(source: &str) -> Result<Scanned, LexError> {
+    let bytes = source.as_bytes();
+    let mut out = bytes.to_vec();
+    let mut forms = Vec::new();
+    let mut stack: Vec<Open> = Vec::new();
+    // Start of the current top-level datum (including its quote prefixes), if one is open.
+    let mut form_start: Option<usize> = None;
+    let mut i = 0usize;
+    let n = bytes.len();
+
+    // Ends a top-level atom or list that finished at `end`.
+    fn finish(forms: &mut Vec<Form>, form_start: &mut Option<usize>, end: usize) {
+        if let Some(start) = form_start.take() {
+            forms.push(Form { start, end });
+        }
+    }
+
+    while i < n {
+        let b = bytes[i];
+        match b {
+            b';' => {
+                while i < n && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                let start = i;
+                if stack.is_empty() && form_start.is_none() {
+                    form_start = Some(i);
+                }
+                i += 1;
+                loop {
+                    if i >= n {
+                        return Err(LexError {
+                            offset: start,
+                            message: "unterminated string".into(),
+                            hint: Some("add the closing \" of this string".into()),
+                        });
+                    }
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+                if stack.is_empty() {
+                    finish(&mut forms, &mut form_start, i);
+                }
+                continue;
+            }
+            b'(' | b'[' => {
+                if stack.is_empty() && form_start.is_none() {
+                    form_start = Some(i);
+                }
+                stack.push(Open {
+                    offset: i,
+                    close: if b == b'(' { b')' } else { b']' },
+                });
+                i += 1;
+                continue;
+            }
+            b')' | b']' => {
+                match stack.pop() {
+                    None => {
+                        return Err(LexError {
+                            offset: i,
+                            message: format!("unexpected `{}`", b as char),
+                            hint: Some(
+                                "this closes a parenthesis that was never opened; remove it".into(),
+                            ),
+                        })
+                    }
+                    Some(open) if open.close != b => {
+                        return Err(LexError {
+                            offset: i,
+                            message: format!(
+                                "`{}` does not match the `{}` opened before",
+                                b as char,
+                                if open.close == b')' { '(' } else { '[' }
+                            ),
+                            hint: Some(format!("close it with `{}`", open.close as char)),
+                        })
+                    }
+                    Some(_) => {}
+                }
+                i += 1;
+                if stack.is_empty() {
+                    finish(&mut forms, &mut form_start, i);
+                }
+                continue;
+            }
+            b'#' if i + 1 < n => {
+                let next = bytes[i + 1];
+                match next {
+                    b'|' => {
+                        let start = i;
+                        let mut depth = 1;
+                        i += 2;
+                        while depth > 0 {
+                            if i + 1 >= n {
+                                return Err(LexError {
+                                    offset: start,
+                                    message: "unterminated block comment".into(),
+                                    hint: Some("close it with |#".into()),
+                                });
+                            }
+                            if bytes[i] == b'|' && bytes[i + 1] == b'#' {
+                                depth -= 1;
+                                i += 2;
+                            } else if bytes[i] == b'#' && bytes[i + 1] == b'|' {
+                                depth += 1;
+                                i += 2;
+                            } else {
+                                i += 1;
+                            }
+                        }
+                        continue;
+                    }
+                    b'\\' => {
+                        // Character literal: `#\(` and friends must not count as parentheses.
+                        if stack.is_empty() && form_start.is_none() {
+                            form_start = Some(i);
+                        }
+                        i += 3;
+                        while i < n && is_symbol_byte(bytes[i]) {
+                            i += 1;
+                        }
+                        if stack.is_empty() {
+                            finish(&mut forms, &mut form_start, i.min(n));
+                        }
+                        continue;
+                    }
+                    b'~' => {
+                        out[i] = b' ';
+                        out[i + 1] = b'\'';
+                    }
+                    b'$' | b'+' => {
+                        out[i] = b' ';
+                        out[i + 1] = b',';
+                    }
+                    _ => {}
+                }
+                // `#;`, `#'`, `#~`, `#(`, `#vu8(`, `#t`, `#:key`: a prefix or an atom.
+                if stack.is_empty() && form_start.is_none() {
+                    form_start = Some(i);
+                }
+                if matches!(next, b';' | b'\'' | b'`' | b',' | b'~' | b'$' | b'+') {
+                    i += 2;
+                    if i < n && bytes[i] == b'@' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                if next == b'(' {
+                    i += 1;
+                    continue;
+                }
+                i = skip_atom(bytes, i);
+                if i < n && bytes[i] == b'(' && source[..i].ends_with("#vu8") {
+                    continue;
+                }
+                if stack.is_empty() {
+                    finish(&mut forms, &mut form_start, i);
+                }
+                continue;
+            }
+            b'\'' | b'`' | b',' => {
+                if stack.is_empty() && form_start.is_none() {
+                    form_start = Some(i);
+                }
+                i += 1;
+                if b == b',' && i < n && bytes[i] == b'@' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ if b.is_ascii_whitespace() => {}
+            _ => {
+                if stack.is_empty() && form_start.is_none() {
+                    form_start = Some(i);
+                }
+                i = skip_atom(bytes, i);
+                if stack.is_empty() {
+                    finish(&mut forms, &mut form_start, i);
+                }
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if let Some(open) = stack.last() {
+        return Err(LexError {
+            offset: open.offset,
+            message: format!(
+                "this `{}` is never closed",
+                if open.close == b')' { '(' } else { '[' }
+            ),
+            hint: Some(format!(
+                "add the missing `{}` (the file ends inside this form)",
+                open.close as char
+            )),
+        });
+    }
+    if let Some(start) = form_start {
+        // A dangling quote prefix at the very end.
+        forms.push(Form { start, end: n });
+    }
+    // The rewrite only replaced ASCII bytes with ASCII bytes, so this cannot fail; keep the
+    // original text if it somehow did rather than panic.
+    let text = String::from_utf8(out).unwrap_or_else(|_| source.to_string());
+    Ok(Scanned { text, forms })
+}
+
+fn is_symbol_byte(b: u8) -> bool {
+    !(b.is_ascii_whitespace() || matches!(b, b'(' | b')' | b'[' | b']' | b'"' | b';'))
+}
+
+fn skip_atom(bytes: &[u8], mut i: usize) -> usize {
+    // `|foo bar|` symbols may contain anything up to the closing bar.
+    while i < bytes.len() && is_symbol_byte(bytes[i]) {
+        if bytes[i] == b'|' {
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'|' {
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    i.min(bytes.len())
+}
+
+/// Whether `source` is a complete input for the REPL: balanced, no open string or comment.
+/// A stray closing parenthesis counts as complete (evaluating it reports the error).
+pub fn is_complete(source: &str) -> bool {
+    match scan(source) {
+        Ok(_) => true,
+        Err(e) => e.message.starts_with("unexpected") || e.message.contains("does not match"),
+    }
+}
+
+/// `text` with every byte outside `[start, end)` blanked (newlines kept), so that compiling it
+/// alone gives the form the byte offsets it has in the whole file.
+pub fn isolate(text: &str, form: Form) -> String {
+    let mut s = String::with_capacity(form.end);
+    s.extend(std::iter::repeat_n(' ', form.start));
+    s.push_str(&text[form.start..form.end]);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forms(src: &str) -> Vec<&str> {
+        let s = scan(src).unwrap();
+        s.forms.iter().map(|f| &src[f.start..f.end]).collect()
+    }
+
+    #[test]
+    fn splits_top_level_forms() {
+        let src = "(define x 1) ; c\n'(a b)  #;(skip me) x \"s)\" #\\( (f #\\) [g])";
+        assert_eq!(
+            forms(src),
+            vec![
+                "(define x 1)",
+                "'(a b)",
+                "#;(skip me)",
+                "x",
+                "\"s)\"",
+                "#\\(",
+                "(f #\\) [g])"
+            ]
+        );
+        assert_eq!(forms("#| a (b |# (c) #:key #t"), vec!["(c)", "#:key", "#t"]);
+        assert_eq!(forms("#vu8(1 2) #(1 2)"), vec!["#vu8(1 2)", "#(1 2)"]);
+    }
+
+    #[test]
+    fn reports_unbalanced_parens_with_offsets() {
+        let src = "(define x\n  (list 1 2)\n";
+        let e = scan(src).unwrap_err();
+        assert_eq!(e.offset, 0);
+        assert!(e.message.contains("never closed"));
+        let e = scan("(a))").unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert_eq!(line_column("(a)\n  )", 6), (2, 3));
+        let e = scan("(a \"open").unwrap_err();
+        assert_eq!((e.offset, e.message.as_str()), (3, "unterminated string"));
+        let e = scan("(a]").unwrap_err();
+        assert!(e.message.contains("does not match"));
+    }
+
+    #[test]
+    fn rewrites_gexps_keeping_offsets() {
+        let src = "(x #~(mkdir #$output #$@rest) #+y \"#~\")";
+        let s = scan(src).unwrap();
+        assert_eq!(s.text, "(x  '(mkdir  ,output  ,@rest)  ,y \"#~\")");
+        assert_eq!(s.text.len(), src.len());
+    }
+
+    #[test]
+    fn completeness_for_the_repl() {
+        assert!(is_complete("(a (b))"));
+        assert!(!is_complete("(a (b)"));
+        assert!(!is_complete("(a \"b)"));
+        assert!(is_complete("a)"));
+        assert!(is_complete(""));
+    }
+
+    #[test]
+    fn operator_position_and_columns() {
+        let src = "(foo bar)\n  ( baz)";
+        assert!(is_operator_position(src, 1));
+        assert!(!is_operator_position(src, 5));
+        assert!(is_operator_position(src, 14));
+        assert_eq!(open_paren_before(src, 14), 12);
+        assert_eq!(line_column("é(x", 3), (1, 3));
+        assert_eq!(isolate("(a) (b)", Form { start: 4, end: 7 }), "    (b)");
+    }
+}

@@ -1,0 +1,381 @@
+//! Reading Steel values from Rust: the prelude's structs (records, uuids, files, placeholders),
+//! lists and atoms; and printing any value the way Scheme's `write` would, for messages.
+
+use steel::SteelVal;
+
+/// Fields of the prelude's structs, by position (see scheme/*.scm).
+pub(crate) mod layout {
+    pub const RECORD: &str = "%record";
+    pub const RECORD_RTD: usize = 0;
+    pub const RECORD_VALUES: usize = 1;
+    pub const RECORD_GIVEN: usize = 2;
+    pub const RECORD_LOCATION: usize = 3;
+    pub const RTD_NAME: usize = 0;
+    pub const RTD_FIELDS: usize = 1;
+    pub const FIELD_NAME: usize = 0;
+    pub const UUID: &str = "%uuid";
+    pub const LOCAL_FILE: &str = "%local-file";
+    pub const PLAIN_FILE: &str = "%plain-file";
+    pub const FS_LABEL: &str = "%file-system-label";
+    pub const BOOTLOADER: &str = "%bootloader";
+    pub const GEXP: &str = "%gexp";
+    pub const PLATFORM: &str = "%platform";
+    pub const INERT: &str = "%inert";
+    pub const UNKNOWN: &str = "%unknown";
+    pub const UNKNOWN_CALL: &str = "%unknown-call";
+    pub const TREE_ROOT: &str = "%tree-root";
+    pub const SHOW: &str = "%show";
+}
+
+/// The name of the prelude struct `v` is an instance of.
+pub(crate) fn struct_name(v: &SteelVal) -> Option<String> {
+    match v {
+        SteelVal::CustomStruct(s) => Some(s.name().resolve().to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_struct(v: &SteelVal, name: &str) -> bool {
+    matches!(v, SteelVal::CustomStruct(s) if s.name().resolve() == name)
+}
+
+/// Field `index` of a struct value.
+pub(crate) fn struct_field(v: &SteelVal, index: usize) -> Option<SteelVal> {
+    match v {
+        SteelVal::CustomStruct(s) => s.get_index(index).cloned(),
+        _ => None,
+    }
+}
+
+/// The elements of a proper list (`'()` is empty), or None.
+pub(crate) fn list_items(v: &SteelVal) -> Option<Vec<SteelVal>> {
+    match v {
+        SteelVal::ListV(l) => Some(l.iter().cloned().collect()),
+        _ => None,
+    }
+}
+
+pub(crate) fn as_str(v: &SteelVal) -> Option<&str> {
+    match v {
+        SteelVal::StringV(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+pub(crate) fn as_symbol(v: &SteelVal) -> Option<&str> {
+    match v {
+        SteelVal::SymbolV(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+pub(crate) fn as_bool(v: &SteelVal) -> Option<bool> {
+    match v {
+        SteelVal::BoolV(b) => Some(*b),
+        _ => None,
+    }
+}
+
+pub(crate) fn is_false(v: &SteelVal) -> bool {
+    matches!(v, SteelVal::BoolV(false))
+}
+
+/// An exact integer as i128 (Steel keeps small ones as IntV, large ones as bignums).
+pub(crate) fn as_integer(v: &SteelVal) -> Option<i128> {
+    match v {
+        SteelVal::IntV(n) => Some(*n as i128),
+        SteelVal::BigNum(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A record value: its type name.
+pub(crate) fn record_type(v: &SteelVal) -> Option<String> {
+    if !is_struct(v, layout::RECORD) {
+        return None;
+    }
+    let rtd = struct_field(v, layout::RECORD_RTD)?;
+    struct_field(&rtd, layout::RTD_NAME).and_then(|n| as_symbol(&n).map(str::to_string))
+}
+
+fn record_field_names(v: &SteelVal) -> Vec<String> {
+    struct_field(v, layout::RECORD_RTD)
+        .and_then(|rtd| struct_field(&rtd, layout::RTD_FIELDS))
+        .and_then(|f| list_items(&f))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| struct_field(f, layout::FIELD_NAME))
+        .filter_map(|n| as_symbol(&n).map(str::to_string))
+        .collect()
+}
+
+/// The value of field `name` of a record.
+pub(crate) fn record_get(v: &SteelVal, name: &str) -> Option<SteelVal> {
+    let names = record_field_names(v);
+    let index = names.iter().position(|n| n == name)?;
+    let values = list_items(&struct_field(v, layout::RECORD_VALUES)?)?;
+    values.get(index).cloned()
+}
+
+/// The fields written explicitly in the record's form (or in the forms it inherits from).
+pub(crate) fn record_given(v: &SteelVal) -> Vec<String> {
+    struct_field(v, layout::RECORD_GIVEN)
+        .and_then(|g| list_items(&g))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| as_symbol(n).map(str::to_string))
+        .collect()
+}
+
+/// A span as `#%syntax-span` gives it: `(start end source-id)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawSpan {
+    pub start: usize,
+    pub source: u32,
+}
+
+pub(crate) fn as_span(v: &SteelVal) -> Option<RawSpan> {
+    let items = list_items(v)?;
+    match items.as_slice() {
+        [start, _end, source] => Some(RawSpan {
+            start: usize::try_from(as_integer(start)?).ok()?,
+            source: u32::try_from(as_integer(source)?).ok()?,
+        }),
+        _ => None,
+    }
+}
+
+pub(crate) fn record_span(v: &SteelVal) -> Option<RawSpan> {
+    struct_field(v, layout::RECORD_LOCATION).and_then(|s| as_span(&s))
+}
+
+/// The name of a placeholder for something the user's file used but nobody defined.
+pub(crate) fn unknown_name(v: &SteelVal) -> Option<String> {
+    if is_struct(v, layout::UNKNOWN) || is_struct(v, layout::UNKNOWN_CALL) {
+        struct_field(v, 0).and_then(|n| as_symbol(&n).map(str::to_string))
+    } else {
+        None
+    }
+}
+
+const MAX_RENDER: usize = 120;
+
+/// `v` printed as Scheme's `write` would, shortened for messages.
+pub fn render(v: &SteelVal) -> String {
+    let mut out = String::new();
+    write_value(v, &mut out, 0);
+    if out.chars().count() > MAX_RENDER {
+        let cut: String = out.chars().take(MAX_RENDER - 1).collect();
+        format!("{cut}…")
+    } else {
+        out
+    }
+}
+
+/// A record with all its fields, one per line, for the REPL; other values as `render_full`.
+pub fn describe(v: &SteelVal) -> String {
+    let Some(ty) = record_type(v) else {
+        return render_full(v);
+    };
+    let fields: Vec<String> = struct_field(v, layout::RECORD_RTD)
+        .and_then(|rtd| struct_field(&rtd, layout::RTD_FIELDS))
+        .and_then(|f| list_items(&f))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| struct_field(f, layout::FIELD_NAME))
+        .filter_map(|n| as_symbol(&n).map(str::to_string))
+        .collect();
+    let mut out = format!("#<{ty}");
+    for name in fields {
+        if let Some(value) = record_get(v, &name) {
+            out.push_str(&format!("\n  ({name} {})", render(&value)));
+        }
+    }
+    out.push('>');
+    out
+}
+
+/// `v` printed as Scheme's `write` would, in full.
+pub fn render_full(v: &SteelVal) -> String {
+    let mut out = String::new();
+    write_value(v, &mut out, 0);
+    out
+}
+
+fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_list<'a>(items: impl Iterator<Item = &'a SteelVal>, out: &mut String, depth: usize) {
+    out.push('(');
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if out.len() > MAX_RENDER * 2 {
+            out.push('…');
+            break;
+        }
+        write_value(item, out, depth + 1);
+    }
+    out.push(')');
+}
+
+fn write_value(v: &SteelVal, out: &mut String, depth: usize) {
+    if depth > 8 {
+        out.push('…');
+        return;
+    }
+    match v {
+        SteelVal::BoolV(true) => out.push_str("#t"),
+        SteelVal::BoolV(false) => out.push_str("#f"),
+        SteelVal::IntV(n) => out.push_str(&n.to_string()),
+        SteelVal::BigNum(n) => out.push_str(&n.to_string()),
+        SteelVal::NumV(x) => out.push_str(&format!("{x:?}")),
+        SteelVal::StringV(s) => write_string(s.as_str(), out),
+        SteelVal::SymbolV(s) => {
+            out.push('\'');
+            out.push_str(s.as_str());
+        }
+        SteelVal::CharV(c) => out.push_str(&format!("#\\{c}")),
+        SteelVal::Void => out.push_str("#<unspecified>"),
+        SteelVal::ListV(l) => {
+            if l.is_empty() {
+                out.push_str("'()");
+            } else {
+                write_list(l.iter(), out, depth);
+            }
+        }
+        SteelVal::Pair(p) => {
+            out.push('(');
+            write_value(&p.car(), out, depth + 1);
+            out.push_str(" . ");
+            write_value(&p.cdr(), out, depth + 1);
+            out.push(')');
+        }
+        SteelVal::VectorV(items) => {
+            out.push('#');
+            write_list(items.iter(), out, depth);
+        }
+        SteelVal::Closure(_)
+        | SteelVal::FuncV(_)
+        | SteelVal::BoxedFunction(_)
+        | SteelVal::MutFunc(_)
+        | SteelVal::BuiltIn(_)
+        | SteelVal::ContinuationFunction(_) => out.push_str("#<procedure>"),
+        SteelVal::CustomStruct(_) => write_struct(v, out, depth),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
+    let name = struct_name(v).unwrap_or_default();
+    let field = |i| struct_field(v, i).unwrap_or(SteelVal::Void);
+    match name.as_str() {
+        layout::RECORD => {
+            let ty = record_type(v).unwrap_or_default();
+            out.push_str("#<");
+            out.push_str(&ty);
+            // A short identification: the label or name when the record has one.
+            for key in ["label", "name", "host-name", "mount-point"] {
+                if let Some(val) = record_get(v, key) {
+                    if !is_false(&val) {
+                        out.push(' ');
+                        out.push_str(key);
+                        out.push_str(": ");
+                        write_value(&val, out, depth + 1);
+                        break;
+                    }
+                }
+            }
+            out.push('>');
+        }
+        layout::UUID => {
+            out.push_str("(uuid ");
+            write_value(&field(0), out, depth + 1);
+            if as_symbol(&field(1)) != Some("dce") {
+                out.push(' ');
+                write_value(&field(1), out, depth + 1);
+            }
+            out.push(')');
+        }
+        layout::LOCAL_FILE => {
+            out.push_str("(local-file ");
+            write_value(&field(0), out, depth + 1);
+            out.push(')');
+        }
+        layout::PLAIN_FILE => {
+            out.push_str("(plain-file ");
+            write_value(&field(0), out, depth + 1);
+            out.push_str(" …)");
+        }
+        layout::FS_LABEL => {
+            out.push_str("(file-system-label ");
+            write_value(&field(0), out, depth + 1);
+            out.push(')');
+        }
+        layout::GEXP => {
+            out.push_str("(gexp ");
+            write_datum(&field(0), out, depth + 1);
+            out.push(')');
+        }
+        layout::BOOTLOADER => {
+            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
+        }
+        layout::PLATFORM => {
+            out.push_str("#<platform ");
+            out.push_str(as_str(&field(0)).unwrap_or("?"));
+            out.push('>');
+        }
+        layout::INERT => {
+            out.push_str("#<");
+            out.push_str(as_symbol(&field(0)).unwrap_or("inert"));
+            out.push(' ');
+            write_datum(&field(1), out, depth + 1);
+            out.push('>');
+        }
+        layout::UNKNOWN => {
+            out.push_str("#<unknown ");
+            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
+            out.push('>');
+        }
+        layout::UNKNOWN_CALL => {
+            out.push_str("#<unknown (");
+            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
+            out.push_str(" …)>");
+        }
+        _ => {
+            out.push_str("#<");
+            out.push_str(name.trim_start_matches('%'));
+            out.push('>');
+        }
+    }
+}
+
+/// Like `write_value`, but symbols without the quote (they are data inside a form).
+fn write_datum(v: &SteelVal, out: &mut String, depth: usize) {
+    match v {
+        SteelVal::SymbolV(s) => out.push_str(s.as_str()),
+        SteelVal::ListV(l) if !l.is_empty() => {
+            out.push('(');
+            for (i, item) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                write_datum(item, out, depth + 1);
+            }
+            out.push(')');
+        }
+        other => write_value(other, out, depth),
+    }
+}
