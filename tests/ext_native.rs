@@ -22,3 +22,84 @@ fn roundtrip(seed: u64, nodes: usize, kind: ExtKind, opts: &[&str], size: Option
 fn ext4_defaults() {
     roundtrip(1, 200, ExtKind::Ext4, &[], Some(64 << 20));
 }
+
+#[test]
+fn guix_root_options() {
+    roundtrip(
+        2,
+        200,
+        ExtKind::Ext4,
+        &["-O", "^metadata_csum,^64bit"],
+        None,
+    );
+}
+
+#[test]
+fn ext4_4k_blocks() {
+    roundtrip(3, 200, ExtKind::Ext4, &["-b", "4096"], None);
+}
+
+#[test]
+fn ext2_and_ext3_block_maps() {
+    roundtrip(4, 150, ExtKind::Ext2, &[], None);
+    roundtrip(5, 150, ExtKind::Ext3, &[], None);
+    roundtrip(6, 100, ExtKind::Ext3, &["-b", "4096"], Some(600 << 20));
+}
+
+#[test]
+fn small_inodes_and_feature_variants() {
+    for (seed, opts) in [
+        (7, &["-I", "128"][..]),
+        (8, &["-O", "^flex_bg,^dir_index"][..]),
+        (
+            9,
+            &[
+                "-O",
+                "^extra_isize,^huge_file,^dir_nlink,metadata_csum_seed",
+            ][..],
+        ),
+        (
+            10,
+            &["-O", "^has_journal,large_dir", "-m", "0", "-N", "3000"][..],
+        ),
+        (
+            11,
+            &[
+                "-O",
+                "^metadata_csum",
+                "-G",
+                "4",
+                "-g",
+                "4096",
+                "-i",
+                "8192",
+            ][..],
+        ),
+        (
+            12,
+            &[
+                "-J",
+                "size=4",
+                "-e",
+                "remount-ro",
+                "-M",
+                "/",
+                "-E",
+                "stride=4,stripe_width=8,test_fs",
+            ][..],
+        ),
+        (
+            13,
+            &[
+                "-T",
+                "news",
+                "-L",
+                "other",
+                "-U",
+                "11111111-2222-4333-8444-555555555555",
+            ][..],
+        ),
+    ] {
+        roundtrip(seed, 120, ExtKind::Ext4, opts, None);
+    }
+}

@@ -317,7 +317,9 @@ impl Geometry {
         let journal_blocks = if features.has_compat(COMPAT_HAS_JOURNAL) {
             match options.journal_mib {
                 Some(mib) => mib * 1024 * 1024 / u64::from(bs),
-                None => default_journal_blocks(blocks).unwrap_or(0),
+                // mke2fs drops the journal below 2048 blocks; a journal was asked for, so
+                // such a size counts as too small instead.
+                None => default_journal_blocks(blocks).ok_or(GeometryError::Small)?,
             }
         } else {
             0

@@ -171,4 +171,32 @@ mod tests {
         let long = vec![b'x'; 200];
         assert_ne!(dir_hash(&long, &seed), dir_hash(&long[..199], &seed));
     }
+
+    /// debugfs' dx_hash is the oracle (signed half-MD4, as the superblock flag says).
+    #[test]
+    fn dir_hash_matches_debugfs() {
+        let seed_text = "0b6f3c1a-2d4e-4f60-8a1b-9c2d3e4f5a6b";
+        let uuid = crate::model::Uuid::parse(seed_text).unwrap().0;
+        let seed = [0, 1, 2, 3].map(|i| {
+            u32::from_le_bytes([
+                uuid[4 * i],
+                uuid[4 * i + 1],
+                uuid[4 * i + 2],
+                uuid[4 * i + 3],
+            ])
+        });
+        let long = "x".repeat(70);
+        for name in ["hello", "lost+found", "ünïcødé-日本語", &long, "a"] {
+            let out = std::process::Command::new("debugfs")
+                .args(["-R", &format!("dx_hash -h half_md4 -s {seed_text} {name}")])
+                .output()
+                .expect("debugfs (e2fsprogs) must be installed");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let (h, minor) = dir_hash(name.as_bytes(), &seed);
+            assert!(
+                text.contains(&format!("is 0x{h:08x} (minor 0x{minor:08x})")),
+                "{name}: debugfs says {text}, we say {h:08x} {minor:08x}"
+            );
+        }
+    }
 }

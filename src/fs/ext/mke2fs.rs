@@ -119,7 +119,7 @@ pub(super) fn write(
     File::create(&image)
         .and_then(|f| f.set_len(target.len()))
         .map_err(at(&image))?;
-    run_mke2fs(params, resolved, &root, &image, &conf)?;
+    run_mke2fs(tree, target.len(), params, resolved, &root, &image, &conf)?;
     let commands = fix_commands(tree, &plan, params.timestamp, work.path())?;
     let cmd_file = work.path().join("fix.debugfs");
     fs::write(&cmd_file, commands).map_err(at(&cmd_file))?;
@@ -360,6 +360,8 @@ fn run_tool(cmd: &mut Command, tool: &str) -> Result<String, ExtError> {
 }
 
 fn run_mke2fs(
+    tree: &Tree,
+    image_len: u64,
     params: &ExtParams,
     resolved: &Resolved,
     root: &Path,
@@ -406,7 +408,15 @@ fn run_mke2fs(
     };
     num("-b", o.block_size.map(|v| v.to_string()));
     num("-I", o.inode_size.map(|v| v.to_string()));
-    num("-N", o.inode_count.map(|v| v.to_string()));
+    // mke2fs' default inode count may be short for a tree of many small files: ask for
+    // what the tree needs then (the native writer does the same).
+    let needed = tree.link_counts().iter().filter(|c| **c > 0).count() as u64 + 16;
+    let ratio = o.usage(image_len).inode_ratio.unwrap_or(16384);
+    let inode_count = match (o.inode_count, o.inode_ratio) {
+        (None, None) if image_len / ratio < needed => Some(needed),
+        (n, _) => n,
+    };
+    num("-N", inode_count.map(|v| v.to_string()));
     num("-i", o.inode_ratio.map(|v| v.to_string()));
     num("-m", o.reserved_percent.map(|v| v.to_string()));
     num("-g", o.blocks_per_group.map(|v| v.to_string()));
@@ -478,8 +488,16 @@ fn fix_commands(
             let (parent, name) = path.rsplit_once('/').unwrap_or(("", &path));
             let parent = if parent.is_empty() { "/" } else { parent };
             writeln!(cmds, "cd {}", quote(parent)?).ok();
-            writeln!(cmds, "mknod {} {c} {major} {minor}", quote(name)?).ok();
+            // debugfs' mknod takes numbers below 65536 only: set the encoded number after.
+            writeln!(cmds, "mknod {} {c} 0 0", quote(name)?).ok();
             writeln!(cmds, "cd /").ok();
+            let (old, new) = if major < 256 && minor < 256 {
+                ((major << 8) | minor, 0)
+            } else {
+                (0, (minor & 0xff) | (major << 8) | ((minor & !0xff) << 12))
+            };
+            writeln!(cmds, "sif {p} block[0] {old}").ok();
+            writeln!(cmds, "sif {p} block[1] {new}").ok();
         }
         let want_mode = type_bits(&node.kind) | node.meta.mode;
         let host = m.host[id];
