@@ -2,4 +2,5 @@
 
 pub mod docker;
 pub mod error;
+pub mod qcow2;
 pub mod tarball;
