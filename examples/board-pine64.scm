@@ -31,7 +31,7 @@
 (define pine64-image
   (image
     (inherit (raw-with-offset-disk-image (* 1024 1024)))
-    (name "pine64.img")
+    (name 'pine64.img)
     (platform "aarch64-linux")
     (operating-system pine64-os)))
 

@@ -27,5 +27,5 @@
 
 (image
   (inherit efi-disk-image)
-  (name "efi.img")
+  (name 'efi.img)
   (operating-system my-os))

@@ -17,5 +17,5 @@
 
 (image
   (inherit mbr-hybrid-disk-image)
-  (name "hybrid.img")
+  (name 'hybrid.img)
   (partitions (list big-esp my-root)))

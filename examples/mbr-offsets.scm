@@ -8,7 +8,7 @@
 
 (image
   (format 'disk-image)
-  (name "offsets.img")
+  (name 'offsets.img)
   (operating-system #false)
   (partition-table-type 'mbr)
   (partitions
