@@ -27,7 +27,10 @@ fn main() -> anyhow::Result<()> {
             for line in lines.iter().rev().take(6).rev() {
                 println!("  | {}", line.trim_end());
             }
-            println!("booted: {marker} after {:.1} s", start.elapsed().as_secs_f64());
+            println!(
+                "booted: {marker} after {:.1} s",
+                start.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Err(log) => anyhow::bail!("no {marker} on the console:\n{log}"),

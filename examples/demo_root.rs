@@ -14,9 +14,10 @@ use std::path::PathBuf;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args_os().skip(1);
-    let out = PathBuf::from(args.next().ok_or_else(|| {
-        anyhow::anyhow!("usage: demo_root OUT_DIR [MARKER]")
-    })?);
+    let out = PathBuf::from(
+        args.next()
+            .ok_or_else(|| anyhow::anyhow!("usage: demo_root OUT_DIR [MARKER]"))?,
+    );
     let marker = args
         .next()
         .map(|m| m.to_string_lossy().into_owned())

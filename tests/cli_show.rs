@@ -85,7 +85,11 @@ fn mbr_raw() {
 #[test]
 fn mbr_hybrid_raw_is_the_default_type() {
     let root = tiny_root();
-    let v = show_json(&[&fixture("os-bios.scm"), "--root-tree", root.path().to_str().unwrap()]);
+    let v = show_json(&[
+        &fixture("os-bios.scm"),
+        "--root-tree",
+        root.path().to_str().unwrap(),
+    ]);
     assert_eq!(v["partition_table"], "mbr");
     let parts = v["partitions"].as_array().unwrap();
     assert_esp(&parts[0], "0xEF");
@@ -133,7 +137,11 @@ fn iso_types() {
 
 #[test]
 fn tree_types_have_no_partitions() {
-    for (t, format) in [("docker", "docker"), ("tarball", "tarball"), ("wsl2", "wsl2")] {
+    for (t, format) in [
+        ("docker", "docker"),
+        ("tarball", "tarball"),
+        ("wsl2", "wsl2"),
+    ] {
         let v = show("os-bios.scm", t);
         assert_eq!(v["format"], format);
         assert_eq!(v["partitions"].as_array().unwrap().len(), 0, "{t}");
@@ -154,21 +162,53 @@ fn image_size_and_label_options() {
     let root = tiny_root();
     let r = root.path().to_str().unwrap();
     let os = fixture("os-efi.scm");
-    let v = show_json(&[&os, "-t", "efi-raw", "--root-tree", r, "--image-size", "64MiB", "--label", "BOOTME"]);
+    let v = show_json(&[
+        &os,
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        r,
+        "--image-size",
+        "64MiB",
+        "--label",
+        "BOOTME",
+    ]);
     assert_eq!(v["partitions"][1]["size"], 64 * MIB);
     assert_eq!(v["partitions"][0]["label"], "BOOTME");
-    let v = show_json(&[&os, "-t", "efi-raw", "--root-tree", r, "--image-size", "100MB"]);
-    assert_eq!(v["partitions"][1]["size"], 100_000_000u64);
+    let v = show_json(&[
+        &os,
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        r,
+        "--image-size",
+        "100MB",
+    ]);
+    // 100 MB is not whole sectors: rounded down to 195312 sectors.
+    assert_eq!(v["partitions"][1]["size"], 100_000_000u64 / 512 * 512);
 }
 
 #[test]
 fn list_image_types_has_the_twelve() {
     let out = ingot_ok(&["list-image-types"]);
     for t in [
-        "mbr-raw", "mbr-hybrid-raw", "efi-raw", "efi32-raw", "qcow2", "qcow2-gpt", "iso9660",
-        "uncompressed-iso9660", "docker", "tarball", "wsl2", "raw-with-offset",
+        "mbr-raw",
+        "mbr-hybrid-raw",
+        "efi-raw",
+        "efi32-raw",
+        "qcow2",
+        "qcow2-gpt",
+        "iso9660",
+        "uncompressed-iso9660",
+        "docker",
+        "tarball",
+        "wsl2",
+        "raw-with-offset",
     ] {
-        assert!(out.lines().any(|l| l.trim() == t), "{t} missing from:\n{out}");
+        assert!(
+            out.lines().any(|l| l.trim() == t),
+            "{t} missing from:\n{out}"
+        );
     }
 }
 
@@ -176,10 +216,34 @@ fn list_image_types_has_the_twelve() {
 fn refusals_before_anything_is_written() {
     let root = tiny_root();
     let r = root.path().to_str().unwrap();
-    let err = ingot_err(&["show", &fixture("os-efi.scm"), "-t", "mbr-raw", "--root-tree", r]);
-    assert!(err.contains("EFI bootloader required with GPT partitioning"), "{err}");
-    let err = ingot_err(&["show", &fixture("os-efi.scm"), "-t", "no-such-type", "--root-tree", r]);
+    let err = ingot_err(&[
+        "show",
+        &fixture("os-efi.scm"),
+        "-t",
+        "mbr-raw",
+        "--root-tree",
+        r,
+    ]);
+    assert!(
+        err.contains("EFI bootloader required with GPT partitioning"),
+        "{err}"
+    );
+    let err = ingot_err(&[
+        "show",
+        &fixture("os-efi.scm"),
+        "-t",
+        "no-such-type",
+        "--root-tree",
+        r,
+    ]);
     assert!(err.contains("no-such-type: no such image type"), "{err}");
-    let err = ingot_err(&["show", &fixture("os-efi.scm"), "--image-size", "12Q", "--root-tree", r]);
+    let err = ingot_err(&[
+        "show",
+        &fixture("os-efi.scm"),
+        "--image-size",
+        "12Q",
+        "--root-tree",
+        r,
+    ]);
     assert!(err.contains("12Q"), "{err}");
 }

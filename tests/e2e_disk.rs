@@ -8,7 +8,7 @@ use std::process::Command;
 
 use common::disk::run;
 use common::ingot::{
-    bootable_root, describe_tree, e2fsck_clean, extract, ext_dump, fsck_vfat_clean, ingot,
+    bootable_root, describe_tree, e2fsck_clean, ext_dump, extract, fsck_vfat_clean, ingot,
     ingot_err, ingot_ok, show_json,
 };
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
@@ -53,10 +53,20 @@ fn check_table(image: &Path, plan: &serde_json::Value) {
     let planned = plan["partitions"].as_array().unwrap();
     assert_eq!(parts.len(), planned.len());
     for (got, want) in parts.iter().zip(planned) {
-        assert_eq!(got["start"].as_u64().unwrap() * 512, want["offset"].as_u64().unwrap());
-        assert_eq!(got["size"].as_u64().unwrap() * 512, want["size"].as_u64().unwrap());
+        assert_eq!(
+            got["start"].as_u64().unwrap() * 512,
+            want["offset"].as_u64().unwrap()
+        );
+        assert_eq!(
+            got["size"].as_u64().unwrap() * 512,
+            want["size"].as_u64().unwrap()
+        );
         let ty = got["type"].as_str().unwrap().to_uppercase();
-        let want_ty = want["type"].as_str().unwrap().trim_start_matches("0X").to_uppercase();
+        let want_ty = want["type"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("0X")
+            .to_uppercase();
         assert!(
             ty == want_ty || format!("0X{ty}") == want_ty || ty == want_ty.trim_start_matches("0X"),
             "type {ty} vs {want_ty}"
@@ -78,7 +88,11 @@ fn check_table(image: &Path, plan: &serde_json::Value) {
         _ => {
             assert_eq!(table["label"], "dos");
             for (got, want) in parts.iter().zip(planned) {
-                let boot = want["flags"].as_array().unwrap().iter().any(|f| f == "boot");
+                let boot = want["flags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == "boot");
                 assert_eq!(got["bootable"].as_bool().unwrap_or(false), boot);
             }
         }
@@ -88,7 +102,11 @@ fn check_table(image: &Path, plan: &serde_json::Value) {
 /// Every partition passes its file system's checker.
 fn check_file_systems(image: &Path, plan: &serde_json::Value) {
     for p in plan["partitions"].as_array().unwrap() {
-        let part = extract(image, p["offset"].as_u64().unwrap(), p["size"].as_u64().unwrap());
+        let part = extract(
+            image,
+            p["offset"].as_u64().unwrap(),
+            p["size"].as_u64().unwrap(),
+        );
         match p["file_system_built"].as_str().unwrap() {
             "ext2" | "ext3" | "ext4" => e2fsck_clean(part.path()),
             "fat16" | "fat32" => fsck_vfat_clean(part.path()),
@@ -112,7 +130,13 @@ fn mbr_raw_boots_under_seabios() {
     let suffix = marker_suffix();
     let root = work.path().join("root");
     bootable_root(&root, &suffix);
-    let (img, plan) = build(work.path(), "mbr.img", &fixture("os-bios.scm"), "mbr-raw", &root);
+    let (img, plan) = build(
+        work.path(),
+        "mbr.img",
+        &fixture("os-bios.scm"),
+        "mbr-raw",
+        &root,
+    );
     assert_eq!(plan["partition_table"], "mbr");
     assert_eq!(plan["partitions"][0]["offset"], 1048576);
     check_table(&img, &plan);
@@ -126,7 +150,13 @@ fn mbr_hybrid_raw_boots_under_seabios_and_ovmf() {
     let suffix = marker_suffix();
     let root = work.path().join("root");
     bootable_root(&root, &suffix);
-    let (img, plan) = build(work.path(), "hybrid.img", &fixture("os-bios.scm"), "mbr-hybrid-raw", &root);
+    let (img, plan) = build(
+        work.path(),
+        "hybrid.img",
+        &fixture("os-bios.scm"),
+        "mbr-hybrid-raw",
+        &root,
+    );
     assert_eq!(plan["partitions"][0]["type"], "0xEF");
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
@@ -140,13 +170,23 @@ fn efi_raw_boots_under_ovmf() {
     let suffix = marker_suffix();
     let root = work.path().join("root");
     bootable_root(&root, &suffix);
-    let (img, plan) = build(work.path(), "efi.img", &fixture("os-efi.scm"), "efi-raw", &root);
+    let (img, plan) = build(
+        work.path(),
+        "efi.img",
+        &fixture("os-efi.scm"),
+        "efi-raw",
+        &root,
+    );
     assert_eq!(plan["partition_table"], "gpt");
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
     // The ESP holds GRUB's EFI binary where removable media keep it.
     let esp = &plan["partitions"][0];
-    let esp_fs = extract(&img, esp["offset"].as_u64().unwrap(), esp["size"].as_u64().unwrap());
+    let esp_fs = extract(
+        &img,
+        esp["offset"].as_u64().unwrap(),
+        esp["size"].as_u64().unwrap(),
+    );
     let listing = run(Command::new("mdir")
         .env("MTOOLS_SKIP_CHECK", "1")
         .args(["-b", "-i"])
@@ -188,23 +228,58 @@ fn root_tree_arrives_intact_and_root_owned() {
                (kernel \"/usr/bin/tool\"))";
     let img = work.path().join("rich.img");
     let plan = show_json(&["-e", def, "-t", "efi-raw", "--root-tree", s(&root)]);
-    ingot_ok(&["build", "-e", def, "-t", "efi-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    ingot_ok(&[
+        "build",
+        "-e",
+        def,
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        s(&root),
+        "-o",
+        s(&img),
+    ]);
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
     let rp = root_partition(&plan);
-    let fs = extract(&img, rp["offset"].as_u64().unwrap(), rp["size"].as_u64().unwrap());
+    let fs = extract(
+        &img,
+        rp["offset"].as_u64().unwrap(),
+        rp["size"].as_u64().unwrap(),
+    );
     let dump = ext_dump(fs.path());
     let got: Vec<String> = describe_tree(dump.path())
         .into_iter()
         .filter(|l| !l.starts_with("boot") && !l.starts_with("etc/hostname"))
         .collect();
-    assert_eq!(got, describe_tree(&root));
+    // rdump skips special files and drops setuid bits: those are checked with stat below.
+    let want: Vec<String> = describe_tree(&root)
+        .into_iter()
+        .filter(|l| !l.ends_with("special 644"))
+        .map(|l| l.replace(" 4755", " 755"))
+        .collect();
+    let missing: Vec<_> = want.iter().filter(|l| !got.contains(l)).collect();
+    let extra: Vec<_> = got.iter().filter(|l| !want.contains(l)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}\nextra {extra:?}"
+    );
     // hostname written, hard link kept, owners root.
-    assert_eq!(std::fs::read_to_string(dump.path().join("etc/hostname")).unwrap(), "rich\n");
-    let stat = run(Command::new("debugfs").arg("-R").arg("stat /usr/bin/tool").arg(fs.path()));
+    assert_eq!(
+        std::fs::read_to_string(dump.path().join("etc/hostname")).unwrap(),
+        "rich\n"
+    );
+    let stat = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("stat /usr/bin/tool")
+        .arg(fs.path()));
     assert!(stat.contains("Links: 2"), "{stat}");
     assert!(stat.contains("User:     0   Group:     0"), "{stat}");
-    let fifo = run(Command::new("debugfs").arg("-R").arg("stat /var/fifo").arg(fs.path()));
+    assert!(stat.contains("Mode:  04755"), "{stat}");
+    let fifo = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("stat /var/fifo")
+        .arg(fs.path()));
     assert!(fifo.contains("Type: FIFO"), "{fifo}");
 }
 
@@ -220,7 +295,16 @@ fn same_inputs_same_bytes_and_seed_changes_ids() {
     let build_one = |tree: &Path, out: &str, seed: Option<&str>| {
         let out = work.path().join(out);
         let mut cmd = ingot();
-        cmd.args(["build", &def, "-t", "efi-raw", "--root-tree", s(tree), "-o", s(&out)]);
+        cmd.args([
+            "build",
+            &def,
+            "-t",
+            "efi-raw",
+            "--root-tree",
+            s(tree),
+            "-o",
+            s(&out),
+        ]);
         cmd.env("SOURCE_DATE_EPOCH", "1700000000");
         if let Some(seed) = seed {
             cmd.args(["--seed", seed]);
@@ -233,8 +317,14 @@ fn same_inputs_same_bytes_and_seed_changes_ids() {
     std::fs::write(root.join("boot/vmlinuz"), b"not really a kernel").unwrap();
     std::fs::create_dir_all(copy.join("boot")).unwrap();
     std::fs::write(copy.join("boot/vmlinuz"), b"not really a kernel").unwrap();
-    run(Command::new("touch").args(["-r"]).arg(root.join("boot/vmlinuz")).arg(copy.join("boot/vmlinuz")));
-    run(Command::new("touch").args(["-r"]).arg(root.join("boot")).arg(copy.join("boot")));
+    run(Command::new("touch")
+        .args(["-r"])
+        .arg(root.join("boot/vmlinuz"))
+        .arg(copy.join("boot/vmlinuz")));
+    run(Command::new("touch")
+        .args(["-r"])
+        .arg(root.join("boot"))
+        .arg(copy.join("boot")));
     let a = build_one(&root, "a.img", None);
     let b = build_one(&copy, "b.img", None);
     assert!(a == b, "two builds from equal trees differ");
@@ -243,7 +333,12 @@ fn same_inputs_same_bytes_and_seed_changes_ids() {
     // Sparse: far fewer blocks allocated than the apparent size.
     use std::os::unix::fs::MetadataExt;
     let md = std::fs::metadata(work.path().join("a.img")).unwrap();
-    assert!(md.blocks() * 512 < md.len() / 2, "not sparse: {} of {}", md.blocks() * 512, md.len());
+    assert!(
+        md.blocks() * 512 < md.len() / 2,
+        "not sparse: {} of {}",
+        md.blocks() * 512,
+        md.len()
+    );
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {
@@ -263,39 +358,86 @@ fn failed_builds_leave_nothing_behind() {
     let def = fixture("os-bios.scm");
 
     // A root tree that does not exist.
-    let err = ingot_err(&["build", &def, "-t", "mbr-raw", "--root-tree", "/nonexistent/tree", "-o", s(&img)]);
+    let err = ingot_err(&[
+        "build",
+        &def,
+        "-t",
+        "mbr-raw",
+        "--root-tree",
+        "/nonexistent/tree",
+        "-o",
+        s(&img),
+    ]);
     assert!(err.contains("/nonexistent/tree"), "{err}");
 
     // A fixed size too small for the content.
     let root = work.path().join("root");
     std::fs::create_dir_all(root.join("boot")).unwrap();
     std::fs::write(root.join("boot/vmlinuz"), vec![1u8; 3 << 20]).unwrap();
-    let err = ingot_err(&["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "--image-size", "1M", "-o", s(&img)]);
+    let err = ingot_err(&[
+        "build",
+        &def,
+        "-t",
+        "mbr-raw",
+        "--root-tree",
+        s(&root),
+        "--image-size",
+        "1M",
+        "-o",
+        s(&img),
+    ]);
     assert!(err.contains("at least"), "{err}");
 
     // GRUB missing: a PATH without grub-mkimage.
     let mut cmd = ingot();
-    cmd.args(["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    cmd.args([
+        "build",
+        &def,
+        "-t",
+        "mbr-raw",
+        "--root-tree",
+        s(&root),
+        "-o",
+        s(&img),
+    ]);
     cmd.env("PATH", "/nonexistent");
     let o = cmd.output().unwrap();
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("grub-common") || err.contains("grub-pc-bin"), "{err}");
+    assert!(
+        err.contains("grub-common") || err.contains("grub-pc-bin"),
+        "{err}"
+    );
 
     // The disk fills up: a file size limit makes writes fail with EFBIG.
     let mut cmd = ingot();
-    cmd.args(["build", &def, "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)]);
+    cmd.args([
+        "build",
+        &def,
+        "-t",
+        "mbr-raw",
+        "--root-tree",
+        s(&root),
+        "-o",
+        s(&img),
+    ]);
     unsafe {
         use std::os::unix::process::CommandExt;
         cmd.pre_exec(|| {
-            let lim = libc::rlimit { rlim_cur: 2 << 20, rlim_max: 2 << 20 };
+            let lim = libc::rlimit {
+                rlim_cur: 2 << 20,
+                rlim_max: 2 << 20,
+            };
             libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
             libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
             Ok(())
         });
     }
     let o = cmd.output().unwrap();
-    assert!(!o.status.success(), "the build should fail when the disk is full");
+    assert!(
+        !o.status.success(),
+        "the build should fail when the disk is full"
+    );
 
     assert!(!img.exists(), "a failed build left {}", img.display());
     assert_eq!(leftovers(&out), Vec::<String>::new());
@@ -315,7 +457,16 @@ fn interrupted_build_leaves_nothing_behind() {
     std::fs::create_dir(&out).unwrap();
     let img = out.join("x.img");
     let mut child = ingot()
-        .args(["build", &fixture("os-bios.scm"), "-t", "mbr-raw", "--root-tree", s(&root), "-o", s(&img)])
+        .args([
+            "build",
+            &fixture("os-bios.scm"),
+            "-t",
+            "mbr-raw",
+            "--root-tree",
+            s(&root),
+            "-o",
+            s(&img),
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

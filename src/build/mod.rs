@@ -113,11 +113,19 @@ impl BuildOptions {
 /// The seed when none is given: the image's shape, so different images differ and the same
 /// definition always gives the same identifiers.
 fn default_seed(image: &Image) -> String {
-    let mut s = format!("ingot/{}/{}", plan::default_file_name(image), image.format.as_str());
+    let mut s = format!(
+        "ingot/{}/{}",
+        plan::default_file_name(image),
+        image.format.as_str()
+    );
     for p in &image.partitions {
         s.push_str(&format!("/{}:{}", p.label, p.file_system));
     }
-    if let Some(host) = image.operating_system.as_ref().and_then(|o| o.host_name.as_ref()) {
+    if let Some(host) = image
+        .operating_system
+        .as_ref()
+        .and_then(|o| o.host_name.as_ref())
+    {
         s.push_str(&format!("/host={host}"));
     }
     s
@@ -168,10 +176,15 @@ pub fn build(
             parent.display()
         )));
     }
-    let scratch = Scratch::new_in(&parent)
-        .map_err(|e| BuildError::io(format!("cannot create a scratch directory in {}", parent.display()), e))?;
-    let out = Destination::create(dest)
-        .map_err(|e| BuildError::io(format!("cannot create a file beside {}", dest.display()), e))?;
+    let scratch = Scratch::new_in(&parent).map_err(|e| {
+        BuildError::io(
+            format!("cannot create a scratch directory in {}", parent.display()),
+            e,
+        )
+    })?;
+    let out = Destination::create(dest).map_err(|e| {
+        BuildError::io(format!("cannot create a file beside {}", dest.display()), e)
+    })?;
     match plan.format {
         ImageFormat::DiskImage => {
             crate::output::disk::write_disk(plan, out.file(), opts, progress)?;

@@ -4,9 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::model::{
-    FileSystemDevice, Image, OperatingSystem, PartitionFlag, SizeSpec,
-};
+use crate::model::{FileSystemDevice, Image, OperatingSystem, PartitionFlag, SizeSpec};
 
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -125,7 +123,10 @@ mod tests {
         assert_eq!(img.partitions[0].uuid, Some(uuid));
         assert_eq!(img.size, SizeSpec::Bytes(1 << 30));
         let os = img.operating_system.as_ref().unwrap();
-        assert_eq!(os.root_tree.as_deref(), Some(std::path::Path::new("/srv/root")));
+        assert_eq!(
+            os.root_tree.as_deref(),
+            Some(std::path::Path::new("/srv/root"))
+        );
 
         apply(
             &mut img,

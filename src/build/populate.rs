@@ -51,7 +51,9 @@ fn place_file(tree: &mut Tree, file: &FileRef, what: &str) -> Result<String, Bui
             let name = host
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| BuildError::Input(format!("{what} {}: not a file", host.display())))?;
+                .ok_or_else(|| {
+                    BuildError::Input(format!("{what} {}: not a file", host.display()))
+                })?;
             let path = format!("/boot/{name}");
             tree.add_host_file(&path, host, Some(0o644))
                 .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;

@@ -21,9 +21,14 @@ fn in_path(tool: &str) -> bool {
 }
 
 fn library(name: &str) -> bool {
-    ["/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu"]
-        .iter()
-        .any(|d| Path::new(d).join(name).exists())
+    [
+        "/usr/lib/x86_64-linux-gnu",
+        "/usr/lib64",
+        "/usr/lib",
+        "/lib/x86_64-linux-gnu",
+    ]
+    .iter()
+    .any(|d| Path::new(d).join(name).exists())
 }
 
 pub fn run() -> Result<()> {

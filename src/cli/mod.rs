@@ -15,7 +15,11 @@ use ingot::model::{parse_size, Image};
 use ingot::plan::{self, Plan};
 
 #[derive(Parser)]
-#[command(name = "ingot", version, about = "Build bootable disk images from Guix-style Scheme definitions, without root")]
+#[command(
+    name = "ingot",
+    version,
+    about = "Build bootable disk images from Guix-style Scheme definitions, without root"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,10 +47,20 @@ struct SourceArgs {
     /// The definition: a Scheme file whose last expression is an image or an operating-system.
     file: Option<PathBuf>,
     /// Evaluate EXPR instead of a file.
-    #[arg(short = 'e', long = "expression", value_name = "EXPR", conflicts_with = "file")]
+    #[arg(
+        short = 'e',
+        long = "expression",
+        value_name = "EXPR",
+        conflicts_with = "file"
+    )]
     expression: Option<String>,
     /// Image type used when the value is an operating-system (see list-image-types).
-    #[arg(short = 't', long = "image-type", value_name = "TYPE", default_value = "mbr-hybrid-raw")]
+    #[arg(
+        short = 't',
+        long = "image-type",
+        value_name = "TYPE",
+        default_value = "mbr-hybrid-raw"
+    )]
     image_type: String,
     /// Size of the root partition when it is 'guess (else of the whole disk): 4096, 512M, 2GiB, 1GB.
     #[arg(long, value_name = "SIZE")]
@@ -176,7 +190,10 @@ fn absolute(p: PathBuf) -> Result<PathBuf> {
 fn show(args: &ShowArgs) -> Result<()> {
     let (plan, _) = args.source.plan()?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&plan::render_json(&plan))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan::render_json(&plan))?
+        );
     } else {
         print!("{}", plan::render_table(&plan));
     }

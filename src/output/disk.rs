@@ -27,7 +27,11 @@ fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
                     first_lba: p.offset / SECTOR,
                     last_lba: p.end() / SECTOR - 1,
                     name: p.label.clone(),
-                    attributes: if p.has_flag(PartitionFlag::Boot) { 1 << 2 } else { 0 },
+                    attributes: if p.has_flag(PartitionFlag::Boot) {
+                        1 << 2
+                    } else {
+                        0
+                    },
                 })
                 .collect();
             gpt::write_gpt(disk, plan.disk_guid, &entries)?;
@@ -137,7 +141,11 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
                 BuildError::Input(format!(
                     "the {name} bootloader writes firmware blobs ({}): give their directory \
                      with --firmware-dir DIR or (firmware-directory \"DIR\")",
-                    b.blobs.iter().map(|b| b.file).collect::<Vec<_>>().join(", ")
+                    b.blobs
+                        .iter()
+                        .map(|b| b.file)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ))
             })?;
             board::install_blobs(disk, b, dir, first_offset)?;

@@ -271,10 +271,14 @@ pub fn plan(
                 (align_up(guess, options.alignment.max(SECTOR)), true)
             }
         };
-        if size == 0 || size % SECTOR != 0 {
-            return Err(perr(format!(
-                "size {size} is not a positive multiple of 512 bytes (sectors)"
-            )));
+        // Partitions are whole sectors: a size like 100MB (195312.5 sectors) is rounded down,
+        // as mke2fs rounds Guix's sizes down to whole blocks.
+        let size = size - size % SECTOR;
+        if size == 0 {
+            return Err(perr(
+                "size is smaller than one 512-byte sector; give at least 512 bytes or 'guess"
+                    .into(),
+            ));
         }
         let file_system = match p.file_system {
             FileSystemKind::Vfat => sizer.vfat_kind(size),

@@ -143,11 +143,18 @@ fn refuses_five_mbr_partitions_and_bad_sizes() {
         })
         .collect();
     assert!(run(&img).unwrap_err().to_string().contains("at most 4"));
-    img.partitions = vec![part("a", FileSystemKind::Ext4, SizeSpec::Bytes(1000), 0)];
+    img.partitions = vec![part("a", FileSystemKind::Ext4, SizeSpec::Bytes(100), 0)];
     assert!(run(&img)
         .unwrap_err()
         .to_string()
-        .contains("multiple of 512"));
+        .contains("smaller than one 512-byte sector"));
+    img.partitions = vec![part(
+        "a",
+        FileSystemKind::Ext4,
+        SizeSpec::Bytes(MIB + 1000),
+        0,
+    )];
+    assert_eq!(run(&img).unwrap().partitions[0].size, MIB + 512);
 }
 
 #[test]

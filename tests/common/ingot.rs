@@ -11,7 +11,10 @@ use super::{initramfs, Kernel};
 /// The ingot binary with a quiet, private Steel home.
 pub fn ingot() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ingot"));
-    cmd.env("STEEL_HOME", std::env::temp_dir().join("ingot-test-steel-home"));
+    cmd.env(
+        "STEEL_HOME",
+        std::env::temp_dir().join("ingot-test-steel-home"),
+    );
     cmd.env_remove("SOURCE_DATE_EPOCH");
     cmd
 }
@@ -126,7 +129,12 @@ pub fn describe_tree(root: &Path) -> Vec<String> {
             "special".to_string()
         };
         if !rel.as_os_str().is_empty() {
-            out.push(format!("{} {} {:o}", rel.display(), kind, md.mode() & 0o7777));
+            out.push(format!(
+                "{} {} {:o}",
+                rel.display(),
+                kind,
+                md.mode() & 0o7777
+            ));
         }
     }
     out.sort();
