@@ -20,7 +20,12 @@ pub fn config(kernel: &str, initrd: Option<&str>, args: &[String], timeout: u32)
 mod tests {
     #[test]
     fn one_entry() {
-        let c = super::config("/boot/Image", Some("/boot/initrd"), &["root=LABEL=r".into()], 5);
+        let c = super::config(
+            "/boot/Image",
+            Some("/boot/initrd"),
+            &["root=LABEL=r".into()],
+            5,
+        );
         assert!(c.contains("TIMEOUT 50\n"));
         assert!(c.contains("  LINUX /boot/Image\n  INITRD /boot/initrd\n  APPEND root=LABEL=r\n"));
     }

@@ -354,7 +354,13 @@ impl Grub {
     /// The El Torito (no-emulation CD boot) core for BIOS: `early_config` finds the ISO by its
     /// volume label and sets the prefix to its /boot/grub.
     pub fn bios_eltorito_image(&self, early_config: &str) -> Result<Vec<u8>, BootError> {
-        self.make_image_as(I386_PC, "i386-pc-eltorito", "/boot/grub", early_config, ISO_BIOS_MODULES)
+        self.make_image_as(
+            I386_PC,
+            "i386-pc-eltorito",
+            "/boot/grub",
+            early_config,
+            ISO_BIOS_MODULES,
+        )
     }
 
     /// GRUB's 512-byte MBR boot sector.

@@ -52,7 +52,9 @@ pub fn write(
                     created: timestamp,
                     architecture: docker_architecture(plan.image.platform.as_deref()).into(),
                     entrypoint,
-                    env: vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into()],
+                    env: vec![
+                        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+                    ],
                     oci: false,
                 },
             )?;
