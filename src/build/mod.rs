@@ -133,12 +133,8 @@ fn default_seed(image: &Image) -> String {
 
 /// Everything before the first byte is written: trees, sizes, layout, checks.
 pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
-    let (trees, mut warnings) = populate::partition_trees(image, opts.populate_options())?;
-    if let Some(os) = &image.operating_system {
-        if let Some(w) = populate::ignored_summary(os) {
-            warnings.insert(0, w);
-        }
-    }
+    // What the operating-system's fields ignored is the DSL's warning, with its location.
+    let (trees, warnings) = populate::partition_trees(image, opts.populate_options())?;
     let plan_opts = PlanOptions {
         ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
         timestamp: opts.timestamp(),

@@ -7,9 +7,7 @@ use std::path::Path;
 
 use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
 use crate::content::{self, ContentError, LoadPolicy, Tree};
-use crate::model::{
-    Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, OperatingSystem, TreeOp,
-};
+use crate::model::{Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
 
 use super::BuildError;
 
@@ -269,14 +267,4 @@ pub fn partition_trees(
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
     root_tree(image, opts)
-}
-
-/// Whether the OS names anything to ignore, for the one warning.
-pub fn ignored_summary(os: &OperatingSystem) -> Option<String> {
-    (!os.ignored.is_empty()).then(|| {
-        format!(
-            "ignored: {}; ingot builds no packages, the root content comes from root-tree",
-            os.ignored.join(", ")
-        )
-    })
 }
