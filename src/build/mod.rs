@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::cleanup::Scratch;
 use crate::content::LoadPolicy;
 use crate::fs::ext::ExtBackend;
-use crate::model::{Image, ImageFormat};
+use crate::model::{Bootloader, Image, ImageFormat};
 use crate::plan::{self, IdSource, Plan, PlanError, PlanOptions, MIB};
 use populate::PopulateOptions;
 
@@ -142,7 +142,41 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     };
     let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
     let plan = plan::plan(image, trees, &sizer, &plan_opts)?;
+    if plan.format.is_disk() {
+        check_firmware(image)?;
+    }
     Ok((plan, warnings))
+}
+
+/// A board bootloader's blobs must all be there before anything is written.
+fn check_firmware(image: &Image) -> Result<(), BuildError> {
+    let Some(os) = &image.operating_system else {
+        return Ok(());
+    };
+    let Some(Bootloader::UBoot { board: name }) = os.bootloader.as_ref().map(|b| &b.bootloader)
+    else {
+        return Ok(());
+    };
+    let board = crate::boot::board::board(name)
+        .ok_or_else(|| BuildError::Input(format!("no U-Boot board named {name:?} is known")))?;
+    let names: Vec<&str> = board.blobs.iter().map(|b| b.file).collect();
+    let dir = os.firmware_directory.as_ref().ok_or_else(|| {
+        BuildError::Input(format!(
+            "the {name} bootloader writes firmware blobs ({}): give their directory with \
+             --firmware-dir DIR or (firmware-directory \"DIR\")",
+            names.join(", ")
+        ))
+    })?;
+    for file in names {
+        if !dir.join(file).is_file() {
+            return Err(crate::boot::BootError::BlobMissing {
+                file: file.to_string(),
+                dir: dir.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// What a build produced.

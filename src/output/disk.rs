@@ -137,18 +137,9 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
             let b = board::board(name).ok_or_else(|| {
                 BuildError::Input(format!("no U-Boot board named {name:?} is known"))
             })?;
-            let dir = os.firmware_directory.as_ref().ok_or_else(|| {
-                BuildError::Input(format!(
-                    "the {name} bootloader writes firmware blobs ({}): give their directory \
-                     with --firmware-dir DIR or (firmware-directory \"DIR\")",
-                    b.blobs
-                        .iter()
-                        .map(|b| b.file)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-            board::install_blobs(disk, b, dir, first_offset)?;
+            // prepare() checked the directory and every blob before anything was written.
+            let dir = os.firmware_directory.clone().unwrap_or_default();
+            board::install_blobs(disk, b, &dir, first_offset)?;
         }
         // EFI bootloaders live on the ESP, written with its file system.
         Bootloader::GrubEfi | Bootloader::GrubEfiRemovable | Bootloader::GrubEfi32 => {}
