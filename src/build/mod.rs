@@ -221,7 +221,11 @@ pub fn build(
         }
         ImageFormat::CompressedQcow2 => {
             let raw_path = scratch.path().join("disk.raw");
-            let raw = std::fs::File::create(&raw_path)
+            let raw = std::fs::File::options()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&raw_path)
                 .map_err(|e| BuildError::io("cannot create the intermediate raw image", e))?;
             crate::output::disk::write_disk(plan, &raw, opts, progress)?;
             drop(raw);

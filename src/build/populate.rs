@@ -87,8 +87,10 @@ fn root_argument(search: &RootSearch) -> String {
     }
 }
 
-/// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree.
+/// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree. The
+/// bootloader's configuration is written only for images that boot (disks and ISOs).
 pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
     let Some(os) = &image.operating_system else {
         return Ok(Tree::new());
     };
@@ -112,7 +114,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
         Some(i) => Some(place_file(&mut tree, i, "initrd")?),
         None => find_in_boot(&tree, &["initrd", "initramfs"]),
     };
-    if let Some(bl) = &os.bootloader {
+    if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
             BuildError::Input("the image has no partition with the boot flag for the root".into())
         })?;

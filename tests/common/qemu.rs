@@ -95,7 +95,18 @@ pub fn boot_with_timeout(
                 Iface::Virtio => "virtio",
                 Iface::Ide => "ide",
             };
-            format!("file={},format=raw,if={iface},snapshot=on", image.display())
+            {
+                // qcow2 images are attached as what they are; everything else is raw.
+                let format = if image.extension().is_some_and(|e| e == "qcow2") {
+                    "qcow2"
+                } else {
+                    "raw"
+                };
+                format!(
+                    "file={},format={format},if={iface},snapshot=on",
+                    image.display()
+                )
+            }
         }
         Mode::IsoBios | Mode::IsoEfi => format!(
             "file={},format=raw,media=cdrom,if=ide,readonly=on",
