@@ -4,6 +4,7 @@
 //!   cargo run --release --example boot -- IMAGE bios|efi|iso-bios|iso-efi MARKER
 
 #[path = "../tests/common/qemu.rs"]
+#[allow(dead_code)] // the harness serves the tests too
 mod qemu;
 
 use std::path::PathBuf;

@@ -4,10 +4,13 @@
 //!   cargo run --release --example demo_root -- OUT_DIR [MARKER]
 
 #[path = "../tests/common/cpio.rs"]
+#[allow(dead_code)]
 mod cpio;
 #[path = "../tests/common/initramfs.rs"]
+#[allow(dead_code)] // the harness serves the tests too
 mod initramfs;
 #[path = "../tests/common/kernel.rs"]
+#[allow(dead_code)]
 mod kernel;
 
 use std::path::PathBuf;
