@@ -280,10 +280,15 @@ impl Inventory {
                     return Err(content_err(path, "more than 65000 hard links"));
                 }
             }
+            // -E root_owner wins over the tree for the root, as with mke2fs -d.
+            let (uid, gid) = match resolved.options.root_owner {
+                Some(owner) if id == ROOT => owner,
+                _ => (node.meta.uid, node.meta.gid),
+            };
             let mut ind = Inode {
                 mode: type_bits | (node.meta.mode & 0o7777) as u16,
-                uid: node.meta.uid,
-                gid: node.meta.gid,
+                uid,
+                gid,
                 atime: timestamp,
                 ctime: timestamp,
                 mtime: node.meta.mtime,

@@ -120,7 +120,13 @@ pub(super) fn write(
         .and_then(|f| f.set_len(target.len()))
         .map_err(at(&image))?;
     run_mke2fs(tree, target.len(), params, resolved, &root, &image, &conf)?;
-    let commands = fix_commands(tree, &plan, params.timestamp, work.path())?;
+    let commands = fix_commands(
+        tree,
+        resolved.options.root_owner,
+        &plan,
+        params.timestamp,
+        work.path(),
+    )?;
     let cmd_file = work.path().join("fix.debugfs");
     fs::write(&cmd_file, commands).map_err(at(&cmd_file))?;
     run_tool(
@@ -455,6 +461,7 @@ fn run_mke2fs(
 /// debugfs commands that make every inode match the tree.
 fn fix_commands(
     tree: &Tree,
+    resolved_root_owner: Option<(u32, u32)>,
     m: &Materialized,
     timestamp: i64,
     work: &Path,
@@ -500,15 +507,19 @@ fn fix_commands(
             writeln!(cmds, "sif {p} block[1] {new}").ok();
         }
         let want_mode = type_bits(&node.kind) | node.meta.mode;
+        let (want_uid, want_gid) = match resolved_root_owner {
+            Some(owner) if id == ROOT => owner,
+            _ => (node.meta.uid, node.meta.gid),
+        };
         let host = m.host[id];
         if id == ROOT || is_device || host.map(|h| h.0) != Some(node.meta.mode) {
             writeln!(cmds, "sif {p} mode 0{want_mode:o}").ok();
         }
-        if id == ROOT || is_device || host.map(|h| h.1) != Some(node.meta.uid) {
-            writeln!(cmds, "sif {p} uid {}", node.meta.uid).ok();
+        if id == ROOT || is_device || host.map(|h| h.1) != Some(want_uid) {
+            writeln!(cmds, "sif {p} uid {want_uid}").ok();
         }
-        if id == ROOT || is_device || host.map(|h| h.2) != Some(node.meta.gid) {
-            writeln!(cmds, "sif {p} gid {}", node.meta.gid).ok();
+        if id == ROOT || is_device || host.map(|h| h.2) != Some(want_gid) {
+            writeln!(cmds, "sif {p} gid {want_gid}").ok();
         }
         writeln!(cmds, "sif {p} mtime @{}", node.meta.mtime).ok();
         writeln!(cmds, "sif {p} atime {ts}").ok();

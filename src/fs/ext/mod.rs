@@ -4,6 +4,22 @@
 //! out the whole file system in memory and streams file data in one pass, and `Mke2fs`, which
 //! runs e2fsprogs' `mke2fs -d` on a private copy of the tree (kept as an oracle and fallback).
 //! Both accept the same mke2fs-style options (see [`options`]).
+//!
+//! The native writer makes what mke2fs would for the same options (Debian's defaults: 4 KiB
+//! blocks from 512 MiB up, 1 KiB below; ext4 with extents, flex_bg, 64bit, metadata_csum,
+//! huge_file, dir_nlink, extra_isize; a journal for ext3/ext4; lost+found of 16 KiB), with
+//! these differences:
+//! - no `resize_inode` (no GDT blocks reserved for online growth);
+//! - the inode count is raised to what the tree needs unless -N or -i is given;
+//! - below 2048 blocks mke2fs silently drops the journal; here that size is too small;
+//! - inodes are numbered and data placed in tree order (a directory's entries are
+//!   neighbours), directories over one block are always hash-indexed (mke2fs -d leaves them
+//!   linear until `e2fsck -D`), identical attribute blocks are shared;
+//! - not supported (refused with a message): inline_data, bigalloc, meta_bg, quota,
+//!   uninit_bg/gdt_csum, ea_inode, casefold, encrypt, mmp, the Hurd's layout.
+//!
+//! The same tree and parameters give the same bytes: nothing is taken from the clock, the
+//! source's inode numbers, ctimes or atimes.
 
 mod build;
 mod dir;

@@ -458,7 +458,7 @@ impl Options {
                         o.parse_extended(item)?;
                     }
                 }
-                _ => unreachable!("letters listed in needs_value"),
+                _ => return Err(opt_err(&opt, "unknown mke2fs option")),
             }
         }
         if let Some(label) = &o.label {
