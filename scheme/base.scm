@@ -47,13 +47,14 @@
           acc
           (loop (- i 1) (cons (+ start (* i step)) acc))))))
 
-;; Steel's assq/assv miss entries written as quoted dotted pairs: SRFI-1 versions.
+;; Steel's assq/assv miss entries written as quoted dotted pairs, and its eq? does not hold
+;; between a symbol and the same symbol read inside such data: compare with equal?.
 (define (%assoc-by same? key alist)
   (cond ((null? alist) #f)
         ((and (pair? (car alist)) (same? key (car (car alist)))) (car alist))
         (else (%assoc-by same? key (cdr alist)))))
-(define (assq key alist) (%assoc-by eq? key alist))
-(define (assv key alist) (%assoc-by eqv? key alist))
+(define (assq key alist) (%assoc-by equal? key alist))
+(define (assv key alist) (%assoc-by equal? key alist))
 (define (assoc key alist) (%assoc-by equal? key alist))
 (define (assoc-ref alist key)
   (let ((entry (assoc key alist)))

@@ -8,7 +8,7 @@
     ((_ datum) (%gexp 'datum))))
 
 (define (%initializer-check v)
-  (or (eq? v #f) (%gexp? v) (symbol? v) (procedure? v)
+  (or (equal? v #f) (%gexp? v) (symbol? v) (procedure? v)
       "expected (gexp initialize-root-partition), #f, or a procedure (lambda (root) …)"))
 
 ;;; Partitions.
@@ -28,12 +28,12 @@
   (or (%exact-nonnegative? v) "expected an offset in bytes (an exact non-negative integer)"))
 
 (define (%flags-check v)
-  (if (and (list? v) (every (lambda (f) (memq f '(boot esp))) v))
+  (if (and (list? v) (every (lambda (f) (member f '(boot esp))) v))
       #t
       "expected a list of the symbols boot and esp, e.g. '(boot)"))
 
 (define (%uuid-or-false-check v)
-  (or (eq? v #f) (%uuid? v) "expected #f or a uuid such as (uuid \"…\")"))
+  (or (equal? v #f) (%uuid? v) "expected #f or a uuid such as (uuid \"…\")"))
 
 (define-record-type* <partition> partition make-partition partition?
   (size partition-size (default 'guess) (sanitize %size-check))
@@ -54,19 +54,19 @@
 (define %image-formats '(disk-image compressed-qcow2 docker iso9660 tarball wsl2))
 
 (define (%format-check v)
-  (or (and (symbol? v) (memq v %image-formats) #t)
+  (or (and (symbol? v) (member v %image-formats) #t)
       "expected one of 'disk-image 'compressed-qcow2 'docker 'iso9660 'tarball 'wsl2"))
 (define (%image-name-check v)
-  (or (eq? v #f) (symbol? v) "expected #f or a symbol such as 'my-image"))
+  (or (equal? v #f) (symbol? v) "expected #f or a symbol such as 'my-image"))
 (define (%platform-check v)
-  (or (eq? v #f) (%platform? v) (string? v)
+  (or (equal? v #f) (%platform? v) (string? v)
       "expected #f or a platform such as aarch64-linux"))
 (define (%max-layers-check v)
-  (or (eq? v #f) (and (exact-integer? v) (> v 0)) "expected #f or a positive integer"))
+  (or (equal? v #f) (and (exact-integer? v) (> v 0)) "expected #f or a positive integer"))
 (define (%image-os-check v)
-  (or (eq? v #f) (operating-system? v) "expected an operating-system or #f"))
+  (or (equal? v #f) (operating-system? v) "expected an operating-system or #f"))
 (define (%table-check v)
-  (or (and (memq v '(mbr gpt)) #t) "expected 'mbr or 'gpt"))
+  (or (and (member v '(mbr gpt)) #t) "expected 'mbr or 'gpt"))
 (define (%partitions-check v)
   (if (and (list? v) (every partition? v))
       #t

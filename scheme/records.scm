@@ -18,7 +18,7 @@
 
 ;; Steel's eq? does not compare structs by identity: record types are told apart by name.
 (define (%record-of? x rtd)
-  (and (%record? x) (eq? (%rtd-name (%record-rtd x)) (%rtd-name rtd))))
+  (and (%record? x) (equal? (%rtd-name (%record-rtd x)) (%rtd-name rtd))))
 
 (define-syntax define-record-type*
   (syntax-rules ()
@@ -67,13 +67,13 @@
                     "each clause must be (FIELD VALUE)" span (#%syntax-span clause)))))
 
 (define (%find-field rtd name)
-  (find (lambda (f) (eq? (%field-name f) name)) (%rtd-fields rtd)))
+  (find (lambda (f) (equal? (%field-name f) name)) (%rtd-fields rtd)))
 
 (define (%check-value rtd field value span clause-span)
   (let ((check (%field-check field)))
     (if check
         (let ((verdict (check value)))
-          (if (eq? verdict #t)
+          (if (equal? verdict #t)
               value
               (%record-error 'field (%rtd-name rtd) (%field-name field) value
                              (if (string? verdict) verdict "invalid value")
@@ -90,13 +90,13 @@
     (when (pair? cs)
       (let* ((c (car cs)) (name (car c)))
         (cond ((not (%find-field rtd name))
-               (%record-error (if (eq? name 'inherit) 'inherit-position 'unknown)
+               (%record-error (if (equal? name 'inherit) 'inherit-position 'unknown)
                               (%rtd-name rtd) name (cadr c)
-                              (if (eq? name 'inherit)
+                              (if (equal? name 'inherit)
                                   "(inherit …) must be the first clause"
                                   "no such field")
                               span (caddr c)))
-              ((memq name seen)
+              ((member name seen)
                (%record-error 'duplicate (%rtd-name rtd) name (cadr c)
                               "field given twice" span (caddr c)))
               (else (loop (cdr cs) (cons name seen)))))))
@@ -117,7 +117,7 @@
         (given (let ((written (map car clauses)))
                  (if parent
                      (append written
-                             (filter (lambda (n) (not (memq n written)))
+                             (filter (lambda (n) (not (member n written)))
                                      (%record-given parent)))
                      written))))
     (%record rtd values given span)))
@@ -125,7 +125,7 @@
 (define (%record-get record name)
   (let loop ((fields (%rtd-fields (%record-rtd record))) (values (%record-values record)))
     (cond ((null? fields) (error "no such field" name))
-          ((eq? (%field-name (car fields)) name) (car values))
+          ((equal? (%field-name (car fields)) name) (car values))
           (else (loop (cdr fields) (cdr values))))))
 
 (define (%record-predicate rtd)
@@ -155,5 +155,5 @@
 (define (%symbol-check v) (or (symbol? v) "expected a symbol"))
 (define (%exact-nonnegative? v) (and (exact-integer? v) (>= v 0)))
 (define (%size-check v)
-  (or (eq? v 'guess) (%exact-nonnegative? v)
+  (or (equal? v 'guess) (%exact-nonnegative? v)
       "expected a size in bytes (an exact non-negative integer) or 'guess"))

@@ -40,7 +40,7 @@
 (struct %uuid (string type))
 
 (define (%hex-string? s)
-  (every (lambda (c) (or (char-digit? c) (memv (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
+  (every (lambda (c) (or (char-digit? c) (member (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
          (string->list s)))
 (define (%uuid-shape? s lengths)
   (let loop ((chars (string->list s)) (lengths lengths) (count 0) (group '()))
@@ -53,19 +53,27 @@
                 (loop (cdr chars) (cdr lengths) 0 '())))
           (else (and (pair? lengths) (loop (cdr chars) lengths (+ count 1) (cons (car chars) group)))))))
 
+;; Guix's uuid types: file systems with DCE UUIDs are aliases of 'dce.
+(define %dce-uuid-types '(dce ext2 ext3 ext4 bcachefs btrfs f2fs jfs xfs luks))
+(define %fat-uuid-types '(fat vfat fat16 fat32))
+(define %uuid-types (append %dce-uuid-types %fat-uuid-types '(iso9660 ntfs)))
+
 (define (%make-uuid span str type)
   (cond ((not (string? str))
          (%record-error 'field 'uuid 'string str "expected a string" span #f))
-        ((not (memq type '(dce fat vfat fat16 fat32 iso9660 ntfs)))
+        ((not (member type %uuid-types))
          (%record-error 'field 'uuid 'type type
-                        "expected one of 'dce 'fat 'iso9660 'ntfs" span #f))
-        ((and (eq? type 'dce) (not (%uuid-shape? str '(8 4 4 4 12))))
+                        "expected one of 'dce 'fat 'iso9660 'ntfs (or a file system name such as 'ext4)"
+                        span #f))
+        ((and (member type %dce-uuid-types) (not (%uuid-shape? str '(8 4 4 4 12))))
          (%record-error 'field 'uuid 'string str
                         "expected 8-4-4-4-12 hexadecimal digits" span #f))
-        ((and (memq type '(fat vfat fat16 fat32)) (not (%uuid-shape? str '(4 4))))
+        ((and (member type %fat-uuid-types) (not (%uuid-shape? str '(4 4))))
          (%record-error 'field 'uuid 'string str
                         "expected a FAT volume id, XXXX-XXXX in hexadecimal" span #f))
-        (else (%uuid str (if (memq type '(vfat fat16 fat32)) 'fat type)))))
+        (else (%uuid str (cond ((member type %dce-uuid-types) 'dce)
+                               ((member type %fat-uuid-types) 'fat)
+                               (else type))))))
 
 (define-syntax uuid
   (syntax-rules ()
@@ -114,9 +122,9 @@
   (or (%bootloader? v) (%unknown? v)
       "expected a bootloader such as grub-bootloader or grub-efi-bootloader"))
 (define (%targets-check v)
-  (or (eq? v #f) (and (list? v) (every string? v))
+  (or (equal? v #f) (and (list? v) (every string? v))
       "expected a list of strings such as '(\"/dev/sda\")"))
-(define (%string-or-false-check v) (or (eq? v #f) (string? v) "expected a string or #f"))
+(define (%string-or-false-check v) (or (equal? v #f) (string? v) "expected a string or #f"))
 (define (%timeout-check v)
   (or (%exact-nonnegative? v) "expected a number of seconds (an exact non-negative integer)"))
 
@@ -284,23 +292,8 @@
 (define (service-value s) (and (%inert? s) (pair? (%inert-data s)) (car (%inert-data s))))
 (define (service-kind s) (and (%inert? s) (%inert-name s)))
 
-(define (%service-list names)
-  (map (lambda (n) (service (%service-type n))) names))
-(define %base-services
-  (%service-list '(login virtual-terminal console-font agetty mingetty mingetty mingetty
-                   mingetty mingetty mingetty static-networking syslog urandom-seed guix
-                   nscd log-rotation udev sysctl special-files)))
-(define %desktop-services
-  (append (%service-list '(gdm screen-locker screen-locker upower accountsservice
-                           cups-pk-helper colord geoclue polkit elogind dbus ntp x11-socket
-                           udisks network-manager wpa-supplicant modem-manager
-                           usb-modeswitch avahi pulseaudio alsa))
-          (filter (lambda (s) (not (memq (%inert-name (%inert-name s))
-                                         '(static-networking))))
-                  %base-services)))
-
 (define (%service-type-of s)
-  (and (%inert? s) (eq? (%inert-kind s) 'service)
+  (and (%inert? s) (equal? (%inert-kind s) 'service)
        (let ((type (%inert-name s)))
          (cond ((%inert? type) (%inert-name type))
                ((%unknown? type) (%unknown-name type))
@@ -310,6 +303,23 @@
   (cond ((%inert? type) (%inert-name type))
         ((%unknown? type) (%unknown-name type))
         (else type)))
+
+(define (%service-list names)
+  (map (lambda (n) (service (%service-type (string->symbol
+                                            (string-append (symbol->string n) "-service-type")))))
+       names))
+(define %base-services
+  (%service-list '(login virtual-terminal console-font agetty mingetty mingetty mingetty
+                   mingetty mingetty mingetty static-networking syslog urandom-seed guix
+                   nscd log-rotation udev sysctl special-files)))
+(define %desktop-services
+  (append (%service-list '(gdm screen-locker screen-locker upower accountsservice
+                           cups-pk-helper colord geoclue polkit elogind dbus ntp x11-socket
+                           udisks network-manager wpa-supplicant modem-manager
+                           usb-modeswitch avahi pulseaudio alsa))
+          (filter (lambda (s)
+                    (not (equal? (%service-type-of s) 'static-networking-service-type)))
+                  %base-services)))
 
 ;; (modify-services services (delete type) (type config => body) …): deletions apply; the
 ;; configuration rewrites are kept as procedures that are never called, since ingot runs no
@@ -329,7 +339,7 @@
     (error "modify-services: expected a list of services, got" (%write-string services)))
   (filter (lambda (s)
             (not (any (lambda (c)
-                        (and (eq? (car c) 'delete)
+                        (and (equal? (car c) 'delete)
                              (equal? (%type-name (cdr c)) (%service-type-of s))))
                       clauses)))
           services))
@@ -349,7 +359,7 @@
 ;;; The operating-system.
 
 (define (%file-ref-check v)
-  (or (eq? v #f) (string? v) (%local-file? v)
+  (or (equal? v #f) (string? v) (%local-file? v)
       "expected #f, a file name or (local-file \"…\")"))
 (define (%os-bootloader-check v)
   (or (bootloader-configuration? v) "expected (bootloader-configuration …)"))

@@ -4,19 +4,61 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use steel::parser::interner::InternedString;
 use steel::rerrs::{ErrorKind, SteelErr};
 use steel::SteelVal;
 
 use super::convert::{Converter, Host};
 use super::engine::{lock, RecordFailure};
 use super::error::{DslError, RecordError};
-use super::source::{self, Form};
+use super::source::{self, Form, NameKind};
 use super::value::{self, RawSpan};
 use super::{Dsl, Input, SourceText};
 use crate::model::{self, SourceLoc, TreeOp};
 
 /// Steel's message for an unbound name ends with the name after this.
 const FREE_IDENTIFIER: &str = "Cannot reference an identifier before its definition: ";
+
+/// Syntax Steel handles itself (not macros it would list).
+const SPECIAL_FORMS: &[&str] = &[
+    "define",
+    "define*",
+    "define-public",
+    "lambda",
+    "λ",
+    "lambda*",
+    "fn",
+    "let",
+    "let*",
+    "letrec",
+    "letrec*",
+    "if",
+    "begin",
+    "set!",
+    "when",
+    "unless",
+    "and",
+    "or",
+    "cond",
+    "case",
+    "quote",
+    "quasiquote",
+    "unquote",
+    "unquote-splicing",
+    "define-syntax",
+    "syntax-rules",
+    "require",
+    "provide",
+    "require-builtin",
+    "let-syntax",
+    "letrec-syntax",
+    "defmacro",
+    "#%plain-let",
+    "return!",
+    "do",
+    "else",
+    "modify-services",
+];
 
 /// A bound on placeholder retries per form, against a name Steel keeps reporting.
 const MAX_PLACEHOLDERS_PER_FORM: usize = 2000;
@@ -99,7 +141,7 @@ impl Dsl {
         for form in &forms {
             let padded = source::isolate(&src.text, *form);
             let values = self
-                .run_form(&padded, &steel_path, &src)
+                .run_form(&padded, &steel_path, &src, *form)
                 .map_err(|e| self.map_error(e, &src, *form))?;
             if let Some(v) = values.into_iter().last() {
                 last = v;
@@ -140,6 +182,7 @@ impl Dsl {
         padded: &str,
         path: &Path,
         src: &Arc<SourceText>,
+        form: Form,
     ) -> Result<Vec<SteelVal>, SteelErr> {
         let mut tried = Vec::new();
         loop {
@@ -159,11 +202,36 @@ impl Dsl {
             else {
                 return Err(err);
             };
-            let operator = match err.span() {
-                Some(span) if self.is_user_span(span.source_id.map(|s| s.0)) => {
-                    source::is_operator_position(&src.text, span.start as usize)
-                }
+            let at = match err.span() {
+                Some(span) if self.is_user_span(span.source_id.map(|s| s.0)) => span.start as usize,
                 _ => return Err(err),
+            };
+            // Steel reports the arguments of a call before its operator: in
+            // `(openssh-configuration (port-number 2222))` it names port-number first. When an
+            // enclosing operator is unbound too, make that one the placeholder: its arguments
+            // are then kept unevaluated and their field names are not reported.
+            let classify = |name: &str| self.classify(name);
+            let outer = source::enclosing_unbound_calls(&src.text, form.start, at, &classify)
+                .into_iter()
+                .rfind(|(_, head_at)| *head_at != at);
+            if let Some((head, _)) = outer {
+                if !tried.contains(&(head.clone(), true)) && tried.len() < MAX_PLACEHOLDERS_PER_FORM
+                {
+                    tried.push((head.clone(), true));
+                    self.define_placeholder(&head, true)?;
+                    if !self.unknowns.contains(&head) {
+                        self.unknowns.push(head);
+                    }
+                    continue;
+                }
+            }
+            let written_as_operator = source::is_operator_position(&src.text, at);
+            // Where the name stands after macro expansion may differ from where it is written
+            // (e.g. a modify-services clause): if the first guess did not bind it, try the other.
+            let operator = if tried.contains(&(name.clone(), written_as_operator)) {
+                !written_as_operator
+            } else {
+                written_as_operator
             };
             if tried.contains(&(name.clone(), operator)) || tried.len() >= MAX_PLACEHOLDERS_PER_FORM
             {
@@ -190,6 +258,26 @@ impl Dsl {
         };
         self.placeholders.insert(name.to_string(), operator);
         self.engine.compile_and_run_raw_program(program).map(|_| ())
+    }
+
+    /// What `name` is bound to now, for finding the unknown calls around an unbound name.
+    fn classify(&self, name: &str) -> NameKind {
+        if SPECIAL_FORMS.contains(&name) {
+            NameKind::Special
+        } else if name == "image-without-os" || self.engine.global_exists(&format!("<{name}>")) {
+            NameKind::Record
+        } else if self.placeholders.get(name) == Some(&true)
+            || self
+                .engine
+                .in_scope_macros()
+                .contains_key(&InternedString::from(name))
+        {
+            NameKind::Macro
+        } else if self.placeholders.contains_key(name) || self.engine.global_exists(name) {
+            NameKind::Procedure
+        } else {
+            NameKind::Unbound
+        }
     }
 
     fn is_user_span(&self, source: Option<u32>) -> bool {

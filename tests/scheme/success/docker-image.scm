@@ -1,0 +1,2 @@
+;; The standard docker-image of (gnu system image).
+docker-image

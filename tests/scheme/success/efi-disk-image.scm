@@ -1,0 +1,2 @@
+;; The standard efi-disk-image of (gnu system image).
+efi-disk-image

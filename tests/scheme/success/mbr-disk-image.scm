@@ -1,0 +1,2 @@
+;; The standard mbr-disk-image of (gnu system image).
+mbr-disk-image

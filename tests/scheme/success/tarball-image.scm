@@ -1,0 +1,2 @@
+;; The standard tarball-image of (gnu system image).
+tarball-image
