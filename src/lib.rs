@@ -5,5 +5,6 @@
 
 pub mod content;
 pub mod disk;
+pub mod fs;
 pub mod model;
 pub mod output;

@@ -1,0 +1,3 @@
+//! File system writers.
+
+pub mod iso;
