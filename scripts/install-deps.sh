@@ -13,6 +13,7 @@
 # xorriso libisofs6    ISO 9660 images (libisofs, loaded at run time) and their oracle
 # genisoimage          isoinfo (oracle for ISO volume id, Rock Ridge, Joliet)
 # qemu-system-x86      boot tests (from bookworm-backports, to match the machine's qemu-utils 10)
+# qemu-utils           qemu-img: the qcow2 output and its oracle (from bookworm-backports too)
 # seabios ovmf         BIOS and UEFI firmware for boot tests
 # linux-image-cloud-amd64  the kernel booted in tests (small, virtio + ata_piix)
 # busybox-static cpio kmod  the tiny initramfs of the boot tests
@@ -22,7 +23,7 @@
 set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
       grub-common xorriso libisofs6 genisoimage seabios ovmf linux-image-cloud-amd64 busybox-static
-      cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 file bc)
+      cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -40,5 +41,5 @@ if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.
     "$uri" > /etc/apt/sources.list.d/ingot-backports.sources
 fi
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 seabios >/dev/null
+apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils seabios >/dev/null
 apt-get install -y -qq --no-install-recommends "${missing[@]/qemu-system-x86/}" >/dev/null

@@ -121,6 +121,7 @@ fn check_with_skopeo(transport: &str, oci: bool) {
         owners: true,
         xattrs: true,
         root_meta: false, // a layer has no entry for "/"
+        hardlinks: true,
     };
     assert_same(&tree, &load(&x), cmp);
 }

@@ -94,6 +94,7 @@ fn tarball_extracts_to_the_same_tree() {
         owners: true,
         xattrs: true,
         root_meta: true,
+        hardlinks: true,
     };
     let extracted = load(&x);
     assert!(extracted.lookup("/etc").is_some());
