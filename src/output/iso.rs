@@ -95,7 +95,8 @@ pub fn write(
                 esp_image: f.path().to_path_buf(),
             }),
             isohybrid: bootable,
-            volume_uuid: Some(part.fs_uuid.0),
+            // The digits of the timestamp, as grub-mkrescue makes them from its clock.
+            volume_uuid: None,
         },
     )?;
     Ok(())
