@@ -216,6 +216,29 @@ fn rich_tree(dir: &Path) {
         std::fs::write(p(&format!("var/f{i:03}")), format!("{i}\n")).unwrap();
     }
     run(Command::new("mkfifo").arg(p("var/fifo")));
+    set_xattr(&p("usr/bin/tool"), "user.origin", b"ingot-test");
+}
+
+fn set_xattr(path: &Path, name: &str, value: &[u8]) {
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    let c_name = std::ffi::CString::new(name).unwrap();
+    // SAFETY: valid C strings and a value buffer of the given length.
+    let rc = unsafe {
+        libc::lsetxattr(
+            c_path.as_ptr(),
+            c_name.as_ptr(),
+            value.as_ptr().cast(),
+            value.len(),
+            0,
+        )
+    };
+    assert_eq!(
+        rc,
+        0,
+        "setxattr {name} on {}: {}",
+        path.display(),
+        std::io::Error::last_os_error()
+    );
 }
 
 #[test]
@@ -281,6 +304,67 @@ fn root_tree_arrives_intact_and_root_owned() {
         .arg("stat /var/fifo")
         .arg(fs.path()));
     assert!(fifo.contains("Type: FIFO"), "{fifo}");
+    let xattrs = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("ea_list /usr/bin/tool")
+        .arg(fs.path()));
+    assert!(
+        xattrs.contains("user.origin") && xattrs.contains("ingot-test"),
+        "{xattrs}"
+    );
+}
+
+/// Run as an ordinary user (nobody, when the tests run as root), ingot still makes every file
+/// root-owned, and needs no privilege at all.
+#[test]
+fn unprivileged_build_makes_root_owned_files() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    std::fs::create_dir_all(root.join("boot")).unwrap();
+    std::fs::create_dir_all(root.join("home/user")).unwrap();
+    std::fs::write(root.join("boot/vmlinuz"), b"k").unwrap();
+    std::fs::write(root.join("home/user/notes"), b"mine").unwrap();
+    let img = work.path().join("u.img");
+    let mut cmd = ingot();
+    cmd.args([
+        "build",
+        &fixture("os-efi.scm"),
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        s(&root),
+        "-o",
+        s(&img),
+    ]);
+    // SAFETY: geteuid has no side effects.
+    if unsafe { libc::geteuid() } == 0 {
+        run(Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(work.path()));
+        use std::os::unix::process::CommandExt;
+        cmd.uid(65534).gid(65534);
+        cmd.env("STEEL_HOME", work.path().join("steel"));
+    }
+    run(&mut cmd);
+    let plan = show_json(&[
+        &fixture("os-efi.scm"),
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        s(&root),
+    ]);
+    let rp = root_partition(&plan);
+    let fs = extract(
+        &img,
+        rp["offset"].as_u64().unwrap(),
+        rp["size"].as_u64().unwrap(),
+    );
+    e2fsck_clean(fs.path());
+    let stat = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("stat /home/user/notes")
+        .arg(fs.path()));
+    assert!(stat.contains("User:     0   Group:     0"), "{stat}");
 }
 
 #[test]
