@@ -167,6 +167,38 @@ fn docker_archive_is_accepted_by_skopeo() {
 }
 
 #[test]
+fn docker_oci_layout_is_accepted_by_skopeo() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    tree(&root);
+    let gz = work.path().join("oci.tar.gz");
+    ingot_ok(&[
+        "build",
+        &fixture("os-bios.scm"),
+        "-t",
+        "docker",
+        "--oci",
+        "--root-tree",
+        root.to_str().unwrap(),
+        "-o",
+        gz.to_str().unwrap(),
+    ]);
+    let layout = work.path().join("layout");
+    std::fs::create_dir_all(&layout).unwrap();
+    run(Command::new("tar")
+        .arg("-xzf")
+        .arg(&gz)
+        .arg("-C")
+        .arg(&layout));
+    let inspect = run(Command::new("skopeo")
+        .arg("inspect")
+        .arg(format!("oci:{}", layout.display())));
+    let v: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    assert_eq!(v["Architecture"], "amd64");
+    assert_eq!(v["Layers"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn qcow2_matches_the_raw_image_and_boots() {
     let work = tempfile::tempdir().unwrap();
     let suffix = marker_suffix();

@@ -64,6 +64,8 @@ pub struct BuildOptions {
     /// Keep the root tree's owners instead of making everything root:root.
     pub keep_owners: bool,
     pub alignment: u64,
+    /// docker: write an OCI image layout instead of a docker-archive.
+    pub oci: bool,
 }
 
 impl Default for BuildOptions {
@@ -74,6 +76,7 @@ impl Default for BuildOptions {
             ext_backend: ExtBackend::Native,
             keep_owners: false,
             alignment: MIB,
+            oci: false,
         }
     }
 }

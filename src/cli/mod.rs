@@ -86,6 +86,9 @@ struct SourceArgs {
     /// Keep the root tree's owners instead of making every file root:root.
     #[arg(long)]
     keep_owners: bool,
+    /// docker images: an OCI image layout archive instead of a docker-archive.
+    #[arg(long)]
+    oci: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,6 +128,7 @@ impl SourceArgs {
                 ExtWriter::Mke2fs => ExtBackend::Mke2fs,
             },
             keep_owners: self.keep_owners,
+            oci: self.oci,
             ..BuildOptions::default()
         }
         .with_env()?)

@@ -55,7 +55,7 @@ pub fn write(
                     env: vec![
                         "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
                     ],
-                    oci: false,
+                    oci: opts.oci,
                 },
             )?;
         }
