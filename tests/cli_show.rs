@@ -2,22 +2,12 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::ingot::{ingot_err, ingot_ok, show_json};
+use common::ingot::{fixture, ingot_err, ingot_ok, show_json};
 use serde_json::Value;
 
 const MIB: u64 = 1 << 20;
 const ESP_TYPE: &str = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 const LINUX_TYPE: &str = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// A root tree with a (fake) kernel, enough for planning.
 fn tiny_root() -> tempfile::TempDir {

@@ -8,18 +8,10 @@ use std::process::Command;
 
 use common::disk::run;
 use common::ingot::{
-    bootable_root, describe_tree, e2fsck_clean, ext_dump, extract, fsck_vfat_clean, ingot,
+    bootable_root, describe_tree, e2fsck_clean, ext_dump, extract, fixture, fsck_vfat_clean, ingot,
     ingot_err, ingot_ok, show_json,
 };
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

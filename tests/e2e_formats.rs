@@ -7,16 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::disk::run;
-use common::ingot::{bootable_root, describe_tree, ingot, ingot_err, ingot_ok};
+use common::ingot::{bootable_root, describe_tree, fixture, ingot, ingot_err, ingot_ok};
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// A root tree with a shell and mount for WSL, modes, a symlink and a hard link.
 fn tree(dir: &Path) {

@@ -7,16 +7,8 @@ use std::path::Path;
 use std::process::Command;
 
 use common::disk::run;
-use common::ingot::{bootable_root, ingot};
+use common::ingot::{bootable_root, fixture, ingot};
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
-
-fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 fn build_iso(image_type: &str, root: &Path, out: &Path) {
     let mut cmd = ingot();

@@ -8,6 +8,15 @@ use std::process::{Command, Output};
 use super::disk::run;
 use super::{initramfs, Kernel};
 
+/// The path of a file under tests/fixtures.
+pub fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
 /// The ingot binary with a quiet, private Steel home.
 pub fn ingot() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ingot"));
