@@ -128,13 +128,17 @@ fn written_at_an_offset_of_a_larger_image() {
 
 #[test]
 fn bad_options_are_errors() {
-    let tree = ingot::content::Tree::new();
+    let mut tree = ingot::content::Tree::new();
+    for i in 0..20 {
+        tree.add_bytes(&format!("/f{i}"), vec![], 0o644).unwrap();
+    }
     for opts in [
         &["-O", "inline_data"][..],
         &["-O", "resize_inode"],
         &["-E", "resize=100000"],
         &["-Q"],
         &["-L", "seventeen-bytes!!"],
+        &["-N", "5"],
     ] {
         let p = params(ExtKind::Ext4, ExtBackend::Native, opts);
         let err = ext::min_size(&tree, &p).expect_err(&format!("{opts:?} accepted"));
@@ -160,4 +164,12 @@ fn empty_tree_and_root_owner() {
         let st = parse_stat(&debugfs(&image, "stat /"));
         assert_eq!((st.uid, st.gid), (7, 8), "{backend:?}");
     }
+}
+
+#[test]
+fn a_big_journal_is_counted() {
+    let tree = ingot::content::Tree::new();
+    let p = params(ExtKind::Ext4, ExtBackend::Native, &["-J", "size=64"]);
+    let min = ext::min_size(&tree, &p).unwrap();
+    assert!(min > 64 << 20 && min < 80 << 20, "{min}");
 }

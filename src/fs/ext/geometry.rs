@@ -149,6 +149,15 @@ impl Geometry {
             .or(usage.inode_ratio)
             .unwrap_or(16384)
             .max(u64::from(bs));
+        if let Some(n) = options.inode_count {
+            if n < needed_inodes {
+                return Err(ExtError::Option {
+                    option: format!("-N {n}"),
+                    reason: format!("the tree needs {needed_inodes} inodes"),
+                }
+                .into());
+            }
+        }
         let flex = if features.has_incompat(INCOMPAT_FLEX_BG) {
             options.flex_size.unwrap_or(16).max(1)
         } else {

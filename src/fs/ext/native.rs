@@ -140,12 +140,26 @@ impl<'a> Sizing<'a> {
         Ok((blocks * u64::from(key.0)).max(64 * 1024))
     }
 
+    /// An upper bound for the search: what content and inodes could possibly need.
+    fn upper_bound(&mut self, lb: u64) -> Result<u64, ExtError> {
+        let key = self.key(lb);
+        let inodes = self.inventory(key)?.needed_inodes();
+        let ratio = self.resolved.options.inode_ratio.unwrap_or(0);
+        let journal = self.resolved.options.journal_mib.unwrap_or(0) * MIB;
+        Ok(lb
+            .saturating_mul(4)
+            .max(inodes.saturating_mul(ratio).saturating_mul(2))
+            + 2 * journal
+            + (1 << 30))
+    }
+
     fn min_size(&mut self) -> Result<u64, ExtError> {
         let o = &self.resolved.options;
         let lb = self.lower_bound()?;
+        let ub = self.upper_bound(lb)?;
         if o.block_size.is_some() || o.usage_types.is_some() {
             let step = u64::from(self.key(lb).0);
-            return self.search(lb, u64::MAX / 2, step)?.ok_or_else(too_big);
+            return self.search(lb, ub, step)?.ok_or_else(too_big);
         }
         // Below 512 MiB mke2fs picks 1 KiB blocks, from there on 4 KiB: a size found with
         // small blocks only counts if every bigger size fits too.
@@ -157,7 +171,7 @@ impl<'a> Sizing<'a> {
                 }
             }
         }
-        self.search(lb.max(boundary), u64::MAX / 2, 4096)?
+        self.search(lb.max(boundary), ub.max(boundary * 2), 4096)?
             .ok_or_else(too_big)
     }
 }
@@ -165,7 +179,8 @@ impl<'a> Sizing<'a> {
 fn too_big() -> ExtError {
     ExtError::Content {
         path: "/".into(),
-        reason: "the tree is too large for any ext file system".into(),
+        reason: "no file system size holds the tree with these options (check -N, -i, -g, -J)"
+            .into(),
     }
 }
 
