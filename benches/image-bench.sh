@@ -54,7 +54,9 @@ measure() {  # measure NAME OUTPUT CMD... -> prints "NAME seconds rss_kib"
 # ingot: efi-raw of an OS whose root is the tree; root size fixed like the peers'.
 DEF='(operating-system (host-name "bench") (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) (file-systems %base-file-systems))'
 measure ingot "$W/ingot.img" "$INGOT" build -t efi-raw --root-tree "$TREE" --image-size "${ROOT_MIB}M" -e "$DEF" -o "$W/ingot.img"
-cp "$W/ingot.img" "$W/ingot-first.img" --sparse=always
+# A second build from a copy of the tree (other inode numbers, atimes, ctimes): same bytes?
+rm -rf "$W/tree-copy"; cp -a "$TREE" "$W/tree-copy"
+"$INGOT" build -t efi-raw --root-tree "$W/tree-copy" --image-size "${ROOT_MIB}M" -e "$DEF" -o "$W/ingot-copy.img" >/dev/null 2>&1
 measure ingot-mke2fs "$W/ingot-mke2fs.img" "$INGOT" build --ext-writer mke2fs -t efi-raw --root-tree "$TREE" --image-size "${ROOT_MIB}M" -e "$DEF" -o "$W/ingot-mke2fs.img"
 
 # mke2fs -d alone: the root file system only.
@@ -87,7 +89,8 @@ else
   echo "systemd-repart >= 254 not available (Debian 12 has 252, without --offline): not measured"
 fi
 
-identical=no; cmp -s "$W/ingot.img" "$W/ingot-first.img" && identical=yes
+identical=no; cmp -s "$W/ingot.img" "$W/ingot-copy.img" && identical=yes
+rm -rf "$W/tree-copy" "$W/ingot-copy.img"
 echo
 printf '%-14s %9s %9s %12s %14s %14s %s\n' tool seconds peak_MiB apparent_MiB allocated_MiB "" "time vs ingot"
 read -r _ ingot_s _ < <(grep '^ingot ' "$W/results")
@@ -95,4 +98,4 @@ while read -r name s rss app alloc; do
   printf '%-14s %9.2f %9.1f %12.1f %14.1f %14s x%.2f\n' "$name" "$s" "$(echo "$rss/1024" | bc -l)" \
     "$(echo "$app/1048576" | bc -l)" "$(echo "$alloc/1048576" | bc -l)" "" "$(echo "$s / $ingot_s" | bc -l)"
 done < "$W/results"
-echo "two ingot builds byte-identical: $identical"
+echo "ingot builds from the tree and from a copy of it byte-identical: $identical"
