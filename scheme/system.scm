@@ -8,11 +8,14 @@
 ;; also be called; a call returns an %unknown-call.
 (struct %unknown (name procedure) #:prop:procedure 1)
 ;; `(openssh-configuration (port-number 2222))` with an unknown operator: the arguments are
-;; kept unevaluated.
-(struct %unknown-call (name args))
+;; kept unevaluated. It can be called too (a Guix procedure returning a procedure).
+(struct %unknown-call (name args procedure) #:prop:procedure 2)
+
+(define (%make-unknown-call name args)
+  (%unknown-call name args (lambda more (%make-unknown-call name more))))
 
 (define (%make-unknown name)
-  (%unknown name (lambda args (%unknown-call name args))))
+  (%unknown name (lambda args (%make-unknown-call name args))))
 
 ;;; Files.
 

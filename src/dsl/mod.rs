@@ -98,6 +98,8 @@ pub struct Dsl {
     last_os: Option<SteelVal>,
     /// Directory relative host paths of the last evaluation are taken from.
     base_dir: PathBuf,
+    /// Where the last top-level form of the last evaluation starts.
+    last_form: Option<model::SourceLoc>,
     inputs: usize,
 }
 
@@ -120,6 +122,7 @@ impl Dsl {
             warnings: Vec::new(),
             last_os: None,
             base_dir,
+            last_form: None,
             inputs: 0,
         })
     }
@@ -265,7 +268,7 @@ impl Dsl {
                     None => render(&value),
                 };
                 let mut e = DslError::value(
-                    None,
+                    self.last_form.clone(),
                     format!(
                         "the definition must end with an image or an operating-system, but its last expression is {what}"
                     ),
