@@ -1,6 +1,8 @@
 ;;; ingot prelude: the Guile and SRFI vocabulary Guix files rely on, on top of Steel.
 ;;;
-;;; ingot has one global namespace: module forms are accepted and do nothing.
+;;; ingot has one global namespace: module forms are accepted and do nothing. A user file may
+;;; define names the prelude also defines (find, every, basename, …): the prelude's own code
+;;; calls %-prefixed versions, so that such a definition does not change how records work.
 
 (define-syntax define-module (syntax-rules () ((_ . rest) void)))
 (define-syntax use-modules (syntax-rules () ((_ . rest) void)))
@@ -53,7 +55,7 @@
   (cond ((null? alist) #f)
         ((and (pair? (car alist)) (same? key (car (car alist)))) (car alist))
         (else (%assoc-by same? key (cdr alist)))))
-(define (assq key alist) (%assoc-by equal? key alist))
+(define (%assq key alist) (%assoc-by equal? key alist))
 (define (assv key alist) (%assoc-by equal? key alist))
 (define (assoc key alist) (%assoc-by equal? key alist))
 (define (assoc-ref alist key)
@@ -69,15 +71,15 @@
         (let ((v (f (car l))))
           (loop (cdr l) (if v (cons v acc) acc))))))
 (define (append-map f lst) (apply append (map f lst)))
-(define (find pred lst)
+(define (%find pred lst)
   (cond ((null? lst) #f)
         ((pred (car lst)) (car lst))
-        (else (find pred (cdr lst)))))
-(define (any pred lst)
+        (else (%find pred (cdr lst)))))
+(define (%any pred lst)
   (cond ((null? lst) #f)
         ((pred (car lst)) => (lambda (v) v))
-        (else (any pred (cdr lst)))))
-(define (every pred lst)
+        (else (%any pred (cdr lst)))))
+(define (%every pred lst)
   (let loop ((l lst) (last #t))
     (if (null? l)
         last
@@ -125,7 +127,7 @@
                    (else (loop (cddr chars) (cdr args) (cons (render (car args) #t) acc))))))
           (else (loop (cdr chars) args (cons (string (car chars)) acc))))))
 
-(define (basename path)
+(define (%basename path)
   (let loop ((i (- (string-length path) 1)))
     (cond ((< i 0) path)
           ((char=? (string-ref path i) #\/) (substring path (+ i 1) (string-length path)))
@@ -151,3 +153,10 @@
           ((and (member (car rest) allowed) (pair? (cdr rest))) (loop (cddr rest)))
           (else (error (string-append who ": unexpected argument") (car rest))))))
 
+
+;; The public names of the helpers above.
+(define find %find)
+(define any %any)
+(define every %every)
+(define assq %assq)
+(define basename %basename)

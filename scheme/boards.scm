@@ -122,7 +122,7 @@
         hurd-qcow2-image-type))
 
 (define (lookup-image-type-by-name name)
-  (or (find (lambda (t) (equal? (image-type-name t) name)) %image-types)
+  (or (%find (lambda (t) (equal? (image-type-name t) name)) %image-types)
       (error (string-append (if (symbol? name) (symbol->string name) (%write-string name))
                             ": no such image type"))))
 

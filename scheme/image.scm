@@ -28,7 +28,7 @@
   (or (%exact-nonnegative? v) "expected an offset in bytes (an exact non-negative integer)"))
 
 (define (%flags-check v)
-  (if (and (list? v) (every (lambda (f) (member f '(boot esp))) v))
+  (if (and (list? v) (%every (lambda (f) (member f '(boot esp))) v))
       #t
       "expected a list of the symbols boot and esp, e.g. '(boot)"))
 
@@ -68,7 +68,7 @@
 (define (%table-check v)
   (or (and (member v '(mbr gpt)) #t) "expected 'mbr or 'gpt"))
 (define (%partitions-check v)
-  (if (and (list? v) (every partition? v))
+  (if (and (list? v) (%every partition? v))
       #t
       "expected a list of partition records"))
 

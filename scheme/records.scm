@@ -67,7 +67,7 @@
                     "each clause must be (FIELD VALUE)" span (#%syntax-span clause)))))
 
 (define (%find-field rtd name)
-  (find (lambda (f) (equal? (%field-name f) name)) (%rtd-fields rtd)))
+  (%find (lambda (f) (equal? (%field-name f) name)) (%rtd-fields rtd)))
 
 (define (%check-value rtd field value span clause-span)
   (let ((check (%field-check field)))
@@ -103,7 +103,7 @@
   (let ((values
          (map (lambda (field)
                 (let* ((name (%field-name field))
-                       (clause (assq name clauses)))
+                       (clause (%assq name clauses)))
                   (cond (clause
                          (%check-value rtd field (cadr clause) span (caddr clause)))
                         (parent
@@ -146,7 +146,7 @@
 
 (define (%list-of pred what)
   (lambda (v)
-    (if (and (list? v) (every pred v))
+    (if (and (list? v) (%every pred v))
         #t
         (string-append "expected a list of " what))))
 

@@ -8,11 +8,14 @@
 ;; also be called; a call returns an %unknown-call.
 (struct %unknown (name procedure) #:prop:procedure 1)
 ;; `(openssh-configuration (port-number 2222))` with an unknown operator: the arguments are
-;; kept unevaluated.
-(struct %unknown-call (name args))
+;; kept unevaluated. It can be called too (a Guix procedure returning a procedure).
+(struct %unknown-call (name args procedure) #:prop:procedure 2)
+
+(define (%make-unknown-call name args)
+  (%unknown-call name args (lambda more (%make-unknown-call name more))))
 
 (define (%make-unknown name)
-  (%unknown name (lambda args (%unknown-call name args))))
+  (%unknown name (lambda args (%make-unknown-call name args))))
 
 ;;; Files.
 
@@ -22,7 +25,7 @@
 (define (local-file file . args)
   (unless (string? file)
     (error "local-file: expected a file name (a string), got" (%write-string file)))
-  (let* ((name (if (and (pair? args) (string? (car args))) (car args) (basename file)))
+  (let* ((name (if (and (pair? args) (string? (car args))) (car args) (%basename file)))
          (keys (if (and (pair? args) (string? (car args))) (cdr args) args)))
     (%check-keywords "local-file" keys '(#:recursive? #:select?))
     (%local-file (%resolve-path file) name (%keyword-arg keys '#:recursive? #f))))
@@ -40,7 +43,7 @@
 (struct %uuid (string type))
 
 (define (%hex-string? s)
-  (every (lambda (c) (or (char-digit? c) (member (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
+  (%every (lambda (c) (or (char-digit? c) (member (char-downcase c) '(#\a #\b #\c #\d #\e #\f))))
          (string->list s)))
 (define (%uuid-shape? s lengths)
   (let loop ((chars (string->list s)) (lengths lengths) (count 0) (group '()))
@@ -122,7 +125,7 @@
   (or (%bootloader? v) (%unknown? v)
       "expected a bootloader such as grub-bootloader or grub-efi-bootloader"))
 (define (%targets-check v)
-  (or (equal? v #f) (and (list? v) (every string? v))
+  (or (equal? v #f) (and (list? v) (%every string? v))
       "expected a list of strings such as '(\"/dev/sda\")"))
 (define (%string-or-false-check v) (or (equal? v #f) (string? v) "expected a string or #f"))
 (define (%timeout-check v)
@@ -338,7 +341,7 @@
   (unless (list? services)
     (error "modify-services: expected a list of services, got" (%write-string services)))
   (filter (lambda (s)
-            (not (any (lambda (c)
+            (not (%any (lambda (c)
                         (and (equal? (car c) 'delete)
                              (equal? (%type-name (cdr c)) (%service-type-of s))))
                       clauses)))
@@ -364,7 +367,7 @@
 (define (%os-bootloader-check v)
   (or (bootloader-configuration? v) "expected (bootloader-configuration …)"))
 (define (%os-file-systems-check v)
-  (if (and (list? v) (every file-system? v))
+  (if (and (list? v) (%every file-system? v))
       #t
       "expected a list of (file-system …) records"))
 (define (%list-check v) (or (list? v) "expected a list"))

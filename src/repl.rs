@@ -246,6 +246,13 @@ mod tests {
     }
 
     #[test]
+    fn a_name_used_before_its_definition_can_be_defined_later() {
+        let (out, _) = session(&["(twice 21)", "(define (twice x) (* 2 x))", "(twice 21)"]);
+        assert!(out.contains("#<unknown (twice …)>"), "{out}");
+        assert!(out.contains("\n42\n"), "{out}");
+    }
+
+    #[test]
     fn history_path_follows_xdg_state_home() {
         // Only reads the environment; the variables are the process's own.
         if let Some(p) = history_path() {

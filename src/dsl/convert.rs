@@ -276,7 +276,11 @@ impl<'h> Converter<'h> {
         for field in &given {
             let counted = |what: &str, plural: &str| -> Option<String> {
                 let n = v::list_items(&r.get(field)).map(|l| l.len())?;
-                Some(format!("{n} {}", if n == 1 { what } else { plural }))
+                match n {
+                    0 => None,
+                    1 => Some(format!("1 {what}")),
+                    n => Some(format!("{n} {plural}")),
+                }
             };
             let phrase = match field.as_str() {
                 "host-name" | "kernel" | "initrd" | "kernel-arguments" | "bootloader"

@@ -99,7 +99,6 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
         let field = opt_symbol(args.get(2));
         let value = match get(3) {
             SteelVal::Void => None,
-            v if kind == "bad-clause" => Some(value::render(&v).trim_start_matches('\'').into()),
             v => Some(render(&v)),
         };
         let message = value::as_str(&get(4)).unwrap_or("invalid").to_string();

@@ -147,6 +147,7 @@ impl Dsl {
                 last = v;
             }
         }
+        self.last_form = forms.last().map(|f| location_in(&src, f.start));
         Ok(last)
     }
 
@@ -156,6 +157,14 @@ impl Dsl {
         let mut program = String::new();
         for form in forms {
             if let Some(name) = defined_name(&text[form.start..form.end]) {
+                // A name an earlier evaluation (e.g. a REPL input) used as an unknown operator
+                // is now defined: drop its placeholder macro, or it would shadow the definition.
+                if self.placeholders.get(name) == Some(&true) {
+                    self.engine
+                        .in_scope_macros_mut()
+                        .remove(&InternedString::from(name));
+                    self.placeholders.remove(name);
+                }
                 if !self.engine.global_exists(name) {
                     program.push_str(&format!("(define {name} (%make-unknown '{name}))\n"));
                 }
@@ -251,7 +260,7 @@ impl Dsl {
     fn define_placeholder(&mut self, name: &str, operator: bool) -> Result<(), SteelErr> {
         let program = if operator {
             format!(
-                "(define-syntax {name} (syntax-rules () ((_ . args) (%unknown-call '{name} 'args))))"
+                "(define-syntax {name} (syntax-rules () ((_ . args) (%make-unknown-call '{name} 'args))))"
             )
         } else {
             format!("(define {name} (%make-unknown '{name}))")
@@ -508,7 +517,10 @@ fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
 fn steel_message(err: &SteelErr) -> String {
     let text = err.to_string();
     let prefix = format!("Error: {:?}: ", err.kind());
-    text.strip_prefix(&prefix).unwrap_or(&text).to_string()
+    text.strip_prefix(&prefix)
+        .unwrap_or(&text)
+        .trim()
+        .to_string()
 }
 
 /// What to suggest for a record error: the closest field name for an unknown field, the

@@ -98,6 +98,8 @@ pub struct Dsl {
     last_os: Option<SteelVal>,
     /// Directory relative host paths of the last evaluation are taken from.
     base_dir: PathBuf,
+    /// Where the last top-level form of the last evaluation starts.
+    last_form: Option<model::SourceLoc>,
     inputs: usize,
 }
 
@@ -120,6 +122,7 @@ impl Dsl {
             warnings: Vec::new(),
             last_os: None,
             base_dir,
+            last_form: None,
             inputs: 0,
         })
     }
@@ -265,7 +268,7 @@ impl Dsl {
                     None => render(&value),
                 };
                 let mut e = DslError::value(
-                    None,
+                    self.last_form.clone(),
                     format!(
                         "the definition must end with an image or an operating-system, but its last expression is {what}"
                     ),
@@ -324,4 +327,162 @@ fn unknowns_phrase(names: &[String]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_type_names_in_order() {
+        let mut dsl = Dsl::new().unwrap();
+        let names = dsl.image_type_names().unwrap();
+        assert_eq!(
+            names[..12],
+            [
+                "mbr-raw",
+                "mbr-hybrid-raw",
+                "efi-raw",
+                "efi32-raw",
+                "qcow2",
+                "qcow2-gpt",
+                "iso9660",
+                "uncompressed-iso9660",
+                "docker",
+                "tarball",
+                "wsl2",
+                "raw-with-offset"
+            ]
+        );
+        for board in [
+            "pine64-raw",
+            "rock64-raw",
+            "rock-4c-plus-raw",
+            "orangepi-r1-plus-lts-rk3328-raw",
+            "pinebook-pro-raw",
+            "novena-raw",
+            "a20-olinuxino-lime2-raw",
+            "unmatched-raw",
+            "visionfive2-raw",
+            "hurd-raw",
+        ] {
+            assert!(names.iter().any(|n| n == board), "{board}");
+        }
+    }
+
+    fn os_expr() -> &'static str {
+        "(operating-system (host-name \"h\")
+           (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+           (file-systems '()))"
+    }
+
+    #[test]
+    fn image_for_applies_the_named_constructor() {
+        let mut dsl = Dsl::new().unwrap();
+        let os = dsl.eval_expr(os_expr()).unwrap();
+        let img = dsl.image_for(&os, "qcow2").unwrap();
+        assert_eq!(img.format, model::ImageFormat::CompressedQcow2);
+        assert_eq!(img.name.as_deref(), Some("image.qcow2"));
+        assert_eq!(
+            img.operating_system
+                .as_ref()
+                .and_then(|o| o.host_name.as_deref()),
+            Some("h")
+        );
+        let e = dsl.image_for(&os, "nope-raw").unwrap_err();
+        assert!(
+            e.to_string().starts_with("nope-raw: no such image type"),
+            "{e}"
+        );
+        let e = dsl.image_for(&os, "(bad)").unwrap_err();
+        assert!(e.to_string().contains("no such image type"), "{e}");
+        // An image is returned as it is, whatever the type.
+        let img = dsl.eval_expr("efi-disk-image").unwrap();
+        let same = dsl.image_for(&img, "iso9660").unwrap();
+        assert_eq!(same.partition_table_type, model::PartitionTableType::Gpt);
+    }
+
+    #[test]
+    fn expressions_locate_errors_and_resolve_paths_from_the_current_directory() {
+        let mut dsl = Dsl::new().unwrap();
+        let e = dsl
+            .eval_expr("(image-without-os\n  (format 'floppy))")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("<expr>:2:3: image: field format:"),
+            "{e}"
+        );
+        let loc = e.location().unwrap();
+        assert_eq!((loc.file.as_str(), loc.line, loc.column), ("<expr>", 2, 3));
+        let value = dsl
+            .eval_expr(
+                "(operating-system (host-name \"h\") (kernel (local-file \"vmlinuz\"))
+                   (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+                   (file-systems '()))",
+            )
+            .unwrap();
+        let Evaluated::OperatingSystem(os) = value else {
+            panic!("not an operating-system")
+        };
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(os.kernel, Some(model::FileRef::Host(cwd.join("vmlinuz"))));
+    }
+
+    #[test]
+    fn definitions_stay_visible_to_later_evaluations() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("parts.scm");
+        std::fs::write(
+            &file,
+            "(define data (partition (label \"data\") (size 512)))\n\
+             (image-without-os (format 'disk-image) (partitions (list data)))\n",
+        )
+        .unwrap();
+        let mut dsl = Dsl::new().unwrap();
+        let Evaluated::Image(img) = dsl.eval_file(&file).unwrap() else {
+            panic!("not an image")
+        };
+        let loc = img.partitions[0].location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (1, 14));
+        assert!(loc.file.ends_with("parts.scm"));
+        let Evaluated::Image(img) = dsl
+            .eval_expr("(image-without-os (format 'tarball) (partitions (list data)))")
+            .unwrap()
+        else {
+            panic!("not an image")
+        };
+        assert_eq!(img.partitions[0].label, "data");
+        // The partition keeps the location it was written at, in the file.
+        assert_eq!(img.partitions[0].location, Some(loc));
+    }
+
+    #[test]
+    fn warnings_belong_to_the_last_evaluation() {
+        let mut dsl = Dsl::new().unwrap();
+        dsl.eval_expr(
+            "(operating-system (host-name \"h\") (packages (list nss-certs))
+               (bootloader (bootloader-configuration (bootloader grub-bootloader)))
+               (file-systems '()))",
+        )
+        .unwrap();
+        assert_eq!(dsl.warnings().len(), 1);
+        let w = dsl.warnings()[0].to_string();
+        assert!(w.contains("ignored: 1 package"), "{w}");
+        assert!(
+            w.contains("1 name not known to ingot, kept as opaque values: nss-certs"),
+            "{w}"
+        );
+        dsl.eval_expr("efi-disk-image").unwrap();
+        assert!(dsl.warnings().is_empty());
+    }
+
+    #[test]
+    fn missing_files_are_read_errors() {
+        let mut dsl = Dsl::new().unwrap();
+        let e = dsl
+            .eval_file(Path::new("/nonexistent/ingot.scm"))
+            .unwrap_err();
+        assert!(matches!(e, DslError::Read { .. }), "{e}");
+    }
 }

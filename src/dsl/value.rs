@@ -244,7 +244,10 @@ fn write_value(v: &SteelVal, out: &mut String, depth: usize) {
         SteelVal::NumV(x) => out.push_str(&format!("{x:?}")),
         SteelVal::StringV(s) => write_string(s.as_str(), out),
         SteelVal::SymbolV(s) => {
-            out.push('\'');
+            // A quote tells a symbol from a string at the top; inside a list, data as written.
+            if depth == 0 {
+                out.push('\'');
+            }
             out.push_str(s.as_str());
         }
         SteelVal::CharV(c) => out.push_str(&format!("#\\{c}")),

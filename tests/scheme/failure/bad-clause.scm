@@ -1,0 +1,3 @@
+;; error: bad-clause.scm:3:3: partition: each clause must be (FIELD VALUE) (got (label))
+(partition
+  (label))

@@ -1,0 +1,4 @@
+;; error: duplicate-field.scm:4:3: partition: field label: field given twice (got "b")
+(partition
+  (label "a")
+  (label "b"))

@@ -1,0 +1,1 @@
+;; error: empty.scm: nothing to evaluate

@@ -1,0 +1,2 @@
+;; error: size-inexact.scm:2:24: partition: field size: expected a size in bytes (an exact non-negative integer) or 'guess (got 1.5)
+(partition (label "x") (size (/ 3.0 2)))

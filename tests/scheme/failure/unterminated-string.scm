@@ -1,0 +1,2 @@
+;; error: unterminated-string.scm:2:19: syntax error: unterminated string
+(partition (label "data))
