@@ -160,6 +160,7 @@ library! {
     iso_write_opts_set_rrip_version_1_10: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_allow_deep_paths: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_allow_longer_paths: fn(*mut IsoWriteOpts, c_int) -> c_int;
+    iso_write_opts_set_relaxed_vol_atts: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_always_gmt: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_dir_rec_mtime: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_replace_timestamps: fn(*mut IsoWriteOpts, c_int) -> c_int;

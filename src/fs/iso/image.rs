@@ -47,12 +47,12 @@ pub fn check(tree: &Tree, p: &IsoParams) -> Result<Plan, IsoError> {
         || id.len() > 32
         || !id
             .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_-. ".contains(&b))
+            .all(|b| (b.is_ascii_graphic() || b == b' ') && !b.is_ascii_lowercase())
     {
         return Err(bad(
             "volume_id",
             format!(
-                "{id:?}: use 1 to 32 characters among A-Z, 0-9, '_', '-', '.' and space \
+                "{id:?}: use 1 to 32 ASCII characters without lower-case letters \
                  (upper-case the label, as Guix does)"
             ),
         ));
