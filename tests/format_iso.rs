@@ -378,7 +378,17 @@ fn plain_iso_hides_the_efi_image_and_has_no_partition_table() {
     let iso = dir.path().join("plain.iso");
     let mut p = boot_params(&esp, false);
     p.compression = false;
+    p.volume_id = "GUIX-IMAGE 1.0".into();
     build(&tree, &p, &iso);
+    // The volume id as given, in the primary descriptor (isoinfo) and Joliet (blkid).
+    let info = stdout(Command::new("isoinfo").args(["-d", "-i"]).arg(&iso));
+    assert!(info.contains("Volume id: GUIX-IMAGE 1.0"), "{info}");
+    let label = stdout(
+        Command::new("blkid")
+            .args(["-o", "value", "-s", "LABEL"])
+            .arg(&iso),
+    );
+    assert_eq!(label.trim(), "GUIX-IMAGE 1.0");
     let r = reports(&iso);
     assert!(
         r.contains("El Torito boot img :   2  UEFI  y   none  0x0000  0x00   4096"),

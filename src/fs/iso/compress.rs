@@ -3,10 +3,6 @@
 //! /System, bzImage, unicode.pf2, *.gz and *.png): the kernel and initrd, GRUB's files, and
 //! files that would not shrink (already compressed, or smaller than a 4 KiB block pair).
 
-/// zisofs parameters of Guix: `-zisofs level=9:block_size=128k`.
-pub const LEVEL: i32 = 9;
-pub const BLOCK_SIZE_LOG2: u8 = 17;
-
 /// Files smaller than this are left alone (one or two ISO blocks: nothing to gain).
 const MIN_SIZE: u64 = 4096;
 

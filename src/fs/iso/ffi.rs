@@ -73,22 +73,6 @@ pub struct BurnSource {
     pub cancel: Option<unsafe extern "C" fn(*mut BurnSource) -> c_int>,
 }
 
-/// `struct iso_zisofs_ctrl` (version 0 uses the first three members).
-#[repr(C)]
-pub struct ZisofsCtrl {
-    pub version: c_int,
-    pub compression_level: c_int,
-    pub block_size_log2: u8,
-    pub v2_enabled: c_int,
-    pub v2_block_size_log2: u8,
-    pub max_total_blocks: u64,
-    pub current_total_blocks: u64,
-    pub max_file_blocks: u64,
-    pub block_number_target: i64,
-    pub bpt_discard_file_blocks: i64,
-    pub bpt_discard_free_ratio: f64,
-}
-
 pub const ISO_SUCCESS: c_int = 1;
 pub const ISO_FILE_READ_ERROR: c_int = 0xE830FF79_u32 as c_int;
 pub const ISO_MSGS_MESSAGE_LEN: usize = 4096;
@@ -134,7 +118,6 @@ library! {
     iso_set_msgs_severities: fn(*mut c_char, *mut c_char, *mut c_char) -> c_int;
     iso_obtain_msgs: fn(*mut c_char, *mut c_int, *mut c_int, *mut c_char, *mut c_char) -> c_int;
     iso_error_to_msg: fn(c_int) -> *const c_char;
-    iso_zisofs_set_params: fn(*mut ZisofsCtrl, c_int) -> c_int;
 
     iso_image_new: fn(*const c_char, *mut *mut IsoImage) -> c_int;
     iso_image_unref: fn(*mut IsoImage);
@@ -158,7 +141,7 @@ library! {
     iso_node_set_sort_weight: fn(*mut IsoNode, c_int);
     iso_file_get_stream: fn(*mut IsoFile) -> *mut IsoStream;
     iso_stream_ref: fn(*mut IsoStream);
-    iso_file_add_zisofs_filter: fn(*mut IsoFile, c_int) -> c_int;
+    iso_node_zf_by_magic: fn(*mut IsoNode, c_int) -> c_int;
 
     iso_image_set_boot_image: fn(*mut IsoImage, *const c_char, c_int, *const c_char, *mut *mut ElToritoBootImage) -> c_int;
     iso_image_add_boot_image: fn(*mut IsoImage, *const c_char, c_int, c_int, *mut *mut ElToritoBootImage) -> c_int;
@@ -177,6 +160,7 @@ library! {
     iso_write_opts_set_rrip_version_1_10: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_allow_deep_paths: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_allow_longer_paths: fn(*mut IsoWriteOpts, c_int) -> c_int;
+    iso_write_opts_set_relaxed_vol_atts: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_always_gmt: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_dir_rec_mtime: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_replace_timestamps: fn(*mut IsoWriteOpts, c_int) -> c_int;

@@ -7,6 +7,7 @@ use std::ptr;
 
 use super::ffi::{self, ElToritoBootImage, IsoDir, IsoFile, IsoImage, IsoNode, Lib};
 use super::stream::{self, ErrorSlot};
+use super::zisofs::{self, Compressed};
 use super::{compress, IsoError, IsoParams, GRUB_HYBRID_MBR};
 use crate::content::{FileSource, NodeId, NodeKind, Tree, ROOT};
 
@@ -46,12 +47,12 @@ pub fn check(tree: &Tree, p: &IsoParams) -> Result<Plan, IsoError> {
         || id.len() > 32
         || !id
             .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_-. ".contains(&b))
+            .all(|b| (b.is_ascii_graphic() || b == b' ') && !b.is_ascii_lowercase())
     {
         return Err(bad(
             "volume_id",
             format!(
-                "{id:?}: use 1 to 32 characters among A-Z, 0-9, '_', '-', '.' and space \
+                "{id:?}: use 1 to 32 ASCII characters without lower-case letters \
                  (upper-case the label, as Guix does)"
             ),
         ));
@@ -283,32 +284,16 @@ pub fn build<'l>(
 ) -> Result<Built<'l>, IsoError> {
     let mut now = p.timestamp as libc::time_t;
     let vol = c_string(p.volume_id.as_bytes(), "volume id")?;
+    let compressed = if p.compression {
+        zisofs::compress_all(&compression_jobs(tree, plan))?
+    } else {
+        HashMap::new()
+    };
     let mut image: *mut IsoImage = ptr::null_mut();
     // SAFETY: valid pointers; iso_nowtime makes libisofs' "now" the timestamp, so no default
     // it fills in comes from the clock.
     unsafe {
         (lib.iso_nowtime)(&mut now, 1);
-        if p.compression {
-            let mut ctrl = ffi::ZisofsCtrl {
-                version: 0,
-                compression_level: compress::LEVEL,
-                block_size_log2: compress::BLOCK_SIZE_LOG2,
-                v2_enabled: 0,
-                v2_block_size_log2: 0,
-                max_total_blocks: 0,
-                current_total_blocks: 0,
-                max_file_blocks: 0,
-                block_number_target: 0,
-                bpt_discard_file_blocks: 0,
-                bpt_discard_free_ratio: 0.0,
-            };
-            check_rc(
-                lib,
-                (lib.iso_zisofs_set_params)(&mut ctrl, 0),
-                "iso_zisofs_set_params",
-                "",
-            )?;
-        }
         check_rc(
             lib,
             (lib.iso_image_new)(vol.as_ptr(), &mut image),
@@ -328,7 +313,7 @@ pub fn build<'l>(
         (lib.iso_image_set_system_id)(image, c"LINUX".as_ptr());
         (lib.iso_image_set_application_id)(image, c"INGOT".as_ptr());
     }
-    add_tree(lib, &built, tree, p, plan)?;
+    add_tree(lib, &built, tree, p, &compressed)?;
     add_boot(lib, &built, p, plan)?;
     Ok(built)
 }
@@ -347,12 +332,41 @@ unsafe fn set_meta(lib: &Lib, node: *mut IsoNode, meta: &crate::content::Meta, t
     (lib.iso_node_set_ctime)(node, t);
 }
 
+/// The regular files to zisofs-compress, each tree node once.
+fn compression_jobs<'t>(tree: &'t Tree, plan: &Plan) -> Vec<zisofs::Job<'t>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut jobs = Vec::new();
+    let mut stack: Vec<(NodeId, Vec<u8>)> = vec![(ROOT, Vec::new())];
+    while let Some((dir, dir_path)) = stack.pop() {
+        for (name, id) in tree.children(dir) {
+            let path = [dir_path.as_slice(), b"/", name].concat();
+            match &tree.node(*id).kind {
+                NodeKind::Dir(_) => stack.push((*id, path)),
+                NodeKind::File { size, source } if seen.insert(*id) => {
+                    let text = String::from_utf8_lossy(&path).into_owned();
+                    let boot = plan.bios_image.as_deref() == Some(text.as_str());
+                    if !boot && compress::wanted(&path, *size) {
+                        jobs.push(zisofs::Job {
+                            id: *id,
+                            path: text,
+                            source,
+                            size: *size,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    jobs
+}
+
 fn add_tree(
     lib: &Lib,
     built: &Built,
     tree: &Tree,
     p: &IsoParams,
-    plan: &Plan,
+    compressed: &HashMap<NodeId, Compressed>,
 ) -> Result<(), IsoError> {
     let image = built.image;
     // SAFETY: image is valid.
@@ -378,18 +392,30 @@ fn add_tree(
                         stack.push((*id, new, path_bytes.clone()));
                     }
                     NodeKind::File { size, source } => {
+                        let zisofs = compressed.get(id);
+                        let (source, size) = match zisofs {
+                            Some(c) => (
+                                FileSource::Archive {
+                                    file: std::sync::Arc::clone(&c.file),
+                                    offset: c.offset,
+                                },
+                                c.len,
+                            ),
+                            None => (source.clone(), *size),
+                        };
                         new =
-                            add_file(lib, built, dir, &c_name, *id, *size, source, &path, &files)?;
-                        if !files.contains_key(id) {
-                            let boot = plan.bios_image.as_deref() == Some(path.as_str());
-                            if p.compression && !boot && compress::wanted(&path_bytes, *size) {
-                                // bit0: keep the file plain unless compression saves blocks.
-                                // (This compresses the file once to learn its size.)
-                                let rc = (lib.iso_file_add_zisofs_filter)(new, 1);
-                                check_rc(lib, rc, "iso_file_add_zisofs_filter", &path)
-                                    .map_err(|e| built.read_error().unwrap_or(e))?;
+                            add_file(lib, built, dir, &c_name, *id, size, &source, &path, &files)?;
+                        files.entry(*id).or_insert(new);
+                        if zisofs.is_some() {
+                            // bit3: this node only. Makes libisofs write the ZF entry.
+                            let rc = (lib.iso_node_zf_by_magic)(new, 8);
+                            if check_rc(lib, rc, "iso_node_zf_by_magic", &path)? != 1 {
+                                return Err(IsoError::Library {
+                                    call: "iso_node_zf_by_magic",
+                                    context: format!(" for {path}"),
+                                    message: "the zisofs header was not recognised".into(),
+                                });
                             }
-                            files.insert(*id, new);
                         }
                     }
                     NodeKind::Symlink(target) => {

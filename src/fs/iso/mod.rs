@@ -5,7 +5,8 @@
 //! the same library directly:
 //! - the content tree is added node by node (modes, owners from the tree; every date is
 //!   `timestamp`, like Guix's `-volume_date all_file_dates =1`);
-//! - zisofs (level 9, 128 KiB blocks, as Guix) for files GRUB does not read, see [`compress`];
+//! - zisofs (128 KiB blocks, as Guix) for files GRUB does not read (see `compress`), done by
+//!   ingot on every core (see `zisofs`);
 //! - El Torito: the BIOS entry is GRUB's `i386-pc-eltorito` core (no emulation, 4 sectors,
 //!   boot info table and GRUB2 boot info, as grub-mkrescue), the EFI entry (platform 0xEF) is a
 //!   FAT image the caller made;
@@ -21,6 +22,7 @@ mod ffi;
 mod image;
 mod output;
 mod stream;
+mod zisofs;
 
 use std::fs::File;
 use std::io;

@@ -44,7 +44,7 @@ fn write_options<'l>(lib: &'l Lib, p: &IsoParams, plan: &Plan) -> Result<Opts<'l
     uuid.push(0);
     // SAFETY: o is live; every call copies what it is given.
     unsafe {
-        let calls: [(&'static str, c_int); 15] = [
+        let calls: [(&'static str, c_int); 16] = [
             // Level 3: files of 4 GiB and more (multi-extent).
             ("iso_level", (lib.iso_write_opts_set_iso_level)(o, 3)),
             ("rockridge", (lib.iso_write_opts_set_rockridge)(o, 1)),
@@ -75,6 +75,13 @@ fn write_options<'l>(lib: &'l Lib, p: &IsoParams, plan: &Plan) -> Result<Opts<'l
             (
                 "allow_longer_paths",
                 (lib.iso_write_opts_set_allow_longer_paths)(o, 1),
+            ),
+            // The volume id as given (xorriso keeps "GUIX-IMAGE"; strict ECMA-119 would make
+            // it GUIX_IMAGE in the primary descriptor while Joliet, which blkid reads, keeps
+            // the dash).
+            (
+                "relaxed_vol_atts",
+                (lib.iso_write_opts_set_relaxed_vol_atts)(o, 1),
             ),
             // Dates in UTC, every one of them `timestamp`.
             ("always_gmt", (lib.iso_write_opts_set_always_gmt)(o, 1)),
