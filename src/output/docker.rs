@@ -88,9 +88,16 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
 
 /// Writes the layer tar to an unlinked temporary file; returns it with its sha256 (hex) and size.
 fn write_layer(tree: &Tree, mtime: i64) -> Result<(File, String, u64), OutputError> {
-    let write_err = |source| OutputError::Write {
+    // The layer waits in $TMPDIR: say so when it fills up.
+    let write_err = |e: io::Error| OutputError::Write {
         format: FORMAT,
-        source,
+        source: io::Error::new(
+            e.kind(),
+            format!(
+                "temporary layer file in {}: {e}",
+                std::env::temp_dir().display()
+            ),
+        ),
     };
     let file = tempfile::tempfile().map_err(write_err)?;
     let hashing = HashingWriter {
