@@ -11,7 +11,7 @@ use std::process::Command;
 
 use format_util::{assert_same, fixture, load, run, stdout, Compare};
 use ingot::content::{load_tar, LoadPolicy, Tree};
-use ingot::fs::iso::{write_iso, BiosBoot, EfiBoot, IsoError, IsoParams};
+use ingot::fs::iso::{check_library, write_iso, BiosBoot, EfiBoot, IsoError, IsoParams};
 use ingot::output::tarball::{write_tarball, TarParams};
 
 const TIME: i64 = 1_700_000_000;
@@ -65,6 +65,7 @@ fn compressible() -> Vec<u8> {
 
 #[test]
 fn iso_holds_the_tree_with_rock_ridge_and_joliet() {
+    check_library().expect("libisofs6 is installed by scripts/install-deps.sh");
     let (dir, mut tree) = fixture();
     tree.add_bytes("/usr/share/doc/numbers.txt", compressible(), 0o644)
         .unwrap();

@@ -372,7 +372,7 @@ fn add_tree(
     // SAFETY: image is valid.
     let root = unsafe { (lib.iso_image_get_root)(image) };
     unsafe { set_meta(lib, root, &tree.node(ROOT).meta, p.timestamp) };
-    // The first IsoFile of each tree node: later hard links share its (filtered) stream.
+    // The first IsoFile of each tree node: later hard links share its stream (and data).
     let mut files: HashMap<NodeId, *mut IsoFile> = HashMap::new();
     let mut stack: Vec<(NodeId, *mut IsoDir, Vec<u8>)> = vec![(ROOT, root, Vec::new())];
     while let Some((dir_id, dir, dir_path)) = stack.pop() {
