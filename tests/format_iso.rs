@@ -11,7 +11,7 @@ use std::process::Command;
 
 use format_util::{assert_same, fixture, load, run, stdout, Compare};
 use ingot::content::{load_tar, LoadPolicy, Tree};
-use ingot::fs::iso::{write_iso, BiosBoot, EfiBoot, IsoError, IsoParams};
+use ingot::fs::iso::{check_library, write_iso, BiosBoot, EfiBoot, IsoError, IsoParams};
 use ingot::output::tarball::{write_tarball, TarParams};
 
 const TIME: i64 = 1_700_000_000;
@@ -65,6 +65,7 @@ fn compressible() -> Vec<u8> {
 
 #[test]
 fn iso_holds_the_tree_with_rock_ridge_and_joliet() {
+    check_library().expect("libisofs6 is installed by scripts/install-deps.sh");
     let (dir, mut tree) = fixture();
     tree.add_bytes("/usr/share/doc/numbers.txt", compressible(), 0o644)
         .unwrap();
@@ -451,4 +452,51 @@ fn bad_parameters_are_refused_with_the_reason() {
         Err(e @ IsoError::Read { .. }) => assert!(e.to_string().contains("/data/shrinks"), "{e}"),
         other => panic!("expected a read error, got {other:?}"),
     }
+}
+
+#[test]
+fn hybrid_with_one_boot_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (tree, esp) = boot_inputs(dir.path());
+    // BIOS only: a classic isohybrid MBR, partition 1 active, type 0x83, from 32 KiB on.
+    let bios = dir.path().join("bios.iso");
+    let mut p = boot_params(&esp, true);
+    p.efi_boot = None;
+    build(&tree, &p, &bios);
+    let r = reports(&bios);
+    assert!(
+        r.contains("System area summary: MBR grub2-mbr cyl-align"),
+        "{r}"
+    );
+    assert!(
+        r.contains("MBR partition      :   1   0x80  0x83           64"),
+        "{r}"
+    );
+    assert!(!r.contains("UEFI") && !r.contains("GPT"), "{r}");
+    let sf = stdout(Command::new("sfdisk").arg("--dump").arg(&bios));
+    assert!(
+        sf.contains("start=          64") && sf.contains("type=83, bootable"),
+        "{sf}"
+    );
+
+    // EFI only: protective MBR and GPT, the catalog at grub-mkrescue's default place.
+    let efi = dir.path().join("efi.iso");
+    let mut p = boot_params(&esp, true);
+    p.bios_boot = None;
+    build(&tree, &p, &efi);
+    let r = reports(&efi);
+    assert!(r.contains("El Torito cat path : /boot.catalog"), "{r}");
+    assert!(
+        r.contains("El Torito boot img :   1  UEFI  y   none"),
+        "{r}"
+    );
+    assert!(
+        r.contains("System area summary: MBR protective-msdos-label cyl-align-off GPT"),
+        "{r}"
+    );
+    assert!(!r.contains("BIOS"), "{r}");
+    assert!(
+        fs::read(&efi).unwrap()[..440].iter().all(|b| *b == 0),
+        "no boot code without BIOS"
+    );
 }

@@ -8,13 +8,14 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Seek, SeekFrom, Write};
 
-use flate2::GzBuilder;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::content::Tree;
 use crate::output::error::OutputError;
-use crate::output::tarball::{write_tree, Entry, Kind, TarWriter, TreeOptions, GZIP_LEVEL};
+use crate::output::tarball::{
+    write_tree, Entry, Kind, ParGzWriter, TarWriter, TreeOptions, GZIP_LEVEL,
+};
 
 const FORMAT: &str = "docker";
 
@@ -52,9 +53,7 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
     let config = config_json(params, &layer_digest);
 
     let buffered = BufWriter::with_capacity(1 << 20, out);
-    let gz = GzBuilder::new()
-        .operating_system(3)
-        .write(buffered, GZIP_LEVEL);
+    let gz = ParGzWriter::new(buffered, GZIP_LEVEL);
     let mut archive = Archive {
         tar: TarWriter::new(gz),
         mtime: params.created,
@@ -89,9 +88,16 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
 
 /// Writes the layer tar to an unlinked temporary file; returns it with its sha256 (hex) and size.
 fn write_layer(tree: &Tree, mtime: i64) -> Result<(File, String, u64), OutputError> {
-    let write_err = |source| OutputError::Write {
+    // The layer waits in $TMPDIR: say so when it fills up.
+    let write_err = |e: io::Error| OutputError::Write {
         format: FORMAT,
-        source,
+        source: io::Error::new(
+            e.kind(),
+            format!(
+                "temporary layer file in {}: {e}",
+                std::env::temp_dir().display()
+            ),
+        ),
     };
     let file = tempfile::tempfile().map_err(write_err)?;
     let hashing = HashingWriter {

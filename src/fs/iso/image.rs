@@ -235,7 +235,7 @@ pub fn check_rc(lib: &Lib, rc: c_int, call: &'static str, path: &str) -> Result<
     })
 }
 
-/// Drains libisofs' message queue (SORRY and worse), oldest first.
+/// Drains libisofs' message queue (SORRY and worse); returns the first 20, oldest first.
 pub fn take_messages(lib: &Lib) -> Vec<String> {
     let mut out = Vec::new();
     loop {
@@ -252,8 +252,11 @@ pub fn take_messages(lib: &Lib) -> Vec<String> {
                 severity.as_mut_ptr(),
             )
         };
-        if rc <= 0 || out.len() > 20 {
+        if rc <= 0 {
             return out;
+        }
+        if out.len() >= 20 {
+            continue; // drained, not kept
         }
         // SAFETY: libisofs NUL-terminates both.
         let (text, severity) = unsafe {
@@ -372,7 +375,7 @@ fn add_tree(
     // SAFETY: image is valid.
     let root = unsafe { (lib.iso_image_get_root)(image) };
     unsafe { set_meta(lib, root, &tree.node(ROOT).meta, p.timestamp) };
-    // The first IsoFile of each tree node: later hard links share its (filtered) stream.
+    // The first IsoFile of each tree node: later hard links share its stream (and data).
     let mut files: HashMap<NodeId, *mut IsoFile> = HashMap::new();
     let mut stack: Vec<(NodeId, *mut IsoDir, Vec<u8>)> = vec![(ROOT, root, Vec::new())];
     while let Some((dir_id, dir, dir_path)) = stack.pop() {

@@ -108,6 +108,13 @@ pub enum IsoError {
 /// at a time per process.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+/// Loads libisofs if it is not yet loaded: Ok when ISO images can be made (for `ingot doctor`).
+pub fn check_library() -> Result<(), IsoError> {
+    ffi::lib()
+        .map(|_| ())
+        .map_err(|detail| IsoError::LibraryMissing { detail })
+}
+
 /// Writes the ISO image of `tree` into `out` (from offset 0; the file is truncated first).
 /// Blocks of zeros are left as holes. File data is streamed, never held in memory.
 pub fn write_iso(out: &File, tree: &Tree, params: &IsoParams) -> Result<(), IsoError> {

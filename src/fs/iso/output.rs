@@ -241,6 +241,8 @@ pub fn write(
     };
     out.set_len(total)
         .map_err(|source| IsoError::Write { source })?;
+    // Nothing went wrong; drop the queued notes so the queue does not grow build after build.
+    take_messages(lib);
     Ok(())
 }
 

@@ -89,7 +89,16 @@ fn worker(
     stop: &AtomicBool,
     results: &Mutex<HashMap<NodeId, Compressed>>,
 ) -> Result<(), IsoError> {
-    let write_err = |source| IsoError::Write { source };
+    // Compressed files wait in $TMPDIR: say so when it fills up.
+    let write_err = |e: io::Error| IsoError::Write {
+        source: io::Error::new(
+            e.kind(),
+            format!(
+                "temporary file for zisofs data in {}: {e}",
+                std::env::temp_dir().display()
+            ),
+        ),
+    };
     let file = Arc::new(tempfile::tempfile().map_err(write_err)?);
     let mut end = 0u64;
     let mut block = vec![0u8; BLOCK];
