@@ -14,3 +14,4 @@ pub mod model;
 pub mod output;
 pub mod plan;
 pub mod repl;
+pub mod time;

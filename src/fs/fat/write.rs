@@ -23,26 +23,12 @@ impl FatTime {
         const MAX: i64 = 4_354_819_198; // 2107-12-31 23:59:58
         let t = t.clamp(MIN, MAX);
         let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-        let (y, m, d) = civil_from_days(days);
+        let (y, m, d) = crate::time::civil_from_days(days);
         FatTime {
             date: (((y - 1980) << 9) | (m << 5) | d) as u16,
             time: (((secs / 3600) << 11) | ((secs / 60 % 60) << 5) | (secs % 60 / 2)) as u16,
         }
     }
-}
-
-/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 const ATTR_DIRECTORY: u8 = 0x10;

@@ -166,22 +166,11 @@ fn check_catalog(tree: &Tree, catalog: &str) -> Result<(), IsoError> {
 
 /// "YYYYMMDDhhmmss00" of a time in UTC.
 fn date_digits(secs: i64) -> [u8; 16] {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(0, 9999);
+    let t = crate::time::UtcTime::from_epoch(secs);
+    let year = t.year.clamp(0, 9999);
     let text = format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{year:04}{:02}{:02}{:02}{:02}{:02}00",
+        t.month, t.day, t.hour, t.minute, t.second
     );
     let mut out = [b'0'; 16];
     out.copy_from_slice(&text.as_bytes()[..16]);
