@@ -25,11 +25,12 @@ make_tree() {   # ~1 GiB of real files: many small, some large, symlinks, hard l
   [ -f "$t/.complete" ] && return
   rm -rf "$t"; mkdir -p "$t/usr/lib" "$t/etc" "$t/boot"
   cp -a /usr/share "$t/usr/" 2>/dev/null || true
-  for d in /usr/lib/python3* /usr/lib/gcc /usr/lib/modules /usr/lib/grub /usr/lib/git-core /usr/lib/x86_64-linux-gnu; do
+  for d in /usr/lib/python3* /usr/lib/gcc /usr/lib/grub /usr/lib/git-core; do
     [ -e "$d" ] && cp -a "$d" "$t/usr/lib/" 2>/dev/null || true
     [ "$(du -sb "$t" | cut -f1)" -gt $((1100*1024*1024)) ] && break
   done
   echo bench > "$t/etc/hostname"
+  cp "$(ls /boot/vmlinuz-* | sort -V | tail -1)" "$t/boot/vmlinuz"
   touch "$t/.complete"
 }
 TREE=${TREE:-$W/tree}
