@@ -116,76 +116,66 @@ fn root_partition(plan: &serde_json::Value) -> &serde_json::Value {
         .unwrap()
 }
 
-#[test]
-fn mbr_raw_boots_under_seabios() {
+/// Builds `def` as `image_type` from a bootable root, checks its table and file systems, boots
+/// it in each of `modes`, and hands the image and plan to `more` for type-specific checks.
+fn build_check_boot(
+    def: &str,
+    image_type: &str,
+    modes: &[Mode],
+    more: impl FnOnce(&Path, &serde_json::Value),
+) {
     let work = tempfile::tempdir().unwrap();
     let suffix = marker_suffix();
     let root = work.path().join("root");
     bootable_root(&root, &suffix);
-    let (img, plan) = build(
-        work.path(),
-        "mbr.img",
-        &fixture("os-bios.scm"),
-        "mbr-raw",
-        &root,
-    );
-    assert_eq!(plan["partition_table"], "mbr");
-    assert_eq!(plan["partitions"][0]["offset"], 1048576);
+    let (img, plan) = build(work.path(), "disk.img", &fixture(def), image_type, &root);
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
-    boot(&img, Mode::Bios, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+    more(&img, &plan);
+    for mode in modes {
+        boot(&img, *mode, Iface::Virtio, &root_ok(&suffix))
+            .unwrap_or_else(|log| panic!("{image_type} {mode:?}: {log}"));
+    }
+}
+
+#[test]
+fn mbr_raw_boots_under_seabios() {
+    build_check_boot("os-bios.scm", "mbr-raw", &[Mode::Bios], |_, plan| {
+        assert_eq!(plan["partition_table"], "mbr");
+        assert_eq!(plan["partitions"][0]["offset"], 1048576);
+    });
 }
 
 #[test]
 fn mbr_hybrid_raw_boots_under_seabios_and_ovmf() {
-    let work = tempfile::tempdir().unwrap();
-    let suffix = marker_suffix();
-    let root = work.path().join("root");
-    bootable_root(&root, &suffix);
-    let (img, plan) = build(
-        work.path(),
-        "hybrid.img",
-        &fixture("os-bios.scm"),
+    build_check_boot(
+        "os-bios.scm",
         "mbr-hybrid-raw",
-        &root,
+        &[Mode::Bios, Mode::Efi],
+        |_, plan| {
+            assert_eq!(plan["partitions"][0]["type"], "0xEF");
+        },
     );
-    assert_eq!(plan["partitions"][0]["type"], "0xEF");
-    check_table(&img, &plan);
-    check_file_systems(&img, &plan);
-    boot(&img, Mode::Bios, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
-    boot(&img, Mode::Efi, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
 }
 
 #[test]
 fn efi_raw_boots_under_ovmf() {
-    let work = tempfile::tempdir().unwrap();
-    let suffix = marker_suffix();
-    let root = work.path().join("root");
-    bootable_root(&root, &suffix);
-    let (img, plan) = build(
-        work.path(),
-        "efi.img",
-        &fixture("os-efi.scm"),
-        "efi-raw",
-        &root,
-    );
-    assert_eq!(plan["partition_table"], "gpt");
-    check_table(&img, &plan);
-    check_file_systems(&img, &plan);
-    // The ESP holds GRUB's EFI binary where removable media keep it.
-    let esp = &plan["partitions"][0];
-    let esp_fs = extract(
-        &img,
-        esp["offset"].as_u64().unwrap(),
-        esp["size"].as_u64().unwrap(),
-    );
-    let listing = run(Command::new("mdir")
-        .env("MTOOLS_SKIP_CHECK", "1")
-        .args(["-b", "-i"])
-        .arg(esp_fs.path())
-        .arg("::/EFI/BOOT"));
-    assert!(listing.contains("BOOTX64.EFI"), "{listing}");
-    boot(&img, Mode::Efi, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
+    build_check_boot("os-efi.scm", "efi-raw", &[Mode::Efi], |img, plan| {
+        assert_eq!(plan["partition_table"], "gpt");
+        // The ESP holds GRUB's EFI binary where removable media keep it.
+        let esp = &plan["partitions"][0];
+        let esp_fs = extract(
+            img,
+            esp["offset"].as_u64().unwrap(),
+            esp["size"].as_u64().unwrap(),
+        );
+        let listing = run(Command::new("mdir")
+            .env("MTOOLS_SKIP_CHECK", "1")
+            .args(["-b", "-i"])
+            .arg(esp_fs.path())
+            .arg("::/EFI/BOOT"));
+        assert!(listing.contains("BOOTX64.EFI"), "{listing}");
+    });
 }
 
 /// A tree with what real root trees hold: modes, setuid, symlinks, hard links, empty files,
