@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use ingot::build::{self, BuildOptions, Overrides};
-use ingot::dsl::{Dsl, Evaluated};
+use ingot::dsl::Dsl;
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
 use ingot::plan::{self, Plan};
@@ -157,10 +157,8 @@ impl SourceArgs {
             (None, Some(expr)) => dsl.eval_expr(expr)?,
             _ => bail!("give a definition file or -e EXPR"),
         };
-        let mut image = match &value {
-            Evaluated::Image(_) => dsl.image_for(&value, &self.image_type)?,
-            Evaluated::OperatingSystem(_) => dsl.image_for(&value, &self.image_type)?,
-        };
+        // An image is used as it is; an operating-system goes through the -t type.
+        let mut image = dsl.image_for(&value, &self.image_type)?;
         for w in dsl.warnings() {
             match &w.location {
                 Some(l) => warn(&format!("{l}: {}", w.message)),
