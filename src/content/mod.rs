@@ -8,7 +8,7 @@ mod tar_source;
 mod walk;
 
 pub use tar_source::load_tar;
-pub use walk::load_dir;
+pub use walk::{load_dir, read_xattrs};
 
 use std::collections::BTreeMap;
 use std::fs::File;

@@ -20,7 +20,7 @@ fn minor(rdev: u64) -> u32 {
 
 /// Reads the extended attributes of `path` (not following symlinks), sorted by name.
 /// A file system without xattr support yields none.
-pub(crate) fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
+pub fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
     let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| ContentError::Invalid {
         path: path.display().to_string(),
         reason: "path contains a NUL byte".into(),

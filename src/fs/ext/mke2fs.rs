@@ -256,7 +256,10 @@ fn materialize(tree: &Tree, root: &Path, work: &Path) -> Result<Materialized, Ex
         }
         let md = fs::symlink_metadata(&host).map_err(at(&host))?;
         m.host[id] = Some((md.mode() & 0o7777, md.uid(), md.gid()));
-        m.host_xattrs[id] = list_xattrs(&host)?;
+        m.host_xattrs[id] = content::read_xattrs(&host).map_err(|e| ExtError::Content {
+            path: host.display().to_string(),
+            reason: e.to_string(),
+        })?;
     }
     Ok(m)
 }
@@ -299,47 +302,6 @@ fn copy_file(
         }
     }
     out.set_len(size).map_err(at(host))
-}
-
-fn list_xattrs(path: &Path) -> Result<content::Xattrs, ExtError> {
-    let c = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| nul_err(&path.display().to_string()))?;
-    // SAFETY: valid C string; a null buffer asks for the size.
-    let size = unsafe { libc::llistxattr(c.as_ptr(), std::ptr::null_mut(), 0) };
-    if size <= 0 {
-        return Ok(Vec::new());
-    }
-    let mut names = vec![0u8; size as usize];
-    // SAFETY: names has room for `size` bytes.
-    let size = unsafe { libc::llistxattr(c.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
-    if size < 0 {
-        return Ok(Vec::new());
-    }
-    names.truncate(size as usize);
-    let mut out = Vec::new();
-    for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let Ok(cn) = CString::new(name) else { continue };
-        // SAFETY: valid C strings; size query.
-        let len = unsafe { libc::lgetxattr(c.as_ptr(), cn.as_ptr(), std::ptr::null_mut(), 0) };
-        if len < 0 {
-            continue;
-        }
-        let mut value = vec![0u8; len as usize];
-        // SAFETY: value has room for `len` bytes.
-        let len = unsafe {
-            libc::lgetxattr(
-                c.as_ptr(),
-                cn.as_ptr(),
-                value.as_mut_ptr().cast(),
-                value.len(),
-            )
-        };
-        if len >= 0 {
-            value.truncate(len as usize);
-            out.push((name.to_vec(), value));
-        }
-    }
-    Ok(out)
 }
 
 fn run_tool(cmd: &mut Command, tool: &str) -> Result<String, ExtError> {
