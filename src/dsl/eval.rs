@@ -170,10 +170,8 @@ impl Dsl {
                 }
             }
         }
-        if !program.is_empty() {
-            self.engine
-                .compile_and_run_raw_program(program)
-                .map_err(|e| DslError::Prelude(e.to_string()))?;
+        if !program.is_empty() && self.engine.compile_and_run_raw_program(program).is_err() {
+            // A name Steel cannot define: the form defining it reports the problem itself.
         }
         Ok(())
     }
@@ -617,7 +615,10 @@ fn defined_name(form: &str) -> Option<&str> {
         .find(|c: char| c.is_whitespace() || "()[]\"';".contains(c))
         .unwrap_or(rest.len());
     let name = &rest[..end];
-    (!name.is_empty() && !name.starts_with('#') && !name.starts_with('|')).then_some(name)
+    let identifier = !name.is_empty()
+        && name.parse::<f64>().is_err()
+        && !name.starts_with(|c: char| "#|.,`'".contains(c));
+    identifier.then_some(name)
 }
 
 #[cfg(test)]
@@ -632,6 +633,7 @@ mod tests {
         assert_eq!(defined_name("(define-syntax m (x))"), None);
         assert_eq!(defined_name("(defined x)"), None);
         assert_eq!(defined_name("(list 1)"), None);
+        assert_eq!(defined_name("(define 1 2)"), None);
     }
 
     #[test]
