@@ -150,6 +150,11 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
         ))
     });
 
+    register(&mut engine, "%file-exists?", |args| {
+        let path = string_arg("local-file", args, 0)?;
+        Ok(SteelVal::BoolV(std::fs::symlink_metadata(path).is_ok()))
+    });
+
     let s = shared.clone();
     register(&mut engine, "%current-filename", move |_| {
         Ok(match &lock(&s).current_file {

@@ -94,8 +94,8 @@ pub struct Dsl {
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
     warnings: Vec<Warning>,
-    /// The Scheme value of the last operating-system evaluated, for `image_for`.
-    last_os: Option<SteelVal>,
+    /// The operating-systems evaluated so far with their Scheme values, for `image_for`.
+    operating_systems: Vec<(model::OperatingSystem, SteelVal)>,
     /// Directory relative host paths of the last evaluation are taken from.
     base_dir: PathBuf,
     /// Where the last top-level form of the last evaluation starts.
@@ -120,7 +120,7 @@ impl Dsl {
             unknowns: Vec::new(),
             placeholders: HashMap::new(),
             warnings: Vec::new(),
-            last_os: None,
+            operating_systems: Vec::new(),
             base_dir,
             last_form: None,
             inputs: 0,
@@ -163,7 +163,13 @@ impl Dsl {
         match value {
             Evaluated::Image(image) => Ok(image.clone()),
             Evaluated::OperatingSystem(os) => {
-                let Some(os_value) = self.last_os.clone() else {
+                let Some(os_value) = self
+                    .operating_systems
+                    .iter()
+                    .rev()
+                    .find(|(model, _)| model == os)
+                    .map(|(_, value)| value.clone())
+                else {
                     return Err(DslError::value(
                         os.location.clone(),
                         "this operating-system was not evaluated by this Dsl",
@@ -259,7 +265,7 @@ impl Dsl {
             Some("operating-system") => {
                 let os = self.convert_os(&value)?;
                 self.warn_about_os(&os);
-                self.last_os = Some(value);
+                self.operating_systems.push((os.clone(), value));
                 Ok(Evaluated::OperatingSystem(os))
             }
             other => {
@@ -380,6 +386,10 @@ mod tests {
     fn image_for_applies_the_named_constructor() {
         let mut dsl = Dsl::new().unwrap();
         let os = dsl.eval_expr(os_expr()).unwrap();
+        // Another operating-system evaluated since does not get in the way.
+        let other = dsl
+            .eval_expr(&os_expr().replace("\"h\"", "\"other\""))
+            .unwrap();
         let img = dsl.image_for(&os, "qcow2").unwrap();
         assert_eq!(img.format, model::ImageFormat::CompressedQcow2);
         assert_eq!(img.name.as_deref(), Some("image.qcow2"));
@@ -388,6 +398,13 @@ mod tests {
                 .as_ref()
                 .and_then(|o| o.host_name.as_deref()),
             Some("h")
+        );
+        let img = dsl.image_for(&other, "efi-raw").unwrap();
+        assert_eq!(
+            img.operating_system
+                .as_ref()
+                .and_then(|o| o.host_name.as_deref()),
+            Some("other")
         );
         let e = dsl.image_for(&os, "nope-raw").unwrap_err();
         assert!(
@@ -417,7 +434,7 @@ mod tests {
         assert_eq!((loc.file.as_str(), loc.line, loc.column), ("<expr>", 2, 3));
         let value = dsl
             .eval_expr(
-                "(operating-system (host-name \"h\") (kernel (local-file \"vmlinuz\"))
+                "(operating-system (host-name \"h\") (kernel (local-file \"Cargo.toml\"))
                    (bootloader (bootloader-configuration (bootloader grub-bootloader)))
                    (file-systems '()))",
             )
@@ -426,7 +443,10 @@ mod tests {
             panic!("not an operating-system")
         };
         let cwd = std::env::current_dir().unwrap();
-        assert_eq!(os.kernel, Some(model::FileRef::Host(cwd.join("vmlinuz"))));
+        assert_eq!(
+            os.kernel,
+            Some(model::FileRef::Host(cwd.join("Cargo.toml")))
+        );
     }
 
     #[test]
