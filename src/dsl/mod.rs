@@ -7,6 +7,29 @@
 //! Guix file to evaluate unchanged. Names a Guix file uses that ingot does not define (package
 //! and service variables, configuration records) become opaque placeholders, reported in one
 //! warning with what else ingot ignored.
+//!
+//! Where ingot differs from Guix, on purpose:
+//! - Locations are `FILE:LINE:COLUMN` with 1-based columns, and point at the record form or
+//!   the field clause at fault. A record built inside the prelude (e.g. by
+//!   `raw-with-offset-disk-image`) is located at the top-level form that asked for it.
+//! - An unbound name does not stop evaluation: as a value it is an opaque placeholder, as an
+//!   operator (`(openssh-configuration (port-number 2222))`) the call is kept unevaluated.
+//!   Where ingot needs a real value the field check fails and names the undefined name.
+//! - Packages, services, users and the other OS fields ingot cannot honour are evaluated as
+//!   inert data; `%base-packages`, `%base-services` and `%desktop-services` are lists of named
+//!   placeholders (their lengths approximate Guix's).
+//! - The operating-system's kernel and initrd are files (`local-file` or a path), not
+//!   packages; its root content is the ingot-specific `root-tree` field.
+//! - Partition uuids must be 128-bit (DCE) UUIDs; FAT volume ids are refused there.
+//! - `(ice-9 match)`, `load`, and `#:optional`/`#:key` in `define*` are not supported (the
+//!   first two report it where they are used). Gexps (`#~`, `#$`) read as quoted data; the
+//!   three initializer gexps ingot knows are named, any other is `Initializer::Unknown`.
+//! - The Hurd image types use ingot's root initializer (the root tree brings its device
+//!   nodes).
+//!
+//! `Dsl::new` sets `STEEL_HOME` (to a directory that is never created) when it is unset, so
+//! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
+//! that made it.
 
 mod convert;
 mod engine;
@@ -18,7 +41,6 @@ mod value;
 
 pub use error::{DslError, RecordError, Warning};
 pub use source::{is_complete, line_column};
-pub use value::render;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -29,6 +51,7 @@ use steel::SteelVal;
 
 use crate::model;
 use engine::{Shared, SharedRef};
+use value::render;
 
 /// What a definition evaluated to.
 #[derive(Debug, Clone, PartialEq)]
