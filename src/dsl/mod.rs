@@ -31,12 +31,15 @@
 //! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
 //! that made it.
 
+mod calls;
 mod convert;
+mod diagnose;
 mod engine;
 mod error;
 mod eval;
 mod source;
 mod tree;
+mod unknown;
 mod value;
 
 pub use error::{DslError, RecordError, Warning};
