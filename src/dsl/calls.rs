@@ -9,16 +9,15 @@ use super::source::skip_atom;
 
 /// A datum as far as the call structure of a form matters: symbols, lists, the rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Datum {
+pub(super) enum Datum {
     Symbol(String),
     /// Items, byte offset of the opening parenthesis, whether it is quoted data.
     List(Vec<Datum>, usize, bool),
     Other,
 }
 
-/// Reads the datum at `*i` (after whitespace and comments); `None` at a closing parenthesis
-/// or the end. The text is known to be balanced (it was scanned).
-fn read_datum(bytes: &[u8], i: &mut usize) -> Option<Datum> {
+/// Moves `*i` past whitespace, line comments and block comments.
+fn skip_blank(bytes: &[u8], i: &mut usize) {
     loop {
         while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
             *i += 1;
@@ -49,6 +48,12 @@ fn read_datum(bytes: &[u8], i: &mut usize) -> Option<Datum> {
         }
         break;
     }
+}
+
+/// Reads the datum at `*i` (after whitespace and comments); `None` at a closing parenthesis
+/// or the end. The text is known to be balanced (it was scanned).
+pub(super) fn read_datum(bytes: &[u8], i: &mut usize) -> Option<Datum> {
+    skip_blank(bytes, i);
     if *i >= bytes.len() || matches!(bytes[*i], b')' | b']') {
         return None;
     }
@@ -109,6 +114,14 @@ fn read_datum(bytes: &[u8], i: &mut usize) -> Option<Datum> {
             }
         }
     }
+}
+
+/// The next datum from `*i`: its start (after blanks and comments), end, and shape.
+pub(super) fn next_datum(bytes: &[u8], i: &mut usize) -> Option<(usize, usize, Datum)> {
+    skip_blank(bytes, i);
+    let start = *i;
+    let datum = read_datum(bytes, i)?;
+    Some((start, *i, datum))
 }
 
 /// Names a binding form binds for its body: lambda formals, define formals, let bindings.

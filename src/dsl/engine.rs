@@ -260,11 +260,15 @@ fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {
 /// directory and prints a warning when it cannot. ingot loads no Steel packages: point
 /// STEEL_HOME at a directory that is never created, unless the user set one.
 fn quiet_steel_home() {
-    if std::env::var_os("STEEL_HOME").is_none() {
-        // Called before the engine (and any thread it could start) exists.
-        std::env::set_var(
-            "STEEL_HOME",
-            std::env::temp_dir().join("ingot-no-steel-home"),
-        );
-    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // Once per process, before the first engine reads it; the CLI makes its Dsl before it
+    // starts any thread.
+    ONCE.call_once(|| {
+        if std::env::var_os("STEEL_HOME").is_none() {
+            std::env::set_var(
+                "STEEL_HOME",
+                std::env::temp_dir().join("ingot-no-steel-home"),
+            );
+        }
+    });
 }

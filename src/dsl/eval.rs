@@ -11,6 +11,7 @@ use super::convert::{Converter, Host};
 use super::diagnose::location_in;
 use super::engine::lock;
 use super::error::DslError;
+use super::rewrite;
 use super::source::{self, Form};
 use super::value::{self, RawSpan};
 use super::{Dsl, Input, SourceText};
@@ -92,7 +93,7 @@ impl Dsl {
         self.predeclare(&src.text, &forms)?;
         let mut last = SteelVal::Void;
         for form in &forms {
-            let padded = source::isolate(&src.text, *form);
+            let padded = rewrite::compile_text(&src.text, *form);
             let values = self
                 .run_form(&padded, &steel_path, &src, *form)
                 .map_err(|e| self.map_error(e, &src, *form))?;

@@ -37,6 +37,7 @@ mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod rewrite;
 mod source;
 mod tree;
 mod unknown;
