@@ -1,5 +1,5 @@
-//! Evaluating user text in the engine: form by form, with unknown names turned into
-//! placeholders, and every Steel error mapped to a `DslError` located in the user's text.
+//! Evaluating user text in the engine, form by form (see `unknown` for unbound names and
+//! `diagnose` for errors), and handing the results to `convert`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,7 +90,7 @@ impl Dsl {
                 end: f.end + offset,
             })
             .collect();
-        self.predeclare(&src.text, &forms)?;
+        self.predeclare(&src.text, &forms);
         let mut last = SteelVal::Void;
         for form in &forms {
             let padded = rewrite::compile_text(&src.text, *form);
@@ -107,7 +107,7 @@ impl Dsl {
 
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in
     /// Guile; since each form is compiled alone, give those names a binding first.
-    fn predeclare(&mut self, text: &str, forms: &[Form]) -> Result<(), DslError> {
+    fn predeclare(&mut self, text: &str, forms: &[Form]) {
         let mut program = String::new();
         for form in forms {
             if let Some(name) = defined_name(&text[form.start..form.end]) {
@@ -124,10 +124,10 @@ impl Dsl {
                 }
             }
         }
-        if !program.is_empty() && self.engine.compile_and_run_raw_program(program).is_err() {
-            // A name Steel cannot define: the form defining it reports the problem itself.
+        if !program.is_empty() {
+            // A name Steel cannot define is reported by the form that defines it.
+            let _ = self.engine.compile_and_run_raw_program(program);
         }
-        Ok(())
     }
 
     pub(super) fn note_source(&mut self, path: &Path, src: &Arc<SourceText>) {
