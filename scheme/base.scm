@@ -160,3 +160,34 @@
 (define every %every)
 (define assq %assq)
 (define basename %basename)
+
+;; Guile's define*/lambda* with plain formals; #:optional and #:key are not supported and
+;; Steel reports them as bad syntax.
+(define-syntax define*
+  (syntax-rules () ((_ . rest) (define . rest))))
+(define-syntax lambda*
+  (syntax-rules () ((_ . rest) (lambda . rest))))
+
+;; (ice-9 match) is not available: say so where it is used, rather than treating `match` as
+;; an unknown name.
+(define-syntax match
+  (syntax-rules ()
+    ((_ . rest)
+     (%record-error 'unsupported 'match #f void
+                    "ingot does not support (ice-9 match); write the test with cond, car and cdr"
+                    (#%syntax-span (match . rest)) #f))))
+(define-syntax match-lambda
+  (syntax-rules ()
+    ((_ . rest)
+     (%record-error 'unsupported 'match-lambda #f void
+                    "ingot does not support (ice-9 match); write a lambda with cond"
+                    (#%syntax-span (match-lambda . rest)) #f))))
+
+;; Loading other files is not supported: a silent placeholder would hide every definition
+;; the loaded file makes.
+(define-syntax load
+  (syntax-rules ()
+    ((_ . rest)
+     (%record-error 'unsupported 'load #f void
+                    "ingot evaluates one file; copy the definitions into it"
+                    (#%syntax-span (load . rest)) #f))))

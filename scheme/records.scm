@@ -83,7 +83,7 @@
 (define (%make-record rtd span parent clauses)
   (when (and parent (not (%record-of? parent rtd)))
     (%record-error 'inherit (%rtd-name rtd) #f parent
-                   (string-append "(inherit …) expects a " (symbol->string (%rtd-name rtd)))
+                   (string-append "(inherit …) expects " (%a-or-an (symbol->string (%rtd-name rtd))))
                    span #f))
   ;; Names first: unknown and duplicate fields.
   (let loop ((cs clauses) (seen '()))
@@ -135,9 +135,12 @@
   (lambda (record)
     (if (%record-of? record rtd)
         (%record-get record field)
-        (error (string-append (symbol->string accessor) ": expected a "
-                              (symbol->string (%rtd-name rtd)) ", got")
+        (error (string-append (symbol->string accessor) ": expected "
+                              (%a-or-an (symbol->string (%rtd-name rtd))) ", got")
                (%write-string record)))))
+
+(define (%a-or-an word)
+  (string-append (if (member (string-ref word 0) '(#\a #\e #\i #\o #\u)) "an " "a ") word))
 
 (define (%record-type-name x)
   (and (%record? x) (%rtd-name (%record-rtd x))))

@@ -22,13 +22,23 @@
 (struct %local-file (file name recursive?))
 (struct %plain-file (name content))
 
-(define (local-file file . args)
+;; Like Guix's, a macro: relative names are taken from the directory of the file the call is
+;; written in, and a missing file is reported there.
+(define (%make-local-file span file args)
   (unless (string? file)
-    (error "local-file: expected a file name (a string), got" (%write-string file)))
+    (%record-error 'field 'local-file 'file file "expected a file name (a string)" span #f))
   (let* ((name (if (and (pair? args) (string? (car args))) (car args) (%basename file)))
-         (keys (if (and (pair? args) (string? (car args))) (cdr args) args)))
+         (keys (if (and (pair? args) (string? (car args))) (cdr args) args))
+         (path (%resolve-path file)))
     (%check-keywords "local-file" keys '(#:recursive? #:select?))
-    (%local-file (%resolve-path file) name (%keyword-arg keys '#:recursive? #f))))
+    (unless (%file-exists? path)
+      (%record-error 'field 'local-file 'file file
+                     (string-append "no such file: " path) span #f))
+    (%local-file path name (%keyword-arg keys '#:recursive? #f))))
+
+(define-syntax local-file
+  (syntax-rules ()
+    ((_ file . args) (%make-local-file (#%syntax-span (local-file file . args)) file (list . args)))))
 
 (define (plain-file name content) (%plain-file name content))
 (define (mixed-text-file name . texts) (%inert 'file name texts))

@@ -150,6 +150,11 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
         ))
     });
 
+    register(&mut engine, "%file-exists?", |args| {
+        let path = string_arg("local-file", args, 0)?;
+        Ok(SteelVal::BoolV(std::fs::symlink_metadata(path).is_ok()))
+    });
+
     let s = shared.clone();
     register(&mut engine, "%current-filename", move |_| {
         Ok(match &lock(&s).current_file {
@@ -255,11 +260,15 @@ fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {
 /// directory and prints a warning when it cannot. ingot loads no Steel packages: point
 /// STEEL_HOME at a directory that is never created, unless the user set one.
 fn quiet_steel_home() {
-    if std::env::var_os("STEEL_HOME").is_none() {
-        // Called before the engine (and any thread it could start) exists.
-        std::env::set_var(
-            "STEEL_HOME",
-            std::env::temp_dir().join("ingot-no-steel-home"),
-        );
-    }
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // Once per process, before the first engine reads it; the CLI makes its Dsl before it
+    // starts any thread.
+    ONCE.call_once(|| {
+        if std::env::var_os("STEEL_HOME").is_none() {
+            std::env::set_var(
+                "STEEL_HOME",
+                std::env::temp_dir().join("ingot-no-steel-home"),
+            );
+        }
+    });
 }

@@ -7,18 +7,44 @@
 //! Guix file to evaluate unchanged. Names a Guix file uses that ingot does not define (package
 //! and service variables, configuration records) become opaque placeholders, reported in one
 //! warning with what else ingot ignored.
+//!
+//! Where ingot differs from Guix, on purpose:
+//! - Locations are `FILE:LINE:COLUMN` with 1-based columns, and point at the record form or
+//!   the field clause at fault. A record built inside the prelude (e.g. by
+//!   `raw-with-offset-disk-image`) is located at the top-level form that asked for it.
+//! - An unbound name does not stop evaluation: as a value it is an opaque placeholder, as an
+//!   operator (`(openssh-configuration (port-number 2222))`) the call is kept unevaluated.
+//!   Where ingot needs a real value the field check fails and names the undefined name.
+//! - Packages, services, users and the other OS fields ingot cannot honour are evaluated as
+//!   inert data; `%base-packages`, `%base-services` and `%desktop-services` are lists of named
+//!   placeholders (their lengths approximate Guix's).
+//! - The operating-system's kernel and initrd are files (`local-file` or a path), not
+//!   packages; its root content is the ingot-specific `root-tree` field.
+//! - Partition uuids must be 128-bit (DCE) UUIDs; FAT volume ids are refused there.
+//! - `(ice-9 match)`, `load`, and `#:optional`/`#:key` in `define*` are not supported (the
+//!   first two report it where they are used). Gexps (`#~`, `#$`) read as quoted data; the
+//!   three initializer gexps ingot knows are named, any other is `Initializer::Unknown`.
+//! - The Hurd image types use ingot's root initializer (the root tree brings its device
+//!   nodes).
+//!
+//! `Dsl::new` sets `STEEL_HOME` (to a directory that is never created) when it is unset, so
+//! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
+//! that made it.
 
+mod calls;
 mod convert;
+mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod rewrite;
 mod source;
 mod tree;
+mod unknown;
 mod value;
 
 pub use error::{DslError, RecordError, Warning};
 pub use source::{is_complete, line_column};
-pub use value::render;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -29,6 +55,7 @@ use steel::SteelVal;
 
 use crate::model;
 use engine::{Shared, SharedRef};
+use value::render;
 
 /// What a definition evaluated to.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,8 +121,8 @@ pub struct Dsl {
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
     warnings: Vec<Warning>,
-    /// The Scheme value of the last operating-system evaluated, for `image_for`.
-    last_os: Option<SteelVal>,
+    /// The operating-systems evaluated so far with their Scheme values, for `image_for`.
+    operating_systems: Vec<(model::OperatingSystem, SteelVal)>,
     /// Directory relative host paths of the last evaluation are taken from.
     base_dir: PathBuf,
     /// Where the last top-level form of the last evaluation starts.
@@ -120,7 +147,7 @@ impl Dsl {
             unknowns: Vec::new(),
             placeholders: HashMap::new(),
             warnings: Vec::new(),
-            last_os: None,
+            operating_systems: Vec::new(),
             base_dir,
             last_form: None,
             inputs: 0,
@@ -163,7 +190,13 @@ impl Dsl {
         match value {
             Evaluated::Image(image) => Ok(image.clone()),
             Evaluated::OperatingSystem(os) => {
-                let Some(os_value) = self.last_os.clone() else {
+                let Some(os_value) = self
+                    .operating_systems
+                    .iter()
+                    .rev()
+                    .find(|(model, _)| model == os)
+                    .map(|(_, value)| value.clone())
+                else {
                     return Err(DslError::value(
                         os.location.clone(),
                         "this operating-system was not evaluated by this Dsl",
@@ -259,7 +292,7 @@ impl Dsl {
             Some("operating-system") => {
                 let os = self.convert_os(&value)?;
                 self.warn_about_os(&os);
-                self.last_os = Some(value);
+                self.operating_systems.push((os.clone(), value));
                 Ok(Evaluated::OperatingSystem(os))
             }
             other => {
@@ -380,6 +413,10 @@ mod tests {
     fn image_for_applies_the_named_constructor() {
         let mut dsl = Dsl::new().unwrap();
         let os = dsl.eval_expr(os_expr()).unwrap();
+        // Another operating-system evaluated since does not get in the way.
+        let other = dsl
+            .eval_expr(&os_expr().replace("\"h\"", "\"other\""))
+            .unwrap();
         let img = dsl.image_for(&os, "qcow2").unwrap();
         assert_eq!(img.format, model::ImageFormat::CompressedQcow2);
         assert_eq!(img.name.as_deref(), Some("image.qcow2"));
@@ -388,6 +425,13 @@ mod tests {
                 .as_ref()
                 .and_then(|o| o.host_name.as_deref()),
             Some("h")
+        );
+        let img = dsl.image_for(&other, "efi-raw").unwrap();
+        assert_eq!(
+            img.operating_system
+                .as_ref()
+                .and_then(|o| o.host_name.as_deref()),
+            Some("other")
         );
         let e = dsl.image_for(&os, "nope-raw").unwrap_err();
         assert!(
@@ -417,7 +461,7 @@ mod tests {
         assert_eq!((loc.file.as_str(), loc.line, loc.column), ("<expr>", 2, 3));
         let value = dsl
             .eval_expr(
-                "(operating-system (host-name \"h\") (kernel (local-file \"vmlinuz\"))
+                "(operating-system (host-name \"h\") (kernel (local-file \"Cargo.toml\"))
                    (bootloader (bootloader-configuration (bootloader grub-bootloader)))
                    (file-systems '()))",
             )
@@ -426,7 +470,10 @@ mod tests {
             panic!("not an operating-system")
         };
         let cwd = std::env::current_dir().unwrap();
-        assert_eq!(os.kernel, Some(model::FileRef::Host(cwd.join("vmlinuz"))));
+        assert_eq!(
+            os.kernel,
+            Some(model::FileRef::Host(cwd.join("Cargo.toml")))
+        );
     }
 
     #[test]

@@ -202,9 +202,17 @@ pub fn render_full(v: &SteelVal) -> String {
     out
 }
 
+/// Longest string written in full; longer ones are cut (a value in a message, or a REPL
+/// result, must not copy megabytes).
+const MAX_STRING: usize = 4096;
+
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_STRING {
+            out.push('…');
+            break;
+        }
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),

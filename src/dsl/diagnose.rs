@@ -1,0 +1,217 @@
+//! Steel errors and record failures -> `DslError`, located in the user's text, with hints.
+
+use steel::rerrs::{ErrorKind, SteelErr};
+
+use super::engine::{lock, RecordFailure};
+use super::error::{DslError, RecordError};
+use super::source::{self, Form};
+use super::value;
+use super::{Dsl, SourceText};
+use crate::model::SourceLoc;
+
+impl Dsl {
+    /// The best user location for a Steel error: its own span if it is in user text, else the
+    /// innermost call from user text on the stack, else the form being evaluated.
+    pub(super) fn error_location(&self, err: &SteelErr, src: &SourceText, form: Form) -> SourceLoc {
+        if let Some(loc) = err.span().and_then(|s| self.locate_steel_span(s)) {
+            return loc;
+        }
+        if let Some(trace) = err.stack_trace() {
+            for frame in trace.trace().iter().rev() {
+                if let Some(loc) = frame.span().and_then(|s| self.locate_steel_span(s)) {
+                    return loc;
+                }
+            }
+        }
+        location_in(src, form.start)
+    }
+
+    pub(super) fn map_error(&self, err: SteelErr, src: &SourceText, form: Form) -> DslError {
+        let fallback = self.error_location(&err, src, form);
+        let text = err.to_string();
+        let failure = lock(&self.shared).record_failure.take();
+        if let Some(f) = failure.filter(|f| text.contains(&f.token)) {
+            return self.record_error(f, Some(fallback));
+        }
+        let message = steel_message(&err);
+        let hint = match err.kind() {
+            ErrorKind::Parse | ErrorKind::UnexpectedToken => {
+                return DslError::Syntax {
+                    location: fallback,
+                    message,
+                    hint: None,
+                }
+            }
+            ErrorKind::FreeIdentifier => {
+                Some("define it before this point, or check its spelling".to_string())
+            }
+            ErrorKind::ArityMismatch => {
+                Some("check how many arguments the procedure takes".to_string())
+            }
+            _ if !self.unknowns.is_empty() => Some(format!(
+                "these names are not defined and were kept as opaque values: {}",
+                self.unknowns.join(", ")
+            )),
+            _ => None,
+        };
+        DslError::Eval {
+            location: Some(fallback),
+            message,
+            hint,
+        }
+    }
+
+    fn record_error(&self, f: RecordFailure, fallback: Option<SourceLoc>) -> DslError {
+        let location = f
+            .clause_span
+            .and_then(|s| self.locate(s))
+            .or_else(|| f.span.and_then(|s| self.locate(s)))
+            .or(fallback);
+        let hint = record_hint(&self.engine, &f, &self.unknowns);
+        DslError::Record(Box::new(RecordError {
+            location,
+            record: f.record,
+            field: f.field,
+            message: f.message,
+            value: f.value,
+            hint,
+        }))
+    }
+
+    /// An error from calling Scheme from Rust (no user form is being evaluated).
+    pub(super) fn map_call_error(&self, err: SteelErr) -> DslError {
+        let text = err.to_string();
+        let failure = lock(&self.shared).record_failure.take();
+        if let Some(f) = failure.filter(|f| text.contains(&f.token)) {
+            return self.record_error(f, None);
+        }
+        let location = err
+            .span()
+            .and_then(|s| self.locate_steel_span(s))
+            .or_else(|| {
+                err.stack_trace().as_ref().and_then(|t| {
+                    t.trace()
+                        .iter()
+                        .rev()
+                        .find_map(|f| f.span().and_then(|s| self.locate_steel_span(s)))
+                })
+            });
+        DslError::Eval {
+            location,
+            message: steel_message(&err),
+            hint: None,
+        }
+    }
+}
+
+/// The location of `offset` in `src`, with lines counted from the start of its part.
+pub(super) fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
+    let (name, start) = src.part(offset);
+    let (line, column) = source::line_column(&src.text[start..], offset.saturating_sub(start));
+    SourceLoc {
+        file: name.to_string(),
+        line,
+        column,
+    }
+}
+
+/// Steel's error text without its "Error: Kind: " prefix.
+fn steel_message(err: &SteelErr) -> String {
+    let text = err.to_string();
+    let prefix = format!("Error: {:?}: ", err.kind());
+    text.strip_prefix(&prefix)
+        .unwrap_or(&text)
+        .trim()
+        .to_string()
+}
+
+/// What to suggest for a record error: the closest field name for an unknown field, the
+/// expected form for common mistakes.
+fn record_hint(
+    engine: &steel::steel_vm::engine::Engine,
+    f: &RecordFailure,
+    unknowns: &[String],
+) -> Option<String> {
+    if let Some(v) = &f.value {
+        for name in unknowns {
+            if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
+                return Some(format!(
+                    "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
+                ));
+            }
+        }
+    }
+    match f.kind.as_str() {
+        "unknown" => {
+            let fields = record_fields(engine, &f.record);
+            let field = f.field.clone().unwrap_or_default();
+            let close = fields
+                .iter()
+                .filter(|c| edit_distance(c, &field) <= 2.max(field.len() / 4))
+                .min_by_key(|c| edit_distance(c, &field));
+            Some(match close {
+                Some(c) => format!(
+                    "did you mean `{c}`? {} fields: {}",
+                    f.record,
+                    fields.join(" ")
+                ),
+                None => format!("{} fields: {}", f.record, fields.join(" ")),
+            })
+        }
+        "missing" => Some(format!(
+            "add ({} …) to this {} form",
+            f.field.clone().unwrap_or_default(),
+            f.record
+        )),
+        "duplicate" => Some("remove one of the two clauses".into()),
+        "inherit-position" => Some("move (inherit …) to the front of the form".into()),
+        _ => match (f.record.as_str(), f.field.as_deref()) {
+            (_, Some("size")) => {
+                Some("sizes are bytes: (* 40 (expt 2 20)) for 40 MiB, or 'guess".into())
+            }
+            (_, Some("offset")) => Some("offsets are bytes, e.g. (* 2048 512)".into()),
+            _ => None,
+        },
+    }
+}
+
+/// The field names of the record type called `record` (from its descriptor `<record>`).
+fn record_fields(engine: &steel::steel_vm::engine::Engine, record: &str) -> Vec<String> {
+    let Ok(rtd) = engine.extract_value(&format!("<{record}>")) else {
+        return Vec::new();
+    };
+    value::struct_field(&rtd, value::layout::RTD_FIELDS)
+        .and_then(|f| value::list_items(&f))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|f| value::struct_field(f, value::layout::FIELD_NAME))
+        .filter_map(|n| value::as_symbol(&n).map(str::to_string))
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_finds_near_misses() {
+        assert_eq!(edit_distance("label", "lable"), 2);
+        assert_eq!(edit_distance("host-name", "host-nam"), 1);
+        assert_eq!(edit_distance("size", "size"), 0);
+    }
+}

@@ -1,0 +1,91 @@
+//! Guile syntax Steel lacks, rewritten form by form into the text Steel compiles.
+//!
+//! Steel cannot run a macro that defines a macro, so `define-syntax-rule` is rewritten here:
+//! `(define-syntax-rule (NAME . PATTERN) [DOC] TEMPLATE)` becomes
+//! `(define-syntax NAME (syntax-rules () ((_ . PATTERN) TEMPLATE)))`, placed so that the
+//! template keeps its byte offsets (spans inside it still point at the user's text).
+
+use super::calls::{next_datum, Datum};
+use super::source::{self, Form};
+
+/// The text to compile for `form`: the form alone at its offsets, rewritten if needed.
+pub(crate) fn compile_text(text: &str, form: Form) -> String {
+    define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form))
+}
+
+fn define_syntax_rule(text: &str, form: Form) -> Option<String> {
+    const HEAD: &str = "(define-syntax-rule";
+    let rest = text[form.start..form.end].strip_prefix(HEAD)?;
+    if !rest.starts_with(|c: char| c.is_whitespace()) {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut i = form.start + HEAD.len();
+    let (sig_start, sig_end, signature) = next_datum(bytes, &mut i)?;
+    let Datum::List(items, _, false) = signature else {
+        return None;
+    };
+    let Some(Datum::Symbol(name)) = items.first() else {
+        return None;
+    };
+    let first = next_datum(bytes, &mut i)?;
+    let second = next_datum(bytes, &mut i);
+    let (t_start, t_end) = match second {
+        // (define-syntax-rule (NAME …) "doc" TEMPLATE)
+        Some((s, e, _)) if bytes[first.0] == b'"' => (s, e),
+        Some(_) => return None,
+        None => (first.0, first.1),
+    };
+    if next_datum(bytes, &mut i).is_some() {
+        return None;
+    }
+    // The signature with `_` for the name: `(_ . fields)`, `(_ x y)`.
+    let signature = &text[sig_start..sig_end];
+    let at = signature.find(name.as_str())?;
+    let pattern = format!("(_{}", &signature[at + name.len()..]);
+    let header = format!("(define-syntax {name} (syntax-rules () ({pattern} ");
+    let body = format!("{header}{})))", &text[t_start..t_end]);
+    // Start the rewritten form where the template lands on its own offset, if there is room.
+    let start = t_start.saturating_sub(header.len());
+    let mut out = String::with_capacity(start + body.len());
+    out.extend(std::iter::repeat_n(' ', start));
+    out.push_str(&body);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(text: &str) -> Form {
+        Form {
+            start: text.find("(define").unwrap(),
+            end: text.len(),
+        }
+    }
+
+    #[test]
+    fn rewrites_define_syntax_rule_keeping_the_template_in_place() {
+        let text = "                                                  (define-syntax-rule (twice x) \"doc\" (list x x))";
+        let out = compile_text(text, form(text));
+        assert_eq!(
+            out.trim_start(),
+            "(define-syntax twice (syntax-rules () ((_ x) (list x x))))"
+        );
+        let t = text.find("(list").unwrap();
+        assert_eq!(&out[t..t + 5], "(list");
+        let text = "(define-syntax-rule (my-image . fields) (image . fields))";
+        assert_eq!(
+            compile_text(text, form(text)),
+            "(define-syntax my-image (syntax-rules () ((_ . fields) (image . fields))))"
+        );
+    }
+
+    #[test]
+    fn leaves_other_forms_alone() {
+        let text = "(define-syntax-rules x)";
+        assert_eq!(compile_text(text, form(text)), text);
+        let text = "(define-syntax-rule (f x) a b c)";
+        assert_eq!(compile_text(text, form(text)), text);
+    }
+}
