@@ -15,6 +15,7 @@
 # qemu-system-x86      boot tests (from bookworm-backports, to match the machine's qemu-utils 10)
 # qemu-utils           qemu-img: the qcow2 output and its oracle (from bookworm-backports too)
 # seabios ovmf         BIOS and UEFI firmware for boot tests
+# ovmf-ia32            32-bit UEFI firmware: the efi32-raw boot test
 # linux-image-cloud-amd64  the kernel booted in tests (small, virtio + ata_piix)
 # busybox-static cpio kmod  the tiny initramfs of the boot tests
 # skopeo               oracle for docker-archive images
@@ -22,7 +23,7 @@
 # libarchive-tools     bsdtar (oracle for tarball/wsl2 content)
 set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
-      grub-common xorriso libisofs6 genisoimage seabios ovmf linux-image-cloud-amd64 busybox-static
+      grub-common xorriso libisofs6 genisoimage seabios ovmf ovmf-ia32 linux-image-cloud-amd64 busybox-static
       cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc)
 missing=()
 for p in "${PKGS[@]}"; do

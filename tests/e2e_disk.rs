@@ -178,6 +178,24 @@ fn efi_raw_boots_under_ovmf() {
     });
 }
 
+#[test]
+fn efi32_raw_boots_under_32bit_ovmf() {
+    build_check_boot("os-efi.scm", "efi32-raw", &[Mode::Efi32], |img, plan| {
+        let esp = &plan["partitions"][0];
+        let esp_fs = extract(
+            img,
+            esp["offset"].as_u64().unwrap(),
+            esp["size"].as_u64().unwrap(),
+        );
+        let listing = run(Command::new("mdir")
+            .env("MTOOLS_SKIP_CHECK", "1")
+            .args(["-b", "-i"])
+            .arg(esp_fs.path())
+            .arg("::/EFI/BOOT"));
+        assert!(listing.contains("BOOTIA32.EFI"), "{listing}");
+    });
+}
+
 /// A tree with what real root trees hold: modes, setuid, symlinks, hard links, empty files,
 /// nested directories, a FIFO.
 fn rich_tree(dir: &Path) {

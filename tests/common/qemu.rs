@@ -10,6 +10,10 @@ use std::time::{Duration, Instant};
 
 const OVMF_CODE: &str = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 const OVMF_VARS: &str = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+/// 32-bit UEFI (package ovmf-ia32): Debian ships only its Secure Boot build, which needs SMM
+/// (q35); with no keys enrolled it boots unsigned binaries.
+const OVMF32_CODE: &str = "/usr/share/OVMF/OVMF32_CODE_4M.secboot.fd";
+const OVMF32_VARS: &str = "/usr/share/OVMF/OVMF32_VARS_4M.fd";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -17,6 +21,8 @@ pub enum Mode {
     Bios,
     /// A disk image under OVMF.
     Efi,
+    /// A disk image under 32-bit OVMF (efi32 images; a 64-bit kernel in EFI mixed mode).
+    Efi32,
     /// An ISO as a CD-ROM under SeaBIOS (El Torito BIOS).
     IsoBios,
     /// An ISO as a CD-ROM under OVMF (El Torito EFI).
@@ -69,18 +75,33 @@ pub fn boot_with_timeout(
     let log_path = work.path().join("serial.log");
     let qemu_out = work.path().join("qemu.out");
     let mut cmd = Command::new("qemu-system-x86_64");
-    cmd.args(["-machine", "pc", "-accel", "tcg", "-m", "512", "-smp", "1"])
-        .args(["-display", "none", "-monitor", "none", "-vga", "none"])
-        .args(["-nodefaults", "-no-reboot"])
-        .arg("-serial")
-        .arg(format!("file:{}", log_path.display()));
-    if matches!(mode, Mode::Efi | Mode::IsoEfi) {
+    // q35 only where the 32-bit firmware needs SMM: the test kernel lacks AHCI, and every
+    // disk here is virtio or IDE on pc.
+    let machine = if mode == Mode::Efi32 {
+        "q35,smm=on"
+    } else {
+        "pc"
+    };
+    cmd.args([
+        "-machine", machine, "-accel", "tcg", "-m", "512", "-smp", "1",
+    ])
+    .args(["-display", "none", "-monitor", "none", "-vga", "none"])
+    .args(["-nodefaults", "-no-reboot"])
+    .arg("-serial")
+    .arg(format!("file:{}", log_path.display()));
+    if matches!(mode, Mode::Efi | Mode::IsoEfi | Mode::Efi32) {
+        let (code, vars_src) = if mode == Mode::Efi32 {
+            cmd.args(["-global", "driver=cfi.pflash01,property=secure,value=on"]);
+            (OVMF32_CODE, OVMF32_VARS)
+        } else {
+            (OVMF_CODE, OVMF_VARS)
+        };
         let vars = work.path().join("OVMF_VARS.fd");
-        std::fs::copy(OVMF_VARS, &vars)
-            .map_err(|e| format!("copying {OVMF_VARS} (package ovmf): {e}"))?;
+        std::fs::copy(vars_src, &vars)
+            .map_err(|e| format!("copying {vars_src} (packages ovmf, ovmf-ia32): {e}"))?;
         cmd.arg("-drive")
             .arg(format!(
-                "if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}"
+                "if=pflash,format=raw,unit=0,readonly=on,file={code}"
             ))
             .arg("-drive")
             .arg(format!(
@@ -90,7 +111,7 @@ pub fn boot_with_timeout(
     }
     let image = drive_path(image)?;
     let drive = match mode {
-        Mode::Bios | Mode::Efi => {
+        Mode::Bios | Mode::Efi | Mode::Efi32 => {
             let iface = match iface {
                 Iface::Virtio => "virtio",
                 Iface::Ide => "ide",
