@@ -387,7 +387,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         firmware(dir.path(), b, &[100_000, 900_000]);
         let size = 32u64 << 20;
-        let img = tempfile::NamedTempFile::new().unwrap();
+        let img = // A name ending in a digit would make sfdisk call the partitions IMGp1.
+        tempfile::Builder::new().suffix(".img").tempfile().unwrap();
         img.as_file().set_len(size).unwrap();
         let disk = Region::new(img.as_file(), 0, size);
         let first = (b.root_offset / 512) as u32;
@@ -418,7 +419,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         firmware(dir.path(), b, &[150_000, 3 << 20]);
         let size = 16u64 << 20;
-        let img = tempfile::NamedTempFile::new().unwrap();
+        let img = // A name ending in a digit would make sfdisk call the partitions IMGp1.
+        tempfile::Builder::new().suffix(".img").tempfile().unwrap();
         img.as_file().set_len(size).unwrap();
         let disk = Region::new(img.as_file(), 0, size);
         let mut entries: Vec<GptEntry> = b

@@ -252,7 +252,8 @@ mod tests {
     #[test]
     fn sfdisk_and_sgdisk_agree() {
         let size = 64u64 << 20;
-        let file = tempfile::NamedTempFile::new().unwrap();
+        let file = // A name ending in a digit would make sfdisk call the partitions IMGp1.
+        tempfile::Builder::new().suffix(".img").tempfile().unwrap();
         file.as_file().set_len(size).unwrap();
         let disk = Region::new(file.as_file(), 0, size);
         let guid = uuid("11111111-2222-4333-8444-555555555555");

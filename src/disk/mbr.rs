@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn sfdisk_reads_what_was_written() {
-        let file = tempfile::NamedTempFile::new().unwrap();
+        let file = // A name ending in a digit would make sfdisk call the partitions IMGp1.
+        tempfile::Builder::new().suffix(".img").tempfile().unwrap();
         file.as_file().set_len(64 << 20).unwrap();
         let disk = Region::new(file.as_file(), 0, 64 << 20);
         let entries = [
