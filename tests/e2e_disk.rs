@@ -158,41 +158,34 @@ fn mbr_hybrid_raw_boots_under_seabios_and_ovmf() {
     );
 }
 
+/// The ESP (first partition) holds GRUB's EFI binary where removable media keep it.
+fn assert_esp_holds(img: &Path, plan: &serde_json::Value, binary: &str) {
+    let esp = &plan["partitions"][0];
+    let esp_fs = extract(
+        img,
+        esp["offset"].as_u64().unwrap(),
+        esp["size"].as_u64().unwrap(),
+    );
+    let listing = run(Command::new("mdir")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .args(["-b", "-i"])
+        .arg(esp_fs.path())
+        .arg("::/EFI/BOOT"));
+    assert!(listing.contains(binary), "{listing}");
+}
+
 #[test]
 fn efi_raw_boots_under_ovmf() {
     build_check_boot("os-efi.scm", "efi-raw", &[Mode::Efi], |img, plan| {
         assert_eq!(plan["partition_table"], "gpt");
-        // The ESP holds GRUB's EFI binary where removable media keep it.
-        let esp = &plan["partitions"][0];
-        let esp_fs = extract(
-            img,
-            esp["offset"].as_u64().unwrap(),
-            esp["size"].as_u64().unwrap(),
-        );
-        let listing = run(Command::new("mdir")
-            .env("MTOOLS_SKIP_CHECK", "1")
-            .args(["-b", "-i"])
-            .arg(esp_fs.path())
-            .arg("::/EFI/BOOT"));
-        assert!(listing.contains("BOOTX64.EFI"), "{listing}");
+        assert_esp_holds(img, plan, "BOOTX64.EFI");
     });
 }
 
 #[test]
 fn efi32_raw_boots_under_32bit_ovmf() {
     build_check_boot("os-efi.scm", "efi32-raw", &[Mode::Efi32], |img, plan| {
-        let esp = &plan["partitions"][0];
-        let esp_fs = extract(
-            img,
-            esp["offset"].as_u64().unwrap(),
-            esp["size"].as_u64().unwrap(),
-        );
-        let listing = run(Command::new("mdir")
-            .env("MTOOLS_SKIP_CHECK", "1")
-            .args(["-b", "-i"])
-            .arg(esp_fs.path())
-            .arg("::/EFI/BOOT"));
-        assert!(listing.contains("BOOTIA32.EFI"), "{listing}");
+        assert_esp_holds(img, plan, "BOOTIA32.EFI");
     });
 }
 
