@@ -307,6 +307,56 @@ fn root_tree_arrives_intact_and_root_owned() {
     );
 }
 
+/// A tar archive (here gzip-compressed) is a root tree too: same content, owners from policy.
+#[test]
+fn root_tree_from_a_tar_archive() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    rich_tree(&root);
+    let tarball = work.path().join("root.tar.gz");
+    run(Command::new("tar")
+        .args(["--xattrs", "--numeric-owner", "-czf"])
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&root)
+        .arg("."));
+    let def = "(operating-system (host-name \"tar\") (file-systems %base-file-systems) \
+               (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) \
+               (kernel \"/usr/bin/tool\"))";
+    let img = work.path().join("tar.img");
+    let args = ["-e", def, "-t", "efi-raw", "--root-tree", s(&tarball)];
+    let plan = show_json(&args);
+    let mut build = vec!["build", "-o", s(&img)];
+    build.extend_from_slice(&args);
+    ingot_ok(&build);
+    check_file_systems(&img, &plan);
+    let rp = root_partition(&plan);
+    let fs = extract(
+        &img,
+        rp["offset"].as_u64().unwrap(),
+        rp["size"].as_u64().unwrap(),
+    );
+    let dump = ext_dump(fs.path());
+    let got: Vec<String> = describe_tree(dump.path())
+        .into_iter()
+        .filter(|l| !l.starts_with("boot") && !l.starts_with("etc/hostname"))
+        .collect();
+    let want: Vec<String> = describe_tree(&root)
+        .into_iter()
+        .filter(|l| !l.ends_with("special 644"))
+        .map(|l| l.replace(" 4755", " 755"))
+        .collect();
+    assert_eq!(got, want);
+    let stat = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("stat /usr/bin/tool")
+        .arg(fs.path()));
+    assert!(
+        stat.contains("Links: 2") && stat.contains("Mode:  04755"),
+        "{stat}"
+    );
+}
+
 /// Run as an ordinary user (nobody, when the tests run as root), ingot still makes every file
 /// root-owned, and needs no privilege at all.
 #[test]
