@@ -91,6 +91,28 @@ fn check_table(image: &Path, plan: &serde_json::Value) {
     }
 }
 
+/// `ingot inspect` reads back what `show` planned: table, offsets, sizes, types, file systems
+/// and labels.
+fn check_inspect(image: &Path, plan: &serde_json::Value) {
+    let found: serde_json::Value =
+        serde_json::from_str(&ingot_ok(&["inspect", "--json", s(image)])).unwrap();
+    assert_eq!(found["partition_table"], plan["partition_table"]);
+    assert_eq!(found["size"], plan["size"]);
+    let (got, want) = (
+        found["partitions"].as_array().unwrap(),
+        plan["partitions"].as_array().unwrap(),
+    );
+    assert_eq!(got.len(), want.len());
+    for (g, w) in got.iter().zip(want) {
+        for key in ["index", "offset", "size", "type", "label"] {
+            assert_eq!(g[key], w[key], "{key}: {g} vs {w}");
+        }
+        assert_eq!(g["file_system"], w["file_system_built"], "{g} vs {w}");
+        let boot = w["flags"].as_array().unwrap().iter().any(|f| f == "boot");
+        assert_eq!(g["bootable"], boot);
+    }
+}
+
 /// Every partition passes its file system's checker.
 fn check_file_systems(image: &Path, plan: &serde_json::Value) {
     for p in plan["partitions"].as_array().unwrap() {
@@ -131,6 +153,7 @@ fn build_check_boot(
     let (img, plan) = build(work.path(), "disk.img", &fixture(def), image_type, &root);
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
+    check_inspect(&img, &plan);
     more(&img, &plan);
     for mode in modes {
         boot(&img, *mode, Iface::Virtio, &root_ok(&suffix))

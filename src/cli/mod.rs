@@ -40,6 +40,13 @@ enum Command {
     ListImageTypes,
     /// Which external tools are present and which image types they enable.
     Doctor,
+    /// Read an existing image: its partition table and each partition's file system and label.
+    Inspect {
+        image: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -258,5 +265,15 @@ pub fn run() -> Result<()> {
         Command::Repl { file } => repl(file.as_deref()),
         Command::ListImageTypes => list_image_types(),
         Command::Doctor => doctor::run(),
+        Command::Inspect { image, json } => {
+            let found = ingot::disk::inspect::inspect(image)
+                .with_context(|| format!("cannot read {}", image.display()))?;
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&found)?);
+            } else {
+                print!("{}", ingot::disk::inspect::render(&found));
+            }
+            Ok(())
+        }
     }
 }

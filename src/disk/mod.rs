@@ -1,6 +1,7 @@
 //! The image file and its partition tables.
 
 pub mod gpt;
+pub mod inspect;
 pub mod mbr;
 pub mod table;
 pub mod target;
