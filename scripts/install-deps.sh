@@ -42,5 +42,10 @@ if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.
     "$uri" > /etc/apt/sources.list.d/ingot-backports.sources
 fi
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-utils seabios >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]/qemu-system-x86/}" >/dev/null
+BACKPORTS=(qemu-system-x86 qemu-utils seabios)
+apt-get install -y -qq --no-install-recommends -t bookworm-backports "${BACKPORTS[@]}" >/dev/null
+rest=()
+for p in "${missing[@]}"; do
+  [[ " ${BACKPORTS[*]} " == *" $p "* ]] || rest+=("$p")
+done
+[ ${#rest[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${rest[@]}" >/dev/null
