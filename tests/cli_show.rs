@@ -236,4 +236,26 @@ fn refusals_before_anything_is_written() {
         r,
     ]);
     assert!(err.contains("12Q"), "{err}");
+    let err = ingot_err(&[
+        "show",
+        &fixture("os-bios.scm"),
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        r,
+    ]);
+    assert!(
+        err.contains("grub-bootloader (BIOS)") && err.contains("MBR"),
+        "{err}"
+    );
+    let err = ingot_err(&[
+        "show",
+        "-e",
+        "(image (inherit (raw-with-offset-disk-image (* 16 1024))) (operating-system \
+           (operating-system (host-name \"x\") (file-systems %base-file-systems) \
+             (bootloader (bootloader-configuration (bootloader grub-bootloader))))))",
+        "--root-tree",
+        r,
+    ]);
+    assert!(err.contains("BIOS core image needs bytes 512.."), "{err}");
 }

@@ -144,11 +144,56 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
         alignment: opts.alignment,
     };
     let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
-    let plan = plan::plan(image, trees, &sizer, &plan_opts)?;
+    let mut plan = plan::plan(image, trees, &sizer, &plan_opts)?;
     if plan.format.is_disk() {
         check_firmware(image)?;
+        plan.bios_core = bios_core(&plan)?;
     }
     Ok((plan, warnings))
+}
+
+/// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition.
+fn bios_core(plan: &Plan) -> Result<Option<Vec<u8>>, BuildError> {
+    let Some(os) = &plan.image.operating_system else {
+        return Ok(None);
+    };
+    if !matches!(
+        os.bootloader.as_ref().map(|b| &b.bootloader),
+        Some(Bootloader::GrubBios)
+    ) {
+        return Ok(None);
+    }
+    if plan.table != Some(crate::model::PartitionTableType::Mbr) {
+        return Err(BuildError::Input(
+            "grub-bootloader (BIOS) lives in the gap after the MBR and needs an MBR table; use \
+             -t mbr-raw or mbr-hybrid-raw, or grub-efi-bootloader with GPT"
+                .into(),
+        ));
+    }
+    let (root, search) = match (plan.root_partition(), populate::root_search(&plan.image)) {
+        (Some(root), Some(search)) => (root, search),
+        _ => {
+            return Err(BuildError::Input(
+                "grub-bootloader needs a root partition (one with the boot flag)".into(),
+            ))
+        }
+    };
+    use crate::boot::grub;
+    let prefix = format!("(hd0,msdos{})/boot/grub", root.index);
+    let core = grub::bios_core_image(
+        &prefix,
+        &grub::bios_early_config(&search),
+        grub::BIOS_MODULES,
+    )?;
+    let first = plan.partitions.iter().map(|p| p.offset).min().unwrap_or(0);
+    let needed = plan::SECTOR + (core.len() as u64).div_ceil(plan::SECTOR) * plan::SECTOR;
+    if needed > first {
+        return Err(BuildError::Input(format!(
+            "GRUB's BIOS core image needs bytes 512..{needed} after the MBR, but the first \
+             partition starts at {first}; start it at 1 MiB (offset 0 does)"
+        )));
+    }
+    Ok(Some(core))
 }
 
 /// A board bootloader's blobs must all be there before anything is written.

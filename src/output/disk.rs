@@ -111,27 +111,11 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
     };
     let first_offset = plan.partitions.iter().map(|p| p.offset).min().unwrap_or(0);
     match &bl.bootloader {
+        // prepare() made the core image and checked the table and the gap.
         Bootloader::GrubBios => {
-            if plan.table != Some(PartitionTableType::Mbr) {
-                return Err(BuildError::Input(
-                    "grub-bootloader (BIOS) is installed in the MBR gap and needs an MBR \
-                     table; use -t mbr-raw or mbr-hybrid-raw, or grub-efi-bootloader with GPT"
-                        .into(),
-                ));
+            if let Some(core) = &plan.bios_core {
+                grub::install_bios(disk, core, first_offset / SECTOR)?;
             }
-            let root = plan.root_partition().ok_or_else(|| {
-                BuildError::Input("grub-bootloader needs a root partition (boot flag)".into())
-            })?;
-            let search = crate::build::populate::root_search(&plan.image).ok_or_else(|| {
-                BuildError::Input("grub-bootloader needs a root partition (boot flag)".into())
-            })?;
-            let prefix = format!("(hd0,msdos{})/boot/grub", root.index);
-            let core = grub::bios_core_image(
-                &prefix,
-                &grub::bios_early_config(&search),
-                grub::BIOS_MODULES,
-            )?;
-            grub::install_bios(disk, &core, first_offset / SECTOR)?;
         }
         Bootloader::UBoot { board: name } => {
             let b = board::board(name).ok_or_else(|| {

@@ -99,6 +99,9 @@ pub struct Plan {
     pub timestamp: i64,
     pub alignment: u64,
     pub seed: String,
+    /// GRUB's BIOS core image, made while preparing so that its fit in the post-MBR gap is
+    /// checked before anything is written (set by the build step, not by [`plan`]).
+    pub bios_core: Option<Vec<u8>>,
 }
 
 impl Plan {
@@ -430,6 +433,7 @@ pub fn plan(
         timestamp: options.timestamp,
         alignment: options.alignment,
         seed: options.ids.seed().to_string(),
+        bios_core: None,
     })
 }
 
