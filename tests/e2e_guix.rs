@@ -120,3 +120,37 @@ fn efi_image_with_an_extra_partition_builds_clean() {
     let v = run(Command::new("sgdisk").arg("-v").arg(&img));
     assert!(v.contains("No problems found"), "{v}");
 }
+
+#[test]
+fn desktop_config_ties_root_label_and_esp_serial() {
+    let (_work, dir) = guix_copy();
+    let root = dir.join("rootfs-for-desktop");
+    std::fs::create_dir_all(root.join("boot")).unwrap();
+    std::fs::write(root.join("boot/vmlinuz"), b"kernel").unwrap();
+    let args = ["-t", "efi-raw", "--root-tree", root.to_str().unwrap()];
+    let (img, warnings) = build(&dir, "desktop.scm", &args);
+    assert!(warnings.contains("41 services"), "{warnings}");
+    let mut show = vec![dir.join("desktop.scm").to_str().unwrap().to_string()];
+    show.extend(args.iter().map(|a| a.to_string()));
+    let show: Vec<&str> = show.iter().map(String::as_str).collect();
+    let plan = show_json(&show);
+    // (file-system (device (file-system-label "my-root")) (mount-point "/")) names the root;
+    // (uuid "1234-ABCD" 'fat) at /boot/efi is the ESP's serial.
+    assert_eq!(plan["partitions"][1]["label"], "my-root");
+    assert_eq!(plan["partitions"][0]["fat_serial"], "1234-ABCD");
+    let esp = &plan["partitions"][0];
+    let fs = extract(
+        &img,
+        esp["offset"].as_u64().unwrap(),
+        esp["size"].as_u64().unwrap(),
+    );
+    let info = run(Command::new("minfo")
+        .env("MTOOLS_SKIP_CHECK", "1")
+        .arg("-i")
+        .arg(fs.path())
+        .arg("::"));
+    assert!(
+        info.to_lowercase().contains("serial number: 1234abcd"),
+        "{info}"
+    );
+}

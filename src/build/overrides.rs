@@ -62,9 +62,25 @@ fn tie_file_systems(image: &mut Image, os: &OperatingSystem) {
         match &fs.device {
             FileSystemDevice::Label(label) => part.label = label.clone(),
             FileSystemDevice::Uuid(uuid) => part.uuid = Some(*uuid),
+            FileSystemDevice::Other(id) if part.file_system.is_fat() => {
+                if let Some(serial) = parse_fat_serial(id) {
+                    part.fat_serial = Some(serial);
+                }
+            }
             FileSystemDevice::Path(_) | FileSystemDevice::Other(_) => {}
         }
     }
+}
+
+/// A FAT serial as Guix and blkid write it: "1234-ABCD".
+fn parse_fat_serial(text: &str) -> Option<u32> {
+    let (high, low) = text.split_once('-')?;
+    if high.len() != 4 || low.len() != 4 {
+        return None;
+    }
+    let high = u32::from_str_radix(high, 16).ok()?;
+    let low = u32::from_str_radix(low, 16).ok()?;
+    Some(high << 16 | low)
 }
 
 #[cfg(test)]
@@ -75,13 +91,19 @@ mod tests {
     };
 
     fn partition(label: &str, flags: Vec<PartitionFlag>) -> Partition {
+        let fs = if flags.contains(&PartitionFlag::Esp) {
+            FileSystemKind::Vfat
+        } else {
+            FileSystemKind::Ext4
+        };
         Partition {
             size: SizeSpec::Guess,
             offset: 0,
-            file_system: FileSystemKind::Ext4,
+            file_system: fs,
             file_system_options: vec![],
             label: label.into(),
             uuid: None,
+            fat_serial: None,
             flags,
             initializer: Some(Initializer::Root),
             location: None,
@@ -108,6 +130,11 @@ mod tests {
                     mount_point: "/boot/efi".into(),
                     fs_type: "vfat".into(),
                 },
+                FileSystemEntry {
+                    device: FileSystemDevice::Other("1234-ABCD".into()),
+                    mount_point: "/boot/efi".into(),
+                    fs_type: "vfat".into(),
+                },
             ],
             ..Default::default()
         });
@@ -121,6 +148,8 @@ mod tests {
         );
         assert_eq!(img.partitions[1].label, "my-root");
         assert_eq!(img.partitions[0].uuid, Some(uuid));
+        assert_eq!(img.partitions[0].fat_serial, Some(0x1234_abcd));
+        assert_eq!(parse_fat_serial("12345-678"), None);
         assert_eq!(img.size, SizeSpec::Bytes(1 << 30));
         let os = img.operating_system.as_ref().unwrap();
         assert_eq!(

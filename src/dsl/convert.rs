@@ -201,6 +201,7 @@ impl<'h> Converter<'h> {
             file_system_options,
             label: r.string("label")?,
             uuid,
+            fat_serial: None,
             flags,
             initializer,
             location: r.location.clone(),

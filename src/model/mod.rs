@@ -99,6 +99,9 @@ pub struct Partition {
     pub file_system_options: Vec<String>,
     pub label: String,
     pub uuid: Option<Uuid>,
+    /// A FAT volume serial ("1234-ABCD" in Guix's `(uuid "1234-ABCD" 'fat)`), from the
+    /// operating system's /boot/efi entry; derived from the seed when absent.
+    pub fat_serial: Option<u32>,
     pub flags: Vec<PartitionFlag>,
     /// `None` is Guix's `#f`: the root-partition initializer.
     pub initializer: Option<Initializer>,

@@ -350,7 +350,9 @@ pub fn plan(
             flags: p.flags.clone(),
             fs_uuid,
             part_guid: options.ids.uuid("partition-guid", index),
-            volume_id: options.ids.u32("fat-volume-id", index),
+            volume_id: p
+                .fat_serial
+                .unwrap_or_else(|| options.ids.u32("fat-volume-id", index)),
             part_type,
             size_guessed: guessed,
             content,

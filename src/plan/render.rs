@@ -35,6 +35,13 @@ pub fn render_json(plan: &Plan) -> Value {
                 "uuid": p.fs_uuid.to_string(),
                 "size_guessed": p.size_guessed,
             });
+            if p.file_system.is_fat() {
+                v["fat_serial"] = json!(format!(
+                    "{:04X}-{:04X}",
+                    p.volume_id >> 16,
+                    p.volume_id & 0xffff
+                ));
+            }
             if let Some(t) = p.part_type {
                 v["type"] = json!(t.to_string());
             }

@@ -25,6 +25,7 @@ fn part(label: &str, fs: FileSystemKind, size: SizeSpec, offset: u64) -> Partiti
         file_system_options: vec![],
         label: label.into(),
         uuid: None,
+        fat_serial: None,
         flags: vec![],
         initializer: Some(Initializer::Root),
         location: None,
