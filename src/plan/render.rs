@@ -12,9 +12,36 @@ fn human(bytes: u64) -> String {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
     } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
+    } else if bytes >= 1024 {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
     } else {
         format!("{bytes} B")
     }
+}
+
+/// ISO, docker, tarball and wsl2 have no partition table: say what they hold instead.
+fn render_tree_format(plan: &Plan) -> String {
+    let os = plan.image.operating_system.as_ref();
+    let mut out = format!("{}  format {}\n", plan.file_name, plan.format.as_str());
+    let source = os
+        .and_then(|o| o.root_tree.as_ref())
+        .map(|t| t.display().to_string())
+        .unwrap_or_else(|| "(no root-tree: empty)".into());
+    out.push_str(&format!("content  the root tree {source}\n"));
+    if let Some(part) = plan.partitions.first() {
+        let bootloader = os.and_then(|o| o.bootloader.as_ref());
+        out.push_str(&format!(
+            "volume   {}  zisofs {}  about {} of content\n",
+            part.label.to_uppercase(),
+            if plan.image.compression { "on" } else { "off" },
+            human(part.content.apparent_size())
+        ));
+        out.push_str(match bootloader {
+            Some(_) => "boot     El Torito BIOS (GRUB i386-pc) + EFI (GRUB x86_64-efi), isohybrid MBR/GPT\n",
+            None => "boot     none (the operating-system has no bootloader)\n",
+        });
+    }
+    out
 }
 
 /// The JSON shape documented in the README (more keys may be added, none removed).
@@ -73,6 +100,9 @@ pub fn render_json(plan: &Plan) -> Value {
 
 /// A human table of the plan.
 pub fn render_table(plan: &Plan) -> String {
+    if !plan.format.is_disk() {
+        return render_tree_format(plan);
+    }
     let mut out = String::new();
     let table = plan.table.map(|t| t.as_str()).unwrap_or("none");
     out.push_str(&format!(
