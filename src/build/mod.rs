@@ -136,6 +136,8 @@ fn default_seed(image: &Image) -> String {
 
 /// Everything before the first byte is written: trees, sizes, layout, checks.
 pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
+    // Refuse what the definition alone shows to be wrong before reading any content.
+    plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
     let (trees, warnings) = populate::partition_trees(image, opts.populate_options())?;
     let plan_opts = PlanOptions {

@@ -169,22 +169,12 @@ fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves `image`, whose partitions' content trees are `contents` (same order), into a plan.
-pub fn plan(
-    image: &Image,
-    contents: Vec<Tree>,
-    sizer: &dyn FsSizer,
-    options: &PlanOptions,
-) -> Result<Plan, PlanError> {
+/// The checks that need only the definition: run before any content is read.
+pub fn check_image(image: &Image) -> Result<(), PlanError> {
     let image_err = |message: String| PlanError::Image {
         at: at(&image.location),
         message,
     };
-    if contents.len() != image.partitions.len() {
-        return Err(image_err(
-            "internal: one content tree per partition expected".into(),
-        ));
-    }
     let is_disk = image.format.is_disk();
     let table = is_disk.then_some(image.partition_table_type);
     if is_disk && image.partitions.is_empty() {
@@ -215,6 +205,29 @@ pub fn plan(
     if table == Some(PartitionTableType::Gpt) && image.partitions.len() > 128 {
         return Err(image_err("a GPT table holds at most 128 partitions".into()));
     }
+
+    Ok(())
+}
+
+/// Resolves `image`, whose partitions' content trees are `contents` (same order), into a plan.
+pub fn plan(
+    image: &Image,
+    contents: Vec<Tree>,
+    sizer: &dyn FsSizer,
+    options: &PlanOptions,
+) -> Result<Plan, PlanError> {
+    let image_err = |message: String| PlanError::Image {
+        at: at(&image.location),
+        message,
+    };
+    if contents.len() != image.partitions.len() {
+        return Err(image_err(
+            "internal: one content tree per partition expected".into(),
+        ));
+    }
+    check_image(image)?;
+    let is_disk = image.format.is_disk();
+    let table = is_disk.then_some(image.partition_table_type);
 
     let root = image.root_partition_index();
     let image_size = match image.size {
