@@ -257,27 +257,28 @@ fn set_xattr(path: &Path, name: &str, value: &[u8]) {
     );
 }
 
-#[test]
-fn root_tree_arrives_intact_and_root_owned() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    rich_tree(&root);
-    let def = "(operating-system (host-name \"rich\") (file-systems %base-file-systems) \
-               (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) \
-               (kernel \"/usr/bin/tool\"))";
-    let img = work.path().join("rich.img");
-    let plan = show_json(&["-e", def, "-t", "efi-raw", "--root-tree", s(&root)]);
-    ingot_ok(&[
-        "build",
+/// Builds an efi-raw image of an OS named `host` whose root tree is `source` (a directory or an
+/// archive), checks it, and compares its root file system with the directory `root`:
+/// contents, modes, links, setuid, FIFO, xattrs, root owners, and the generated /etc/hostname.
+fn build_rich_and_compare(work: &Path, host: &str, source: &Path, root: &Path) {
+    let def = format!(
+        "(operating-system (host-name \"{host}\") (file-systems %base-file-systems) \
+         (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) \
+         (kernel \"/usr/bin/tool\"))"
+    );
+    let img = work.join(format!("{host}.img"));
+    let args = [
         "-e",
-        def,
+        def.as_str(),
         "-t",
         "efi-raw",
         "--root-tree",
-        s(&root),
-        "-o",
-        s(&img),
-    ]);
+        s(source),
+    ];
+    let plan = show_json(&args);
+    let mut build = vec!["build", "-o", s(&img)];
+    build.extend_from_slice(&args);
+    ingot_ok(&build);
     check_table(&img, &plan);
     check_file_systems(&img, &plan);
     let rp = root_partition(&plan);
@@ -292,7 +293,7 @@ fn root_tree_arrives_intact_and_root_owned() {
         .filter(|l| !l.starts_with("boot") && !l.starts_with("etc/hostname"))
         .collect();
     // rdump skips special files and drops setuid bits: those are checked with stat below.
-    let want: Vec<String> = describe_tree(&root)
+    let want: Vec<String> = describe_tree(root)
         .into_iter()
         .filter(|l| !l.ends_with("special 644"))
         .map(|l| l.replace(" 4755", " 755"))
@@ -303,34 +304,36 @@ fn root_tree_arrives_intact_and_root_owned() {
         missing.is_empty() && extra.is_empty(),
         "missing {missing:?}\nextra {extra:?}"
     );
-    // hostname written, hard link kept, owners root.
-    assert_eq!(
-        std::fs::read_to_string(dump.path().join("etc/hostname")).unwrap(),
-        "rich\n"
-    );
-    let stat = run(Command::new("debugfs")
-        .arg("-R")
-        .arg("stat /usr/bin/tool")
-        .arg(fs.path()));
+    let hostname = std::fs::read_to_string(dump.path().join("etc/hostname")).unwrap();
+    assert_eq!(hostname, format!("{host}\n"));
+    let debugfs = |request: &str| {
+        run(Command::new("debugfs")
+            .arg("-R")
+            .arg(request)
+            .arg(fs.path()))
+    };
+    let stat = debugfs("stat /usr/bin/tool");
     assert!(stat.contains("Links: 2"), "{stat}");
     assert!(stat.contains("User:     0   Group:     0"), "{stat}");
     assert!(stat.contains("Mode:  04755"), "{stat}");
-    let fifo = run(Command::new("debugfs")
-        .arg("-R")
-        .arg("stat /var/fifo")
-        .arg(fs.path()));
+    let fifo = debugfs("stat /var/fifo");
     assert!(fifo.contains("Type: FIFO"), "{fifo}");
-    let xattrs = run(Command::new("debugfs")
-        .arg("-R")
-        .arg("ea_list /usr/bin/tool")
-        .arg(fs.path()));
+    let xattrs = debugfs("ea_list /usr/bin/tool");
     assert!(
         xattrs.contains("user.origin") && xattrs.contains("ingot-test"),
         "{xattrs}"
     );
 }
 
-/// A tar archive (here gzip-compressed) is a root tree too: same content, owners from policy.
+#[test]
+fn root_tree_arrives_intact_and_root_owned() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    rich_tree(&root);
+    build_rich_and_compare(work.path(), "rich", &root, &root);
+}
+
+/// A tar archive (here gzip-compressed, with xattrs) is a root tree too.
 #[test]
 fn root_tree_from_a_tar_archive() {
     let work = tempfile::tempdir().unwrap();
@@ -338,46 +341,12 @@ fn root_tree_from_a_tar_archive() {
     rich_tree(&root);
     let tarball = work.path().join("root.tar.gz");
     run(Command::new("tar")
-        .args(["--xattrs", "--numeric-owner", "-czf"])
+        .args(["--xattrs", "--xattrs-include=*", "--numeric-owner", "-czf"])
         .arg(&tarball)
         .arg("-C")
         .arg(&root)
         .arg("."));
-    let def = "(operating-system (host-name \"tar\") (file-systems %base-file-systems) \
-               (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) \
-               (kernel \"/usr/bin/tool\"))";
-    let img = work.path().join("tar.img");
-    let args = ["-e", def, "-t", "efi-raw", "--root-tree", s(&tarball)];
-    let plan = show_json(&args);
-    let mut build = vec!["build", "-o", s(&img)];
-    build.extend_from_slice(&args);
-    ingot_ok(&build);
-    check_file_systems(&img, &plan);
-    let rp = root_partition(&plan);
-    let fs = extract(
-        &img,
-        rp["offset"].as_u64().unwrap(),
-        rp["size"].as_u64().unwrap(),
-    );
-    let dump = ext_dump(fs.path());
-    let got: Vec<String> = describe_tree(dump.path())
-        .into_iter()
-        .filter(|l| !l.starts_with("boot") && !l.starts_with("etc/hostname"))
-        .collect();
-    let want: Vec<String> = describe_tree(&root)
-        .into_iter()
-        .filter(|l| !l.ends_with("special 644"))
-        .map(|l| l.replace(" 4755", " 755"))
-        .collect();
-    assert_eq!(got, want);
-    let stat = run(Command::new("debugfs")
-        .arg("-R")
-        .arg("stat /usr/bin/tool")
-        .arg(fs.path()));
-    assert!(
-        stat.contains("Links: 2") && stat.contains("Mode:  04755"),
-        "{stat}"
-    );
+    build_rich_and_compare(work.path(), "tar", &tarball, &root);
 }
 
 /// Run as an ordinary user (nobody, when the tests run as root), ingot still makes every file
