@@ -9,7 +9,7 @@ use std::process::Command;
 use common::disk::run;
 use common::ingot::{
     bootable_root, describe_tree, e2fsck_clean, ext_dump, extract, fixture, fsck_vfat_clean, ingot,
-    ingot_err, ingot_ok, show_json,
+    ingot_ok, show_json,
 };
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
 
@@ -475,71 +475,51 @@ fn failed_builds_leave_nothing_behind() {
     std::fs::create_dir(&out).unwrap();
     let img = out.join("x.img");
     let def = fixture("os-bios.scm");
+    // `ingot build DEF -t mbr-raw --root-tree TREE -o IMG EXTRA…`
+    let build = |tree: &Path, extra: &[&str]| {
+        let mut cmd = ingot();
+        cmd.args([
+            "build",
+            &def,
+            "-t",
+            "mbr-raw",
+            "--root-tree",
+            s(tree),
+            "-o",
+            s(&img),
+        ]);
+        cmd.args(extra);
+        cmd
+    };
+    let fails = |mut cmd: Command| {
+        let o = cmd.output().unwrap();
+        assert!(!o.status.success(), "{cmd:?} should have failed");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
 
     // A root tree that does not exist.
-    let err = ingot_err(&[
-        "build",
-        &def,
-        "-t",
-        "mbr-raw",
-        "--root-tree",
-        "/nonexistent/tree",
-        "-o",
-        s(&img),
-    ]);
+    let err = fails(build(Path::new("/nonexistent/tree"), &[]));
     assert!(err.contains("/nonexistent/tree"), "{err}");
 
     // A fixed size too small for the content.
     let root = work.path().join("root");
     std::fs::create_dir_all(root.join("boot")).unwrap();
     std::fs::write(root.join("boot/vmlinuz"), vec![1u8; 3 << 20]).unwrap();
-    let err = ingot_err(&[
-        "build",
-        &def,
-        "-t",
-        "mbr-raw",
-        "--root-tree",
-        s(&root),
-        "--image-size",
-        "1M",
-        "-o",
-        s(&img),
-    ]);
+    let err = fails(build(&root, &["--image-size", "1M"]));
     assert!(err.contains("at least"), "{err}");
 
     // GRUB missing: a PATH without grub-mkimage.
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &def,
-        "-t",
-        "mbr-raw",
-        "--root-tree",
-        s(&root),
-        "-o",
-        s(&img),
-    ]);
+    let mut cmd = build(&root, &[]);
     cmd.env("PATH", "/nonexistent");
-    let o = cmd.output().unwrap();
-    assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = fails(cmd);
     assert!(
         err.contains("grub-common") || err.contains("grub-pc-bin"),
         "{err}"
     );
 
     // The disk fills up: a file size limit makes writes fail with EFBIG.
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &def,
-        "-t",
-        "mbr-raw",
-        "--root-tree",
-        s(&root),
-        "-o",
-        s(&img),
-    ]);
+    let mut cmd = build(&root, &[]);
+    // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
         use std::os::unix::process::CommandExt;
         cmd.pre_exec(|| {
@@ -552,11 +532,7 @@ fn failed_builds_leave_nothing_behind() {
             Ok(())
         });
     }
-    let o = cmd.output().unwrap();
-    assert!(
-        !o.status.success(),
-        "the build should fail when the disk is full"
-    );
+    fails(cmd);
 
     assert!(!img.exists(), "a failed build left {}", img.display());
     assert_eq!(leftovers(&out), Vec::<String>::new());
