@@ -260,13 +260,25 @@ pub fn plan(
             )));
         }
         check_label(p.file_system, &p.label).map_err(&perr)?;
-        let content_min = |kind: FileSystemKind| -> Result<u64, PlanError> {
+        // Sizing a file system can mean laying it out (ext on a big tree: ~0.5 s), so each
+        // kind is sized once. A non-disk format (the ISO's partition) gets no file system of
+        // its own: its content is what must fit.
+        let mut sized: Vec<(FileSystemKind, u64)> = Vec::new();
+        let mut content_min = |kind: FileSystemKind| -> Result<u64, PlanError> {
             if kind == FileSystemKind::Unformatted {
                 return Ok(0);
             }
-            sizer
+            if !is_disk {
+                return Ok(content.apparent_size());
+            }
+            if let Some((_, min)) = sized.iter().find(|(k, _)| *k == kind) {
+                return Ok(*min);
+            }
+            let min = sizer
                 .min_size(kind, &content, &p.file_system_options)
-                .map_err(&perr)
+                .map_err(&perr)?;
+            sized.push((kind, min));
+            Ok(min)
         };
         let (size, guessed) = match p.size {
             SizeSpec::Bytes(n) => (n, false),
