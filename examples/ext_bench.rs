@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tree = load_dir(
         &dir,
         LoadPolicy {
-            keep_owners: false,
+            owners: ingot::content::Owners::Root,
             clamp_mtime: Some(epoch),
         },
     )?;

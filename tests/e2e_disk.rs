@@ -349,16 +349,17 @@ fn root_tree_from_a_tar_archive() {
     build_rich_and_compare(work.path(), "tar", &tarball, &root);
 }
 
-/// Run as an ordinary user (nobody, when the tests run as root), ingot still makes every file
-/// root-owned, and needs no privilege at all.
+/// Run as an ordinary user (nobody, when the tests run as root), ingot needs no privilege at
+/// all; by default (map-self) the user's own files become root's and every other owner is kept.
 #[test]
-fn unprivileged_build_makes_root_owned_files() {
+fn unprivileged_build_maps_own_files_to_root_and_keeps_others() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     std::fs::create_dir_all(root.join("boot")).unwrap();
     std::fs::create_dir_all(root.join("home/user")).unwrap();
     std::fs::write(root.join("boot/vmlinuz"), b"k").unwrap();
     std::fs::write(root.join("home/user/notes"), b"mine").unwrap();
+    std::fs::write(root.join("home/user/theirs"), b"someone else's").unwrap();
     let img = work.path().join("u.img");
     let mut cmd = ingot();
     cmd.args([
@@ -372,15 +373,27 @@ fn unprivileged_build_makes_root_owned_files() {
         s(&img),
     ]);
     // SAFETY: geteuid has no side effects.
-    if unsafe { libc::geteuid() } == 0 {
+    let as_root = unsafe { libc::geteuid() } == 0;
+    if as_root {
         run(Command::new("chown")
             .args(["-R", "65534:65534"])
             .arg(work.path()));
+        // A file the user cannot have made: its owner is meant, and kept.
+        run(Command::new("chown")
+            .args(["1234:42"])
+            .arg(root.join("home/user/theirs")));
         use std::os::unix::process::CommandExt;
         cmd.uid(65534).gid(65534);
         cmd.env("STEEL_HOME", work.path().join("steel"));
     }
-    run(&mut cmd);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    if as_root {
+        // The rewrite is said once, with the rule.
+        assert_eq!(stderr.matches("owners of").count(), 1, "{stderr}");
+        assert!(stderr.contains("map-self"), "{stderr}");
+    }
     let plan = show_json(&[
         &fixture("os-efi.scm"),
         "-t",
@@ -400,6 +413,13 @@ fn unprivileged_build_makes_root_owned_files() {
         .arg("stat /home/user/notes")
         .arg(fs.path()));
     assert!(stat.contains("User:     0   Group:     0"), "{stat}");
+    if as_root {
+        let stat = run(Command::new("debugfs")
+            .arg("-R")
+            .arg("stat /home/user/theirs")
+            .arg(fs.path()));
+        assert!(stat.contains("User:  1234   Group:    42"), "{stat}");
+    }
 }
 
 #[test]

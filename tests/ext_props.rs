@@ -62,7 +62,7 @@ fn copies_of_a_tree_give_identical_bytes() {
         .unwrap()
         .success());
     let policy = LoadPolicy {
-        keep_owners: false,
+        owners: ingot::content::Owners::Root,
         clamp_mtime: Some(TS),
     };
     let p = params(ExtKind::Ext4, ExtBackend::Native, &[]);

@@ -181,7 +181,7 @@ fn iso_is_reproducible_wherever_the_files_are() {
     let tree2 = ingot::content::load_dir(
         &copy,
         LoadPolicy {
-            keep_owners: true,
+            owners: ingot::content::Owners::Keep,
             clamp_mtime: None,
         },
     )
@@ -207,7 +207,7 @@ fn iso_is_reproducible_wherever_the_files_are() {
     let from_tar = load_tar(
         &tar,
         LoadPolicy {
-            keep_owners: true,
+            owners: ingot::content::Owners::Keep,
             clamp_mtime: None,
         },
     )

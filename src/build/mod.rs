@@ -13,7 +13,7 @@ pub use sizer::Sizer;
 use std::path::{Path, PathBuf};
 
 use crate::cleanup::Scratch;
-use crate::content::LoadPolicy;
+use crate::content::{LoadPolicy, Owners};
 use crate::fs::ext::ExtBackend;
 use crate::model::{Bootloader, Image, ImageFormat};
 use crate::plan::{self, IdSource, Plan, PlanError, PlanOptions, MIB};
@@ -61,8 +61,8 @@ pub struct BuildOptions {
     /// SOURCE_DATE_EPOCH: clamps file times and stamps what ingot writes.
     pub source_date_epoch: Option<i64>,
     pub ext_backend: ExtBackend,
-    /// Keep the root tree's owners instead of making everything root:root.
-    pub keep_owners: bool,
+    /// Whose owners the image's files get (`--owners`).
+    pub owners: Owners,
     pub alignment: u64,
     /// docker: write an OCI image layout instead of a docker-archive.
     pub oci: bool,
@@ -74,7 +74,7 @@ impl Default for BuildOptions {
             seed: None,
             source_date_epoch: None,
             ext_backend: ExtBackend::Native,
-            keep_owners: false,
+            owners: Owners::Auto,
             alignment: MIB,
             oci: false,
         }
@@ -105,7 +105,7 @@ impl BuildOptions {
     pub fn populate_options(&self) -> PopulateOptions {
         PopulateOptions {
             policy: LoadPolicy {
-                keep_owners: self.keep_owners,
+                owners: self.owners,
                 clamp_mtime: self.source_date_epoch,
             },
             timestamp: self.timestamp(),

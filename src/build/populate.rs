@@ -32,14 +32,32 @@ pub fn root_search(image: &Image) -> Option<RootSearch> {
     })
 }
 
-/// Loads a root tree: a directory, or a tar archive (optionally gzip-compressed).
+/// Loads a root tree: a directory, or a tar archive (plain or compressed).
 pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
-    let md = std::fs::metadata(path).map_err(|e| ContentError::io(path, e))?;
-    if md.is_dir() {
-        content::load_dir(path, policy)
-    } else {
-        content::load_tar(path, policy)
+    content::load(path, policy).map(|(tree, _)| tree)
+}
+
+/// The owner rule for a root tree at `path`, as `show` and the build's note say it.
+pub fn owners_description(path: &Path, policy: LoadPolicy) -> String {
+    policy.owners.describe(path.is_dir())
+}
+
+/// Loads a root tree and notes, once, when the owner rule changed owners.
+fn load_noting(
+    path: &Path,
+    policy: LoadPolicy,
+    notes: &mut Vec<String>,
+) -> Result<Tree, ContentError> {
+    let (tree, report) = content::load(path, policy)?;
+    if report.owners_rewritten > 0 {
+        notes.push(format!(
+            "{}: owners of {} entries rewritten: --owners {}",
+            path.display(),
+            report.owners_rewritten,
+            owners_description(path, policy)
+        ));
     }
+    Ok(tree)
 }
 
 /// Puts a kernel or initrd into the tree; returns its path inside the tree.
@@ -90,12 +108,20 @@ fn root_argument(search: &RootSearch) -> String {
 /// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree. The
 /// bootloader's configuration is written only for images that boot (disks and ISOs).
 pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    root_tree_noting(image, opts, &mut Vec::new())
+}
+
+fn root_tree_noting(
+    image: &Image,
+    opts: PopulateOptions,
+    notes: &mut Vec<String>,
+) -> Result<Tree, BuildError> {
     let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
     let Some(os) = &image.operating_system else {
         return Ok(Tree::new());
     };
     let mut tree = match &os.root_tree {
-        Some(path) => load_root_tree(path, opts.policy)
+        Some(path) => load_noting(path, opts.policy, notes)
             .map_err(|e| BuildError::Input(format!("root-tree: {e}")))?,
         None => Tree::new(),
     };
@@ -245,7 +271,7 @@ pub fn partition_trees(
             Initializer::Root => match &root {
                 Some(t) => t.clone(),
                 None => {
-                    let t = root_tree(image, opts)?;
+                    let t = root_tree_noting(image, opts, &mut warnings)?;
                     root = Some(t.clone());
                     t
                 }

@@ -9,6 +9,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use ingot::build::{self, BuildOptions, Overrides};
+use ingot::content::Owners;
 use ingot::dsl::Dsl;
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
@@ -90,12 +91,25 @@ struct SourceArgs {
     /// ext2/3/4 writer: ingot's own, or mke2fs -d (slower; for comparison).
     #[arg(long, value_enum, default_value_t = ExtWriter::Native)]
     ext_writer: ExtWriter,
-    /// Keep the root tree's owners instead of making every file root:root.
-    #[arg(long)]
+    /// Owners in the image: keep (the input's), root (every file root:root), map-self (your
+    /// uid/gid become 0, other owners kept); auto: keep for a tar archive or when run as root,
+    /// map-self for a directory read by an ordinary user.
+    #[arg(long, value_enum, default_value_t = OwnersArg::Auto)]
+    owners: OwnersArg,
+    /// Deprecated: the same as --owners keep.
+    #[arg(long, hide = true)]
     keep_owners: bool,
     /// docker images: an OCI image layout archive instead of a docker-archive.
     #[arg(long)]
     oci: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OwnersArg {
+    Auto,
+    Keep,
+    Root,
+    MapSelf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -134,7 +148,12 @@ impl SourceArgs {
                 ExtWriter::Native => ExtBackend::Native,
                 ExtWriter::Mke2fs => ExtBackend::Mke2fs,
             },
-            keep_owners: self.keep_owners,
+            owners: match (self.owners, self.keep_owners) {
+                (_, true) | (OwnersArg::Keep, _) => Owners::Keep,
+                (OwnersArg::Auto, _) => Owners::Auto,
+                (OwnersArg::Root, _) => Owners::Root,
+                (OwnersArg::MapSelf, _) => Owners::MapSelf,
+            },
             oci: self.oci,
             ..BuildOptions::default()
         }
@@ -197,14 +216,24 @@ fn absolute(p: PathBuf) -> Result<PathBuf> {
 }
 
 fn show(args: &ShowArgs) -> Result<()> {
-    let (plan, _) = args.source.plan()?;
+    let (plan, opts) = args.source.plan()?;
+    let owners = plan
+        .image
+        .operating_system
+        .as_ref()
+        .and_then(|os| os.root_tree.as_deref())
+        .map(|tree| build::populate::owners_description(tree, opts.populate_options().policy));
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&plan::render_json(&plan))?
-        );
+        let mut json = plan::render_json(&plan);
+        if let (Some(owners), Some(map)) = (&owners, json.as_object_mut()) {
+            map.insert("owners".into(), owners.clone().into());
+        }
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         print!("{}", plan::render_table(&plan));
+        if let Some(owners) = owners {
+            println!("owners: {owners}");
+        }
     }
     Ok(())
 }

@@ -1,133 +1,200 @@
-//! Loading a content tree from a tar archive (plain, or gzip-compressed: decompressed into an
-//! unlinked temporary file, so nothing is left behind and memory stays bounded).
+//! Loading a content tree from a tar archive: plain, or gzip/zstd/xz/bzip2-compressed (told by
+//! magic bytes and decompressed into an unlinked temporary file, so nothing is left behind and
+//! memory stays bounded). Member data is not copied: the tree points into the archive.
 
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{ContentError, FileSource, LoadPolicy, Meta, Node, NodeKind, Tree};
+use super::tar_format::{display_name, Data, Member, Reader, TarError};
+use super::{ContentError, FileSource, LoadPolicy, LoadReport, Meta, Node, NodeKind, Tree};
 
-fn is_gzip(file: &mut File) -> io::Result<bool> {
-    let mut magic = [0u8; 2];
-    let n = file.read(&mut magic)?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(n == 2 && magic == [0x1f, 0x8b])
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+    Xz,
+    Bzip2,
 }
 
-/// Loads a tar archive. Entries keep their modes, owners (per policy), times, links and
-/// device numbers; hard links in the archive become shared nodes.
-pub fn load_tar(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
+fn compression(file: &mut File) -> io::Result<Compression> {
+    let mut magic = [0u8; 6];
+    let mut n = 0;
+    while n < magic.len() {
+        let got = file.read(&mut magic[n..])?;
+        if got == 0 {
+            break;
+        }
+        n += got;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let m = &magic[..n];
+    Ok(if m.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if m.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else if m.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Compression::Xz
+    } else if m.starts_with(b"BZh") {
+        Compression::Bzip2
+    } else {
+        Compression::None
+    })
+}
+
+/// The archive as an uncompressed, seekable file.
+pub fn plain_archive(path: &Path) -> Result<File, ContentError> {
     let io = |e| ContentError::io(path, e);
     let mut file = File::open(path).map_err(io)?;
-    let archive_file = if is_gzip(&mut file).map_err(io)? {
-        let mut plain = tempfile::tempfile().map_err(io)?;
-        let mut gz = flate2::read::GzDecoder::new(BufReader::new(file));
-        io::copy(&mut gz, &mut plain).map_err(io)?;
-        plain.seek(SeekFrom::Start(0)).map_err(io)?;
-        plain
-    } else {
-        file
+    let kind = compression(&mut file).map_err(io)?;
+    let input = BufReader::new(file);
+    let mut decoder: Box<dyn Read> = match kind {
+        Compression::None => return File::open(path).map_err(io),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(input).map_err(io)?),
+        Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(input)),
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(input)),
     };
-    let shared = Arc::new(archive_file.try_clone().map_err(io)?);
-    let mut archive = tar::Archive::new(archive_file);
-    let mut tree = Tree::new();
-    let invalid = |reason: String| ContentError::Invalid {
+    let mut plain = tempfile::tempfile().map_err(io)?;
+    io::copy(&mut decoder, &mut plain).map_err(|e| ContentError::Invalid {
         path: path.display().to_string(),
-        reason,
+        reason: format!("cannot decompress it ({kind:?}): {e}"),
+    })?;
+    plain.seek(SeekFrom::Start(0)).map_err(io)?;
+    Ok(plain)
+}
+
+/// Loads a tar archive. Entries keep their modes, owners (per policy), times, links, device
+/// numbers, xattrs and ACLs; hard links become shared nodes; sparse members keep their holes.
+pub fn load_tar(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
+    load_tar_report(path, policy).map(|(t, _)| t)
+}
+
+/// [`load_tar`], saying how many owners the policy rewrote.
+pub fn load_tar_report(
+    path: &Path,
+    policy: LoadPolicy,
+) -> Result<(Tree, LoadReport), ContentError> {
+    let file = Arc::new(plain_archive(path)?);
+    let mut tree = Tree::new();
+    let mut report = LoadReport::default();
+    let tar_err = |e: TarError| ContentError::Invalid {
+        path: path.display().to_string(),
+        reason: e.to_string(),
     };
-    for entry in archive.entries().map_err(io)? {
-        let mut entry = entry.map_err(io)?;
-        let name = entry.path_bytes().into_owned();
-        let name = String::from_utf8_lossy(&name).into_owned();
-        let header = entry.header().clone();
-        let mode = header.mode().map_err(io)?;
-        let mut meta = Meta::new(mode);
-        if policy.keep_owners {
-            meta.uid = header.uid().map_err(io)? as u32;
-            meta.gid = header.gid().map_err(io)? as u32;
-        }
-        meta.mtime = header.mtime().map_err(io)? as i64;
-        if let Some(max) = policy.clamp_mtime {
-            meta.mtime = meta.mtime.min(max);
-        }
-        if let Some(exts) = entry.pax_extensions().map_err(io)? {
-            for ext in exts {
-                let ext = ext.map_err(io)?;
-                if let Some(attr) = ext.key_bytes().strip_prefix(b"SCHILY.xattr.") {
-                    meta.xattrs
-                        .push((attr.to_vec(), ext.value_bytes().to_vec()));
-                }
+    let mut reader = Reader::new(&file).map_err(tar_err)?;
+    while let Some(member) = reader.next_member().map_err(tar_err)? {
+        add_member(&mut tree, &file, member, policy, &mut report).map_err(|reason| {
+            ContentError::Invalid {
+                path: path.display().to_string(),
+                reason,
             }
-            meta.xattrs.sort();
-        }
-        let entry_type = header.entry_type();
-        let trimmed = name.trim_end_matches('/');
-        if trimmed.is_empty() || trimmed == "." || trimmed == "./" {
+        })?;
+    }
+    Ok((tree, report))
+}
+
+/// A member's path inside the tree: "./a/b/" -> "a/b" (bytes, never reinterpreted).
+fn tree_path(name: &[u8]) -> &[u8] {
+    let mut p = name;
+    while let Some(rest) = p.strip_prefix(b"./") {
+        p = rest;
+    }
+    while let Some(rest) = p.strip_suffix(b"/") {
+        p = rest;
+    }
+    p
+}
+
+fn add_member(
+    tree: &mut Tree,
+    file: &Arc<File>,
+    m: Member,
+    policy: LoadPolicy,
+    report: &mut LoadReport,
+) -> Result<(), String> {
+    let name = display_name(&m.path);
+    let mut meta = Meta::new(m.mode);
+    let (uid, gid) = policy.owners.rule(false).apply(m.uid, m.gid);
+    if (uid, gid) != (m.uid, m.gid) {
+        report.owners_rewritten += 1;
+    }
+    meta.uid = uid;
+    meta.gid = gid;
+    meta.mtime = match policy.clamp_mtime {
+        Some(max) => m.mtime.min(max),
+        None => m.mtime,
+    };
+    meta.xattrs = m.xattrs;
+    let path = tree_path(&m.path);
+    let at = |e: super::ContentError| format!("{name}: {e}");
+    if path.is_empty() || path == b"." {
+        if m.typeflag == b'5' {
             tree.nodes[super::ROOT].meta = meta;
-            continue;
+            return Ok(());
         }
-        let kind = match entry_type {
-            tar::EntryType::Directory => {
-                let id = tree.mkdir_p(trimmed)?;
-                tree.node_mut(id).meta = meta;
-                continue;
-            }
-            tar::EntryType::Regular | tar::EntryType::Continuous => NodeKind::File {
-                size: entry.size(),
-                source: FileSource::Archive {
-                    file: Arc::clone(&shared),
-                    offset: entry.raw_file_position(),
+        return Err(format!(
+            "{name}: a member that is not a directory names the root"
+        ));
+    }
+    let kind = match m.typeflag {
+        b'5' | b'D' => {
+            let id = tree.mkdir_p_bytes(path).map_err(at)?;
+            tree.node_mut(id).meta = meta;
+            return Ok(());
+        }
+        b'0' | 0 | b'7' => NodeKind::File {
+            size: m.size,
+            source: match m.data {
+                Data::Contiguous(offset) => FileSource::Archive {
+                    file: Arc::clone(file),
+                    offset,
+                },
+                Data::Sparse(segments) => FileSource::Sparse {
+                    file: Arc::clone(file),
+                    segments: Arc::new(segments),
                 },
             },
-            tar::EntryType::Symlink => NodeKind::Symlink(
-                entry
-                    .link_name_bytes()
-                    .ok_or_else(|| invalid(format!("{name}: symlink without a target")))?
-                    .into_owned(),
-            ),
-            tar::EntryType::Link => {
-                let target = entry
-                    .link_name_bytes()
-                    .ok_or_else(|| invalid(format!("{name}: hard link without a target")))?;
-                let target = String::from_utf8_lossy(&target).into_owned();
-                let id = tree.lookup(&target).ok_or_else(|| {
-                    invalid(format!(
-                        "{name}: hard link to {target}, which is not earlier in the archive"
-                    ))
-                })?;
-                let parts: Vec<&str> = trimmed.rsplitn(2, '/').collect();
-                let (leaf, parent) = match parts.as_slice() {
-                    [leaf, parent] => (*leaf, *parent),
-                    [leaf] => (*leaf, ""),
-                    _ => return Err(invalid(format!("{name}: bad path"))),
-                };
-                let dir = tree.mkdir_p(parent)?;
-                tree.link(dir, leaf.as_bytes(), id)?;
-                continue;
+        },
+        b'2' => NodeKind::Symlink(m.link),
+        b'1' => {
+            let target = tree_path(&m.link);
+            let id = tree.lookup_bytes(target).ok_or_else(|| {
+                format!(
+                    "{name}: a hard link to {}, which is not earlier in the archive",
+                    display_name(&m.link)
+                )
+            })?;
+            if matches!(tree.node(id).kind, NodeKind::Dir(_)) {
+                return Err(format!(
+                    "{name}: a hard link to the directory {} (a directory can have only one \
+                     name; such links make loops)",
+                    display_name(&m.link)
+                ));
             }
-            tar::EntryType::Char | tar::EntryType::Block => {
-                let major = header.device_major().map_err(io)?.unwrap_or(0);
-                let minor = header.device_minor().map_err(io)?.unwrap_or(0);
-                if entry_type == tar::EntryType::Char {
-                    NodeKind::CharDevice { major, minor }
-                } else {
-                    NodeKind::BlockDevice { major, minor }
-                }
-            }
-            tar::EntryType::Fifo => NodeKind::Fifo,
-            tar::EntryType::XGlobalHeader | tar::EntryType::XHeader => continue,
-            other => {
-                return Err(invalid(format!(
-                    "{name}: unsupported tar entry type {other:?}"
-                )))
-            }
-        };
-        // Drain nothing: data is read later by offset. Skip the entry body.
-        let _ = &mut entry;
-        tree.insert(trimmed, Node { meta, kind })?;
-    }
-    Ok(tree)
+            return tree.link_path(path, id).map_err(at);
+        }
+        b'3' => NodeKind::CharDevice {
+            major: m.dev_major,
+            minor: m.dev_minor,
+        },
+        b'4' => NodeKind::BlockDevice {
+            major: m.dev_major,
+            minor: m.dev_minor,
+        },
+        b'6' => NodeKind::Fifo,
+        b'V' => return Ok(()), // a GNU volume label names the archive, not a file
+        other => {
+            return Err(format!(
+                "{name}: unsupported tar member type {:?}",
+                char::from(other)
+            ))
+        }
+    };
+    tree.insert_bytes(path, Node { meta, kind }).map_err(at)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -148,6 +215,7 @@ mod tests {
             let mut h = tar::Header::new_gnu();
             h.set_size(5);
             h.set_mode(0o640);
+            h.set_uid(1000);
             h.set_entry_type(tar::EntryType::Regular);
             b.append_data(&mut h, "etc/motd", &b"hello"[..]).unwrap();
             b.into_inner().unwrap().finish().unwrap();
@@ -162,5 +230,19 @@ mod tests {
             .unwrap();
         assert_eq!(s, "hello");
         assert_eq!(tree.node(id).meta.mode, 0o640);
+        assert_eq!(tree.node(id).meta.uid, 1000, "an archive's owners are kept");
+    }
+
+    #[test]
+    fn unknown_input_is_one_sentence() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.tar.lz4");
+        std::fs::write(&p, [0x04u8, 0x22, 0x4d, 0x18, 0xff, 0x00, 0x80, 0x01]).unwrap();
+        let e = load_tar(&p, LoadPolicy::default()).unwrap_err().to_string();
+        assert!(
+            e.ends_with("not a tar archive or a compression ingot reads"),
+            "{e}"
+        );
+        assert!(e.is_ascii());
     }
 }

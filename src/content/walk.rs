@@ -7,8 +7,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
+use std::sync::Arc;
+
 use super::{
-    ContentError, FileSource, LoadPolicy, Meta, Node, NodeId, NodeKind, Tree, Xattrs, ROOT,
+    ContentError, FileSource, HostFile, LoadPolicy, LoadReport, Meta, Node, NodeId, NodeKind,
+    OwnerRule, Tree, Xattrs, ROOT,
 };
 
 fn major(rdev: u64) -> u32 {
@@ -67,15 +70,25 @@ pub fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
     Ok(out)
 }
 
-fn meta_of(md: &fs::Metadata, path: &Path, policy: LoadPolicy) -> Result<Meta, ContentError> {
+fn meta_of(
+    md: &fs::Metadata,
+    path: &Path,
+    policy: LoadPolicy,
+    rule: OwnerRule,
+    report: &mut LoadReport,
+) -> Result<Meta, ContentError> {
     let mut mtime = md.mtime();
     if let Some(max) = policy.clamp_mtime {
         mtime = mtime.min(max);
     }
+    let (uid, gid) = rule.apply(md.uid(), md.gid());
+    if (uid, gid) != (md.uid(), md.gid()) {
+        report.owners_rewritten += 1;
+    }
     Ok(Meta {
         mode: md.mode() & 0o7777,
-        uid: if policy.keep_owners { md.uid() } else { 0 },
-        gid: if policy.keep_owners { md.gid() } else { 0 },
+        uid,
+        gid,
         mtime,
         xattrs: read_xattrs(path)?,
     })
@@ -83,6 +96,16 @@ fn meta_of(md: &fs::Metadata, path: &Path, policy: LoadPolicy) -> Result<Meta, C
 
 /// Loads the directory `root` into a tree. Hard links inside it become shared nodes.
 pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
+    load_dir_report(root, policy).map(|(t, _)| t)
+}
+
+/// [`load_dir`], saying how many owners the policy rewrote.
+pub fn load_dir_report(
+    root: &Path,
+    policy: LoadPolicy,
+) -> Result<(Tree, LoadReport), ContentError> {
+    let rule = policy.owners.rule(true);
+    let mut report = LoadReport::default();
     let md = fs::symlink_metadata(root).map_err(|e| ContentError::io(root, e))?;
     if !md.is_dir() {
         return Err(ContentError::Invalid {
@@ -91,8 +114,11 @@ pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
         });
     }
     let mut tree = Tree::new();
-    tree.nodes[ROOT].meta = meta_of(&md, root, policy)?;
+    tree.nodes[ROOT].meta = meta_of(&md, root, policy, rule, &mut report)?;
     let mut by_inode: HashMap<(u64, u64), NodeId> = HashMap::new();
+    // Every directory once: a second sight (a bind mount of an ancestor) would loop forever.
+    let mut dirs_seen: HashMap<(u64, u64), std::path::PathBuf> = HashMap::new();
+    dirs_seen.insert((md.dev(), md.ino()), root.to_path_buf());
     let mut stack: Vec<(std::path::PathBuf, NodeId)> = vec![(root.to_path_buf(), ROOT)];
     while let Some((dir_path, dir_id)) = stack.pop() {
         let mut entries: Vec<_> = fs::read_dir(&dir_path)
@@ -113,12 +139,23 @@ pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
                     continue;
                 }
             }
+            if ft.is_dir() {
+                if let Some(first) = dirs_seen.insert(key, path.clone()) {
+                    return Err(ContentError::Invalid {
+                        path: path.display().to_string(),
+                        reason: format!(
+                            "the same directory as {} (a bind mount or hard-link loop);                              a tree must be a tree",
+                            first.display()
+                        ),
+                    });
+                }
+            }
             let kind = if ft.is_dir() {
                 NodeKind::Dir(Vec::new())
             } else if ft.is_file() {
                 NodeKind::File {
                     size: md.len(),
-                    source: FileSource::Host(path.clone()),
+                    source: FileSource::Checked(Arc::new(HostFile::walked(path.clone(), &md))),
                 }
             } else if ft.is_symlink() {
                 let target = fs::read_link(&path).map_err(|e| ContentError::io(&path, e))?;
@@ -139,7 +176,7 @@ pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
                 NodeKind::Socket
             };
             let id = tree.add_node(Node {
-                meta: meta_of(&md, &path, policy)?,
+                meta: meta_of(&md, &path, policy, rule, &mut report)?,
                 kind,
             });
             if ft.is_dir() {
@@ -152,7 +189,25 @@ pub fn load_dir(root: &Path, policy: LoadPolicy) -> Result<Tree, ContentError> {
         // read_dir order was sorted by OsString, which is byte order on Unix.
         tree.nodes[dir_id].kind = NodeKind::Dir(children);
     }
-    Ok(tree)
+    pause_for_test();
+    Ok((tree, report))
+}
+
+/// For the end-to-end test that swaps a file between the walk and the write: when
+/// INGOT_TEST_PAUSE_AFTER_WALK names a FIFO, wait here for one byte from it. Only a FIFO is
+/// honoured, so the variable cannot make ingot read a file.
+fn pause_for_test() {
+    let Some(path) = std::env::var_os("INGOT_TEST_PAUSE_AFTER_WALK") else {
+        return;
+    };
+    use std::os::unix::fs::FileTypeExt;
+    let is_fifo = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_fifo());
+    if is_fifo {
+        if let Ok(mut f) = fs::File::open(&path) {
+            let mut b = [0u8; 1];
+            let _ = std::io::Read::read(&mut f, &mut b);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +228,7 @@ mod tests {
         let a = tree.lookup("/etc/a").unwrap();
         assert_eq!(tree.lookup("/etc/sub/b"), Some(a));
         assert_eq!(tree.node(a).meta.mode, 0o4755);
+        // Made by this process: its own uid maps to 0 (or is 0, as root).
         assert_eq!(tree.node(a).meta.uid, 0);
         let l = tree.lookup("/etc/link").unwrap();
         assert_eq!(tree.node(l).kind, NodeKind::Symlink(b"a".to_vec()));

@@ -95,7 +95,7 @@ pub fn fixture() -> (tempfile::TempDir, Tree) {
     let tree = content::load_dir(
         &r,
         LoadPolicy {
-            keep_owners: true,
+            owners: ingot::content::Owners::Keep,
             clamp_mtime: None,
         },
     )
@@ -222,7 +222,7 @@ pub fn load(dir: &Path) -> Tree {
     content::load_dir(
         dir,
         LoadPolicy {
-            keep_owners: true,
+            owners: ingot::content::Owners::Keep,
             clamp_mtime: None,
         },
     )

@@ -1,15 +1,13 @@
 //! Streams the rendered file system into the target: neighbouring writes are merged into
 //! chunks of up to a few MiB, and several threads read file data and write chunks at once.
 
-use std::fs::File;
 use std::io;
-use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use super::build::{Item, Payload};
 use super::ExtError;
-use crate::content::{FileSource, NodeId, NodeKind, Tree};
+use crate::content::{self, NodeId, NodeKind, Tree};
 use crate::disk::Target;
 
 const CHUNK: u64 = 4 << 20;
@@ -66,29 +64,7 @@ fn read_file(tree: &Tree, node: NodeId, offset: u64, buf: &mut [u8]) -> Result<(
     let NodeKind::File { source, size } = &tree.node(node).kind else {
         return Ok(());
     };
-    match source {
-        FileSource::Host(path) => {
-            let f = File::open(path).map_err(err)?;
-            let len = f.metadata().map_err(err)?.len();
-            if len != *size {
-                return Err(err(io::Error::other(format!(
-                    "its size changed from {size} to {len} bytes during the build"
-                ))));
-            }
-            f.read_exact_at(buf, offset).map_err(err)
-        }
-        FileSource::Bytes(bytes) => {
-            let start = offset as usize;
-            let src = bytes
-                .get(start..start + buf.len())
-                .ok_or_else(|| err(io::Error::other("shorter than its recorded size")))?;
-            buf.copy_from_slice(src);
-            Ok(())
-        }
-        FileSource::Archive { file, offset: base } => {
-            file.read_exact_at(buf, base + offset).map_err(err)
-        }
-    }
+    content::read_at(source, *size, offset, buf).map_err(err)
 }
 
 /// Writes every item; file data is read by `threads` workers.
