@@ -147,11 +147,44 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     };
     let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
     let mut plan = plan::plan(image, trees, &sizer, &plan_opts)?;
+    let mut warnings = warnings;
+    if matches!(
+        plan.format,
+        ImageFormat::Docker | ImageFormat::Tarball | ImageFormat::Wsl2
+    ) {
+        let tree = populate::os_tree_noting(image, opts.populate_options(), &mut warnings)?;
+        warnings.extend(sockets_left_out(&tree));
+        plan.tree_content = Some(tree);
+    }
     if plan.format.is_disk() {
         check_firmware(image)?;
         plan.bios_core = bios_core(&plan)?;
     }
     Ok((plan, warnings))
+}
+
+/// Tar (and so docker layers) cannot hold sockets: they are left out, and said by name.
+fn sockets_left_out(tree: &crate::content::Tree) -> Option<String> {
+    let sockets: Vec<String> = tree
+        .walk()
+        .into_iter()
+        .filter(|(_, id)| matches!(tree.node(*id).kind, crate::content::NodeKind::Socket))
+        .map(|(path, _)| path)
+        .collect();
+    let (first, rest) = sockets.split_at(sockets.len().min(5));
+    (!first.is_empty()).then(|| {
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" and {} more", rest.len())
+        };
+        format!(
+            "left out {} socket{} (tar cannot hold sockets): {}{more}",
+            sockets.len(),
+            if sockets.len() == 1 { "" } else { "s" },
+            first.join(", ")
+        )
+    })
 }
 
 /// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition.

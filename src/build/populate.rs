@@ -296,3 +296,12 @@ pub fn partition_trees(
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
     root_tree(image, opts)
 }
+
+/// [`os_tree`], adding the load's notes (owners rewritten) to `notes`.
+pub fn os_tree_noting(
+    image: &Image,
+    opts: PopulateOptions,
+    notes: &mut Vec<String>,
+) -> Result<Tree, BuildError> {
+    root_tree_noting(image, opts, notes)
+}

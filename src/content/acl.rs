@@ -28,10 +28,46 @@ fn perms(text: &str) -> Result<u16, String> {
     Ok(p)
 }
 
+/// A user (`true`) or group name to its id, as `tar -x` resolves ACL names: in the user
+/// database of the machine doing the extracting.
+pub fn host_id(user: bool, name: &str) -> Option<u32> {
+    let c = std::ffi::CString::new(name).ok()?;
+    let mut buf = vec![0u8; 16384];
+    // SAFETY: the out-structs and buffer are valid for the calls; the result pointer is only
+    // read when non-null.
+    unsafe {
+        if user {
+            let mut pw: libc::passwd = std::mem::zeroed();
+            let mut out: *mut libc::passwd = std::ptr::null_mut();
+            let rc = libc::getpwnam_r(
+                c.as_ptr(),
+                &mut pw,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut out,
+            );
+            (rc == 0 && !out.is_null()).then_some(pw.pw_uid)
+        } else {
+            let mut gr: libc::group = std::mem::zeroed();
+            let mut out: *mut libc::group = std::ptr::null_mut();
+            let rc = libc::getgrnam_r(
+                c.as_ptr(),
+                &mut gr,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut out,
+            );
+            (rc == 0 && !out.is_null()).then_some(gr.gr_gid)
+        }
+    }
+}
+
 /// Converts ACL text (entries separated by newlines or commas, `#` comments) to the binary
-/// xattr value. Qualifiers must be numeric: a user or group name means the archive was made
-/// with the builder's user database, which ingot does not consult.
-pub fn from_text(text: &[u8]) -> Result<Vec<u8>, String> {
+/// xattr value. A named qualifier (GNU tar writes names) is resolved with `resolve`.
+pub fn from_text(
+    text: &[u8],
+    resolve: &dyn Fn(bool, &str) -> Option<u32>,
+) -> Result<Vec<u8>, String> {
     let text = std::str::from_utf8(text).map_err(|_| "not text".to_string())?;
     let mut entries: Vec<(u16, u32, u16)> = Vec::new();
     for raw in text.split(['\n', ',']) {
@@ -57,12 +93,16 @@ pub fn from_text(text: &[u8]) -> Result<Vec<u8>, String> {
         let id = if tag == USER || tag == GROUP {
             // star appends the numeric id as a fourth field: user:name:r--:1000.
             let numeric = fields.next().unwrap_or(qualifier);
-            numeric.parse::<u32>().map_err(|_| {
-                format!(
-                    "entry {entry:?} names {qualifier:?} instead of a number; make the archive \
-                     with --xattrs too (GNU tar then stores the numeric ACL) or with numeric ids"
-                )
-            })?
+            match numeric.parse::<u32>() {
+                Ok(id) => id,
+                Err(_) => resolve(tag == USER, qualifier).ok_or_else(|| {
+                    format!(
+                        "entry {entry:?} names {qualifier:?}, which this machine does not \
+                         know; make the archive with --xattrs too (GNU tar then stores the \
+                         numeric ACL)"
+                    )
+                })?,
+            }
         } else {
             UNDEFINED_ID
         };
@@ -87,13 +127,19 @@ mod tests {
     fn text_to_kernel_format() {
         // What GNU tar 1.34 stored for setfacl -m u:1234:rw-,g:55:r-- (checked against the
         // SCHILY.xattr.system.posix_acl_access value it wrote beside it).
+        let none = |_: bool, _: &str| None;
         let v = from_text(
             b"user::rw-\nuser:1234:rw-\ngroup::r--\ngroup:55:r--\nmask::rw-\nother::r--\n",
+            &none,
         )
         .unwrap();
         let expected: &[u8] = b"\x02\x00\x00\x00\x01\x00\x06\x00\xff\xff\xff\xff\x02\x00\x06\x00\xd2\x04\x00\x00\x04\x00\x04\x00\xff\xff\xff\xff\x08\x00\x04\x007\x00\x00\x00\x10\x00\x06\x00\xff\xff\xff\xff \x00\x04\x00\xff\xff\xff\xff";
         assert_eq!(v, expected);
-        assert!(from_text(b"group:lp:r-x").unwrap_err().contains("lp"));
-        assert!(from_text(b"user:joe:r--:1001,other::---").is_ok());
+        assert!(from_text(b"group:lp:r-x", &none)
+            .unwrap_err()
+            .contains("lp"));
+        let lp = |user: bool, n: &str| (!user && n == "lp").then_some(7);
+        assert!(from_text(b"group:lp:r-x", &lp).is_ok());
+        assert!(from_text(b"user:joe:r--:1001,other::---", &none).is_ok());
     }
 }

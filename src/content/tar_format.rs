@@ -464,7 +464,7 @@ impl<'a> Reader<'a> {
             {
                 continue;
             }
-            let value = acl::from_text(&text).map_err(|reason| TarError::Entry {
+            let value = acl::from_text(&text, &acl::host_id).map_err(|reason| TarError::Entry {
                 entry: display_name(&path),
                 reason: format!("ACL: {reason}"),
             })?;

@@ -194,12 +194,16 @@ pub fn load_dir_report(
 }
 
 /// For the end-to-end test that swaps a file between the walk and the write: when
-/// INGOT_TEST_PAUSE_AFTER_WALK names a FIFO, wait here for one byte from it. Only a FIFO is
+/// INGOT_TEST_PAUSE_AFTER_WALK names a FIFO, wait here (once) for one byte from it. Only a FIFO is
 /// honoured, so the variable cannot make ingot read a file.
 fn pause_for_test() {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let Some(path) = std::env::var_os("INGOT_TEST_PAUSE_AFTER_WALK") else {
         return;
     };
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return; // once per process: the test pauses the first walk only
+    }
     use std::os::unix::fs::FileTypeExt;
     let is_fifo = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_fifo());
     if is_fifo {

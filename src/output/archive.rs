@@ -25,8 +25,17 @@ pub fn write(
     opts: &BuildOptions,
     progress: &dyn Fn(&str),
 ) -> Result<(), BuildError> {
-    progress("reading the root tree");
-    let tree = populate::os_tree(&plan.image, opts.populate_options())?;
+    // prepare() read the tree (and said what it had to); read it here only for a plan made
+    // some other way.
+    let read;
+    let tree = match &plan.tree_content {
+        Some(tree) => tree,
+        None => {
+            progress("reading the root tree");
+            read = populate::os_tree(&plan.image, opts.populate_options())?;
+            &read
+        }
+    };
     let timestamp = plan.timestamp;
     match plan.format {
         ImageFormat::Docker => {
@@ -45,7 +54,7 @@ pub fn write(
             };
             docker::write_docker(
                 out,
-                &tree,
+                tree,
                 &docker::DockerParams {
                     name: name.to_lowercase(),
                     tag: "latest".into(),
@@ -63,7 +72,7 @@ pub fn write(
             progress("writing the tarball");
             tarball::write_tarball(
                 out,
-                &tree,
+                tree,
                 &tarball::TarParams {
                     mtime: timestamp,
                     wsl2: plan.format == ImageFormat::Wsl2,

@@ -102,6 +102,9 @@ pub struct Plan {
     /// GRUB's BIOS core image, made while preparing so that its fit in the post-MBR gap is
     /// checked before anything is written (set by the build step, not by [`plan`]).
     pub bios_core: Option<Vec<u8>>,
+    /// The root content of the tree formats (docker, tarball, wsl2), read while preparing so
+    /// its warnings come before anything is written (set by the build step).
+    pub tree_content: Option<Tree>,
 }
 
 impl Plan {
@@ -461,6 +464,7 @@ pub fn plan(
         alignment: options.alignment,
         seed: options.ids.seed().to_string(),
         bios_core: None,
+        tree_content: None,
     })
 }
 

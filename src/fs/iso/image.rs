@@ -267,6 +267,27 @@ fn c_string(bytes: &[u8], path: &str) -> Result<CString, IsoError> {
     })
 }
 
+/// Names the ISO cannot hold are refused, not mangled: Joliet (written for Windows) needs
+/// UTF-8, and libisofs would cut a Rock Ridge name past 255 bytes.
+fn check_name(name: &[u8], path: &str) -> Result<(), IsoError> {
+    let reason = if std::str::from_utf8(name).is_err() {
+        "the name is not UTF-8, which an ISO's Joliet names need; rename it, or build a \
+         format that keeps any name (ext4 disk images, tarball, docker)"
+            .to_string()
+    } else if name.len() > 255 {
+        format!(
+            "a name of {} bytes; ISO 9660 names may have at most 255",
+            name.len()
+        )
+    } else {
+        return Ok(());
+    };
+    Err(IsoError::Content {
+        path: path.to_string(),
+        reason,
+    })
+}
+
 /// Creates the libisofs image with every node of `tree` and the boot entries.
 pub fn build<'l>(
     lib: &'l Lib,
@@ -370,7 +391,8 @@ fn add_tree(
     while let Some((dir_id, dir, dir_path)) = stack.pop() {
         for (name, id) in tree.children(dir_id) {
             let path_bytes = [dir_path.as_slice(), b"/", name].concat();
-            let path = String::from_utf8_lossy(&path_bytes).into_owned();
+            let path = crate::content::display_name(&path_bytes);
+            check_name(name, &path)?;
             let c_name = c_string(name, &path)?;
             let node = tree.node(*id);
             let mut new: *mut IsoNode = ptr::null_mut();
