@@ -198,10 +198,7 @@ fn iso_is_reproducible_wherever_the_files_are() {
     write_tarball(
         &File::create(&tar).unwrap(),
         &tree,
-        &TarParams {
-            mtime: TIME,
-            wsl2: false,
-        },
+        &TarParams { wsl2: false },
     )
     .unwrap();
     let from_tar = load_tar(

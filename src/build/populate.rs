@@ -118,12 +118,12 @@ fn root_tree_noting(
 ) -> Result<Tree, BuildError> {
     let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
     let Some(os) = &image.operating_system else {
-        return Ok(Tree::new());
+        return Ok(Tree::new_at(opts.timestamp));
     };
     let mut tree = match &os.root_tree {
         Some(path) => load_noting(path, opts.policy, notes)
             .map_err(|e| BuildError::Input(format!("root-tree: {e}")))?,
-        None => Tree::new(),
+        None => Tree::new_at(opts.timestamp),
     };
     if let Some(host) = &os.host_name {
         if tree.lookup("/etc/hostname").is_none() {
@@ -194,7 +194,7 @@ fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
 fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
     let search = root_search(image).unwrap_or(RootSearch::Label("Guix_image".into()));
     let binary = grub::efi_binary(arch, &grub::efi_config(&search))?;
-    let mut tree = Tree::new();
+    let mut tree = Tree::new_at(opts.timestamp);
     tree.add_bytes(arch.removable_path(), binary, 0o644)
         .map_err(|e| BuildError::Input(e.to_string()))?;
     tree.set_all_mtimes(opts.timestamp);
@@ -215,7 +215,7 @@ fn efi_arch(image: &Image, initializer: &Initializer) -> EfiArch {
 
 /// Applies a user's recorded initializer operations to a fresh tree.
 fn custom_tree(ops: &[TreeOp], opts: PopulateOptions) -> Result<Tree, BuildError> {
-    let mut tree = Tree::new();
+    let mut tree = Tree::new_at(opts.timestamp);
     let err = |e: ContentError| BuildError::Input(format!("initializer: {e}"));
     for op in ops {
         match op {
@@ -263,7 +263,7 @@ pub fn partition_trees(
     let mut warnings = Vec::new();
     for p in &image.partitions {
         if p.file_system == FileSystemKind::Unformatted {
-            trees.push(Tree::new());
+            trees.push(Tree::new_at(opts.timestamp));
             continue;
         }
         let init = p.effective_initializer();
@@ -284,7 +284,7 @@ pub fn partition_trees(
                      is left empty",
                     p.label
                 ));
-                Tree::new()
+                Tree::new_at(opts.timestamp)
             }
         };
         trees.push(tree);

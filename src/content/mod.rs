@@ -254,6 +254,9 @@ pub fn load(path: &Path, policy: LoadPolicy) -> Result<(Tree, LoadReport), Conte
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tree {
     nodes: Vec<Node>,
+    /// The time of what ingot adds itself (missing parent directories, generated files):
+    /// SOURCE_DATE_EPOCH, else 1.
+    invented_mtime: i64,
 }
 
 impl Default for Tree {
@@ -281,14 +284,28 @@ fn components(path: &[u8]) -> Result<Vec<&[u8]>, ContentError> {
 }
 
 impl Tree {
-    /// A tree with only an empty root directory (mode 0755, root:root).
+    /// A tree with only an empty root directory (mode 0755, root:root, time 1).
     pub fn new() -> Self {
+        Self::new_at(1)
+    }
+
+    /// A tree whose root and whatever ingot adds later are dated `invented_mtime`
+    /// (SOURCE_DATE_EPOCH, else 1).
+    pub fn new_at(invented_mtime: i64) -> Self {
+        let mut meta = Meta::new(0o755);
+        meta.mtime = invented_mtime;
         Tree {
             nodes: vec![Node {
-                meta: Meta::new(0o755),
+                meta,
                 kind: NodeKind::Dir(Vec::new()),
             }],
+            invented_mtime,
         }
+    }
+
+    /// The time given to what ingot adds to this tree.
+    pub fn invented_mtime(&self) -> i64 {
+        self.invented_mtime
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -363,7 +380,7 @@ impl Tree {
         Some(id)
     }
 
-    /// Creates every missing directory of `path` (mode 0755, root:root, mtime of the parent).
+    /// Creates every missing directory of `path` (mode 0755, root:root, the invented time).
     pub fn mkdir_p(&mut self, path: &str) -> Result<NodeId, ContentError> {
         self.mkdir_p_bytes(path.as_bytes())
     }
@@ -384,7 +401,7 @@ impl Tree {
                 },
                 None => {
                     let mut meta = Meta::new(0o755);
-                    meta.mtime = self.nodes[id].meta.mtime;
+                    meta.mtime = self.invented_mtime;
                     let new = self.add_node(Node {
                         meta,
                         kind: NodeKind::Dir(Vec::new()),
@@ -430,7 +447,7 @@ impl Tree {
         mode: u32,
     ) -> Result<NodeId, ContentError> {
         let mut meta = Meta::new(mode);
-        meta.mtime = self.nodes[ROOT].meta.mtime;
+        meta.mtime = self.invented_mtime;
         self.insert(
             path,
             Node {
@@ -454,7 +471,7 @@ impl Tree {
         let (file, md) = HostFile::declared(host)?;
         use std::os::unix::fs::PermissionsExt;
         let mut meta = Meta::new(mode.unwrap_or(md.permissions().mode()));
-        meta.mtime = self.nodes[ROOT].meta.mtime;
+        meta.mtime = self.invented_mtime;
         self.insert(
             path,
             Node {

@@ -78,7 +78,7 @@ pub fn load_tar_report(
     policy: LoadPolicy,
 ) -> Result<(Tree, LoadReport), ContentError> {
     let file = Arc::new(plain_archive(path)?);
-    let mut tree = Tree::new();
+    let mut tree = Tree::new_at(policy.clamp_mtime.unwrap_or(1));
     let mut report = LoadReport::default();
     let tar_err = |e: TarError| ContentError::Invalid {
         path: path.display().to_string(),

@@ -113,7 +113,7 @@ pub fn load_dir_report(
             reason: "not a directory".into(),
         });
     }
-    let mut tree = Tree::new();
+    let mut tree = Tree::new_at(policy.clamp_mtime.unwrap_or(1));
     tree.nodes[ROOT].meta = meta_of(&md, root, policy, rule, &mut report)?;
     let mut by_inode: HashMap<(u64, u64), NodeId> = HashMap::new();
     // Every directory once: a second sight (a bind mount of an ancestor) would loop forever.

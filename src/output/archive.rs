@@ -74,7 +74,6 @@ pub fn write(
                 out,
                 tree,
                 &tarball::TarParams {
-                    mtime: timestamp,
                     wsl2: plan.format == ImageFormat::Wsl2,
                 },
             )?;

@@ -26,7 +26,8 @@ pub struct DockerParams {
     /// "example.org/team/app".
     pub name: String,
     pub tag: String,
-    /// Creation time (seconds since the epoch): the `created` field and every member's mtime.
+    /// Creation time (seconds since the epoch): the `created` field and the outer archive's
+    /// members; layer members carry the tree's times.
     pub created: i64,
     /// Go-style architecture name: "amd64", "arm64", "386", …
     pub architecture: String,
@@ -49,7 +50,7 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
         format: FORMAT,
         source,
     };
-    let (mut layer, layer_digest, layer_size) = write_layer(tree, params.created)?;
+    let (mut layer, layer_digest, layer_size) = write_layer(tree)?;
     let config = config_json(params, &layer_digest);
 
     let buffered = BufWriter::with_capacity(1 << 20, out);
@@ -87,7 +88,7 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
 }
 
 /// Writes the layer tar to an unlinked temporary file; returns it with its sha256 (hex) and size.
-fn write_layer(tree: &Tree, mtime: i64) -> Result<(File, String, u64), OutputError> {
+fn write_layer(tree: &Tree) -> Result<(File, String, u64), OutputError> {
     // The layer waits in $TMPDIR: say so when it fills up.
     let write_err = |e: io::Error| OutputError::Write {
         format: FORMAT,
@@ -107,10 +108,7 @@ fn write_layer(tree: &Tree, mtime: i64) -> Result<(File, String, u64), OutputErr
     };
     let mut tar = TarWriter::new(hashing);
     // Layers name members "etc/passwd" (no "./", no entry for the root), as docker does.
-    let opts = TreeOptions {
-        mtime,
-        dot_root: false,
-    };
+    let opts = TreeOptions { dot_root: false };
     write_tree(&mut tar, tree, &opts, FORMAT)?;
     let HashingWriter { inner, hasher, len } = tar.finish().map_err(write_err)?;
     inner.into_inner().map_err(|e| write_err(e.into_error()))?;

@@ -1,6 +1,6 @@
 //! The `tarball` and `wsl2` image types: a gzip-compressed tar of the root tree, reproducible
-//! (sorted names, one fixed mtime, owners from the tree, gzip header without name or time,
-//! as Guix's `tar --sort=name --mtime=@1 --owner=root:0 | gzip -9n`, but see [`GZIP_LEVEL`]).
+//! (sorted names, the tree's times and owners — times clamped to SOURCE_DATE_EPOCH when the
+//! tree was read — and a gzip header without name or time, as `gzip -9n`; see [`GZIP_LEVEL`]).
 //!
 //! [`write_tree`] is also the layer writer of the docker output.
 
@@ -30,8 +30,6 @@ pub(crate) const GZIP_LEVEL: Compression = Compression::new(6);
 /// Parameters of [`write_tarball`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TarParams {
-    /// The modification time of every member (seconds since the epoch; Guix uses 1).
-    pub mtime: i64,
     /// Check that the tree has what WSL needs to start (`/bin/sh`, `/bin/mount`).
     pub wsl2: bool,
 }
@@ -49,15 +47,7 @@ pub fn write_tarball(out: &File, tree: &Tree, params: &TarParams) -> Result<(), 
     let buffered = BufWriter::with_capacity(1 << 20, out);
     let gz = ParGzWriter::new(buffered, GZIP_LEVEL);
     let mut tar = TarWriter::new(gz);
-    write_tree(
-        &mut tar,
-        tree,
-        &TreeOptions {
-            mtime: params.mtime,
-            dot_root: true,
-        },
-        format,
-    )?;
+    write_tree(&mut tar, tree, &TreeOptions { dot_root: true }, format)?;
     let gz = tar.finish().map_err(write_err)?;
     let mut buffered = gz.finish().map_err(write_err)?;
     buffered.flush().map_err(write_err)?;
@@ -67,8 +57,6 @@ pub fn write_tarball(out: &File, tree: &Tree, params: &TarParams) -> Result<(), 
 /// How [`write_tree`] names and dates members.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TreeOptions {
-    /// The mtime of every member.
-    pub mtime: i64,
     /// Name members `./`, `./etc/`, `./etc/passwd` (as `tar -C root .`); otherwise the root
     /// is left out and names are `etc/`, `etc/passwd` (as in docker layers).
     pub dot_root: bool,
@@ -121,7 +109,7 @@ pub(crate) fn write_tree<W: Write>(
             mode: node.meta.mode,
             uid: node.meta.uid,
             gid: node.meta.gid,
-            mtime: opts.mtime,
+            mtime: node.meta.mtime,
             xattrs: &node.meta.xattrs,
         };
         let dir_path;
@@ -340,10 +328,7 @@ mod tests {
         let d = t.mkdir_p("/a").unwrap();
         t.link(ROOT, b"b", d).unwrap();
         let mut tar = TarWriter::new(io::sink());
-        let opts = TreeOptions {
-            mtime: 1,
-            dot_root: true,
-        };
+        let opts = TreeOptions { dot_root: true };
         let err = write_tree(&mut tar, &t, &opts, "tarball").unwrap_err();
         assert!(err.to_string().contains("linked more than once"), "{err}");
     }

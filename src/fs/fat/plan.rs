@@ -21,6 +21,8 @@ pub(super) struct DirPlan {
     /// Slots before the named entries: `.` and `..`, or the label in the root.
     pub(super) leading: usize,
     pub(super) entries: Vec<PlannedEntry>,
+    /// The directory's own time (its `.` and `..` entries).
+    pub(super) mtime: i64,
 }
 
 impl DirPlan {
@@ -32,6 +34,8 @@ impl DirPlan {
 pub(super) struct PlannedEntry {
     pub(super) name: EntryName,
     pub(super) what: Child,
+    /// The tree's time for this entry.
+    pub(super) mtime: i64,
 }
 
 #[derive(Clone, Copy)]
@@ -100,6 +104,7 @@ impl Plan {
                 entries.push(PlannedEntry {
                     name: on_disk,
                     what,
+                    mtime: tree.node(*child).meta.mtime,
                 });
             }
             let dir = DirPlan {
@@ -107,6 +112,7 @@ impl Plan {
                 parent,
                 leading: if id == ROOT { root_leading } else { 2 },
                 entries,
+                mtime: tree.node(id).meta.mtime,
             };
             let slots = dir.slots();
             if slots > MAX_DIR_SLOTS {

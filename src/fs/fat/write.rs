@@ -178,9 +178,23 @@ impl Writer<'_> {
                     bytes.extend_from_slice(&short_entry(label, ATTR_VOLUME_ID, 0, 0, t));
                 }
             } else {
+                // File times are the tree's; only the label's is ingot's own.
                 let parent = self.parent_cluster(i);
-                bytes.extend_from_slice(&short_entry(b".          ", ATTR_DIRECTORY, own, 0, t));
-                bytes.extend_from_slice(&short_entry(b"..         ", ATTR_DIRECTORY, parent, 0, t));
+                let own_t = FatTime::from_unix(dir.mtime);
+                bytes.extend_from_slice(&short_entry(
+                    b".          ",
+                    ATTR_DIRECTORY,
+                    own,
+                    0,
+                    own_t,
+                ));
+                bytes.extend_from_slice(&short_entry(
+                    b"..         ",
+                    ATTR_DIRECTORY,
+                    parent,
+                    0,
+                    own_t,
+                ));
             }
             for (j, e) in dir.entries.iter().enumerate() {
                 if let Some(long) = &e.name.long {
@@ -194,7 +208,8 @@ impl Writer<'_> {
                         (ATTR_ARCHIVE, self.layout.file_cluster[i][j], size as u32)
                     }
                 };
-                bytes.extend_from_slice(&short_entry(&e.name.short, attr, cluster, size, t));
+                let et = FatTime::from_unix(e.mtime);
+                bytes.extend_from_slice(&short_entry(&e.name.short, attr, cluster, size, et));
             }
             // Whole clusters (or the whole FAT16 root region), so the end-of-directory zeros
             // are there whatever the target held.

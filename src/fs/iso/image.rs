@@ -326,20 +326,21 @@ pub fn build<'l>(
         (lib.iso_image_set_system_id)(image, c"LINUX".as_ptr());
         (lib.iso_image_set_application_id)(image, c"INGOT".as_ptr());
     }
-    add_tree(lib, &built, tree, p, &compressed)?;
+    add_tree(lib, &built, tree, &compressed)?;
     add_boot(lib, &built, p, plan)?;
     Ok(built)
 }
 
-/// Sets the metadata every node gets: the tree's mode and owners, the fixed timestamp.
+/// Sets the metadata every node gets: the tree's mode, owners and time (the tree's times
+/// are already clamped to SOURCE_DATE_EPOCH; atime and ctime follow mtime).
 ///
 /// # Safety
 /// `node` must be a live node of the image.
-unsafe fn set_meta(lib: &Lib, node: *mut IsoNode, meta: &crate::content::Meta, time: i64) {
+unsafe fn set_meta(lib: &Lib, node: *mut IsoNode, meta: &crate::content::Meta) {
     (lib.iso_node_set_permissions)(node, (meta.mode & 0o7777) as libc::mode_t);
     (lib.iso_node_set_uid)(node, meta.uid);
     (lib.iso_node_set_gid)(node, meta.gid);
-    let t = time as libc::time_t;
+    let t = meta.mtime as libc::time_t;
     (lib.iso_node_set_mtime)(node, t);
     (lib.iso_node_set_atime)(node, t);
     (lib.iso_node_set_ctime)(node, t);
@@ -378,13 +379,12 @@ fn add_tree(
     lib: &Lib,
     built: &Built,
     tree: &Tree,
-    p: &IsoParams,
     compressed: &HashMap<NodeId, Compressed>,
 ) -> Result<(), IsoError> {
     let image = built.image;
     // SAFETY: image is valid.
     let root = unsafe { (lib.iso_image_get_root)(image) };
-    unsafe { set_meta(lib, root, &tree.node(ROOT).meta, p.timestamp) };
+    unsafe { set_meta(lib, root, &tree.node(ROOT).meta) };
     // The first IsoFile of each tree node: later hard links share its stream (and data).
     let mut files: HashMap<NodeId, *mut IsoFile> = HashMap::new();
     let mut stack: Vec<(NodeId, *mut IsoDir, Vec<u8>)> = vec![(ROOT, root, Vec::new())];
@@ -472,7 +472,7 @@ fn add_tree(
                         new = add_special(lib, image, dir, &c_name, libc::S_IFSOCK, 0, &path)?;
                     }
                 }
-                set_meta(lib, new, &node.meta, p.timestamp);
+                set_meta(lib, new, &node.meta);
                 if path_bytes.starts_with(b"/boot/") {
                     // Boot files first on the medium, as grub-mkrescue's --sort-weight 1 /boot.
                     (lib.iso_node_set_sort_weight)(new, 1);

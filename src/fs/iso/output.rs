@@ -83,7 +83,9 @@ fn write_options<'l>(lib: &'l Lib, p: &IsoParams, plan: &Plan) -> Result<Opts<'l
                 "relaxed_vol_atts",
                 (lib.iso_write_opts_set_relaxed_vol_atts)(o, 1),
             ),
-            // Dates in UTC, every one of them `timestamp`.
+            // Dates in UTC: files carry the tree's times (already clamped to
+            // SOURCE_DATE_EPOCH), in every directory record; what libisofs makes itself (the
+            // boot catalog, volume dates) is `timestamp`.
             ("always_gmt", (lib.iso_write_opts_set_always_gmt)(o, 1)),
             (
                 "dir_rec_mtime",
@@ -91,7 +93,7 @@ fn write_options<'l>(lib: &'l Lib, p: &IsoParams, plan: &Plan) -> Result<Opts<'l
             ),
             (
                 "replace_timestamps",
-                (lib.iso_write_opts_set_replace_timestamps)(o, 2),
+                (lib.iso_write_opts_set_replace_timestamps)(o, 0),
             ),
             (
                 "default_timestamp",
