@@ -21,13 +21,14 @@
 # skopeo               oracle for docker-archive images
 # genimage hyperfine time   benchmark peers and timing (benches/image-bench.sh)
 # libarchive-tools     bsdtar (oracle for tarball/wsl2 content)
-# acl                  setfacl: the ACL archives of tests/e2e_archives.rs
+# acl attr             setfacl/setfattr: the ACL and xattr inputs of tests/e2e_archives.rs and
+#                      tests/e2e_container_root.rs
 # zstd xz-utils bzip2  the compressed root-tree archives of tests/e2e_archives.rs
 set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
       grub-common xorriso libisofs6 genisoimage seabios ovmf ovmf-ia32 linux-image-cloud-amd64 busybox-static
       cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc
-      acl zstd xz-utils bzip2)
+      acl attr zstd xz-utils bzip2)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

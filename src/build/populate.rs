@@ -39,7 +39,7 @@ pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentEr
 
 /// The owner rule for a root tree at `path`, as `show` and the build's note say it.
 pub fn owners_description(path: &Path, policy: LoadPolicy) -> String {
-    policy.owners.describe(path.is_dir())
+    policy.owners.describe(content::reads_as_directory(path))
 }
 
 /// Loads a root tree and notes, once, when the owner rule changed owners.

@@ -46,12 +46,18 @@ fn compression(file: &mut File) -> io::Result<Compression> {
 
 /// The archive as an uncompressed, seekable file.
 pub fn plain_archive(path: &Path) -> Result<File, ContentError> {
+    let file = File::open(path).map_err(|e| ContentError::io(path, e))?;
+    plain_file(file, path)
+}
+
+/// `file` itself when it is not compressed, else its decompressed bytes in an unlinked
+/// temporary file. `path` names it in errors.
+pub(super) fn plain_file(mut file: File, path: &Path) -> Result<File, ContentError> {
     let io = |e| ContentError::io(path, e);
-    let mut file = File::open(path).map_err(io)?;
     let kind = compression(&mut file).map_err(io)?;
     let input = BufReader::new(file);
     let mut decoder: Box<dyn Read> = match kind {
-        Compression::None => return File::open(path).map_err(io),
+        Compression::None => return Ok(input.into_inner()),
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(input).map_err(io)?),
         Compression::Xz => Box::new(xz2::read::XzDecoder::new_multi_decoder(input)),
@@ -97,7 +103,7 @@ pub fn load_tar_report(
 }
 
 /// A member's path inside the tree: "./a/b/" -> "a/b" (bytes, never reinterpreted).
-fn tree_path(name: &[u8]) -> &[u8] {
+pub(super) fn tree_path(name: &[u8]) -> &[u8] {
     let mut p = name;
     while let Some(rest) = p.strip_prefix(b"./") {
         p = rest;
@@ -108,7 +114,8 @@ fn tree_path(name: &[u8]) -> &[u8] {
     p
 }
 
-fn add_member(
+/// Adds one member to the tree (replacing an entry of the same name).
+pub(super) fn add_member(
     tree: &mut Tree,
     file: &Arc<File>,
     m: Member,
