@@ -5,7 +5,6 @@
 //! gnu/system/images/*.scm (root offsets, GPT board partitions). Where Guix writes "at most
 //! COUNT blocks" of a file, ingot refuses a bigger file instead of truncating it.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -221,18 +220,17 @@ pub fn install_blobs(
     first_partition_offset: u64,
 ) -> Result<(), BootError> {
     let mut sized = Vec::with_capacity(board.blobs.len());
+    let mut hosts = Vec::with_capacity(board.blobs.len());
     for b in board.blobs {
         let path = firmware_dir.join(b.file);
-        let size = match std::fs::metadata(&path) {
-            Ok(m) if m.is_file() => m.len(),
-            _ => {
-                return Err(BootError::BlobMissing {
-                    file: b.file.to_string(),
-                    dir: firmware_dir.to_path_buf(),
-                })
-            }
-        };
-        sized.push((b, size));
+        // A declared input: read later only if it is still this file (see content::HostFile).
+        let (host, md) =
+            crate::content::HostFile::declared(&path).map_err(|_| BootError::BlobMissing {
+                file: b.file.to_string(),
+                dir: firmware_dir.to_path_buf(),
+            })?;
+        hosts.push(host);
+        sized.push((b, md.len()));
     }
     let table_end = match board.table {
         BoardTable::Mbr => SECTOR,
@@ -279,21 +277,23 @@ pub fn install_blobs(
             )));
         }
     }
-    for (b, size) in sized {
-        copy_blob(disk, &firmware_dir.join(b.file), b.file, b.offset, size)?;
+    for ((b, size), host) in sized.into_iter().zip(&hosts) {
+        copy_blob(disk, host, b.file, b.offset, size)?;
     }
     Ok(())
 }
 
 fn copy_blob(
     disk: &dyn Target,
-    path: &Path,
+    host: &crate::content::HostFile,
     name: &str,
     offset: u64,
     size: u64,
 ) -> Result<(), BootError> {
-    let mut file =
-        File::open(path).map_err(BootError::io(format!("opening {}", path.display())))?;
+    let path = &host.path;
+    let mut file = host
+        .open(size)
+        .map_err(BootError::io(format!("opening {}", path.display())))?;
     let mut buf = vec![0u8; 1 << 20];
     let mut done = 0u64;
     loop {

@@ -62,12 +62,12 @@ impl Plan {
             let children = tree.children(id);
             let raw: Vec<&[u8]> = children.iter().map(|(n, _)| n.as_slice()).collect();
             let named = name_directory(&raw).map_err(|(i, reason)| FatError::BadName {
-                path: format!("{path}/{}", String::from_utf8_lossy(&children[i].0)),
+                path: format!("{path}/{}", crate::content::display_name(&children[i].0)),
                 reason,
             })?;
             let mut entries = Vec::with_capacity(children.len());
             for ((name, child), on_disk) in children.iter().zip(named) {
-                let child_path = format!("{path}/{}", String::from_utf8_lossy(name));
+                let child_path = format!("{path}/{}", crate::content::display_name(name));
                 let what = match &tree.node(*child).kind {
                     NodeKind::Dir(_) => {
                         if std::mem::replace(&mut seen[*child], true) {
