@@ -21,12 +21,13 @@ pub fn convert_to_qcow2(raw: &Path, out: &Path) -> Result<(), OutputError> {
 }
 
 fn convert_with(program: &'static str, raw: &Path, out: &Path) -> Result<(), OutputError> {
-    let output = Command::new(program)
-        .args(["convert", "-q", "-c", "-f", "raw", "-O", "qcow2"])
-        .args(["-o", "compression_type=zstd"])
-        .arg(not_an_option(raw))
-        .arg(not_an_option(out))
-        .output();
+    let output = crate::child::output(
+        Command::new(program)
+            .args(["convert", "-q", "-c", "-f", "raw", "-O", "qcow2"])
+            .args(["-o", "compression_type=zstd"])
+            .arg(not_an_option(raw))
+            .arg(not_an_option(out)),
+    );
     let output = match output {
         Ok(o) => o,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
