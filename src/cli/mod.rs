@@ -302,8 +302,7 @@ pub fn run() -> Result<()> {
         Command::ListImageTypes => list_image_types(),
         Command::Doctor => doctor::run(),
         Command::Inspect { image, json } => {
-            let found = ingot::disk::inspect::inspect(image)
-                .with_context(|| format!("cannot read {}", image.display()))?;
+            let found = ingot::disk::inspect::inspect(image)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
             } else {

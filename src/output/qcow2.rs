@@ -56,7 +56,7 @@ fn convert_with(program: &'static str, raw: &Path, out: &Path) -> Result<(), Out
 }
 
 /// A relative path starting with '-' would be read as an option: prefix it with "./".
-fn not_an_option(path: &Path) -> OsString {
+pub fn not_an_option(path: &Path) -> OsString {
     if path.as_os_str().as_encoded_bytes().starts_with(b"-") {
         Path::new(".").join(path).into_os_string()
     } else {
