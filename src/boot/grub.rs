@@ -337,21 +337,22 @@ impl Grub {
             "writing the embedded GRUB config to {}",
             cfg.display()
         )))?;
-        let output = Command::new(&mkimage)
-            .env("LC_ALL", "C")
-            .arg("-O")
-            .arg(format)
-            .arg("-d")
-            .arg(&dir)
-            .arg("-c")
-            .arg(&cfg)
-            .arg("-p")
-            .arg(prefix)
-            .arg("-o")
-            .arg(&out)
-            .args(modules)
-            .output()
-            .map_err(BootError::io(format!("running {}", mkimage.display())))?;
+        let output = crate::child::output(
+            Command::new(&mkimage)
+                .env("LC_ALL", "C")
+                .arg("-O")
+                .arg(format)
+                .arg("-d")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&cfg)
+                .arg("-p")
+                .arg(prefix)
+                .arg("-o")
+                .arg(&out)
+                .args(modules),
+        )
+        .map_err(BootError::io(format!("running {}", mkimage.display())))?;
         if !output.status.success() {
             return Err(BootError::ToolFailed {
                 tool: "grub-mkimage",
