@@ -1,7 +1,9 @@
 //! From a model image to a file at the destination: apply overrides, fill the partitions'
 //! trees, plan, write the format into a temporary file, rename it into place.
 
+pub mod boot_files;
 mod destination;
+mod host_name;
 pub mod overrides;
 pub mod populate;
 mod sizer;
@@ -151,7 +153,7 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
-    let (trees, warnings) = populate::partition_trees(image, opts.populate_options())?;
+    let (trees, report) = populate::partition_trees(image, opts.populate_options())?;
     let plan_opts = PlanOptions {
         ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
         timestamp: opts.timestamp(),
@@ -163,7 +165,9 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
         check_firmware(image)?;
         plan.bios_core = bios_core(&plan)?;
     }
-    Ok((plan, warnings))
+    plan.boot_files = report.boot_files;
+    plan.notes = report.notes;
+    Ok((plan, report.warnings))
 }
 
 /// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition.

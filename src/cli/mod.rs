@@ -249,6 +249,12 @@ fn build_command(args: &BuildArgs) -> Result<()> {
     let (plan, opts) = args.source.plan_of(image)?;
     let report = build::build(&plan, &output, &opts, &|stage| progress.stage(stage))?;
     progress.finish();
+    for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+        eprintln!("{line}");
+    }
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     println!("{}", report.path.display());
     eprintln!(
         "{}: {} {} bytes ({:.1} MiB), {:.1} MiB allocated",
