@@ -31,6 +31,25 @@ pub fn open_source(source: &FileSource, size: u64) -> io::Result<Box<dyn Read + 
     })
 }
 
+/// Opens a host file source (ingot's own, or a checked root-tree file or declared input) for
+/// positional reads, refusing one whose size is no longer `size`.
+pub fn open_host(source: &FileSource, size: u64) -> io::Result<File> {
+    match source {
+        FileSource::Checked(host) => host.open(size),
+        FileSource::Host(path) => {
+            let f = File::open(path)?;
+            let now = f.metadata()?.len();
+            if now != size {
+                return Err(io::Error::other(format!(
+                    "its size changed from {size} to {now} bytes during the build"
+                )));
+            }
+            Ok(f)
+        }
+        _ => Err(io::Error::other("not a host file")),
+    }
+}
+
 /// Reads `buf.len()` bytes at `offset` of a file of `size` bytes (for writers that read
 /// blocks in any order).
 pub fn read_at(source: &FileSource, size: u64, offset: u64, buf: &mut [u8]) -> io::Result<()> {

@@ -105,6 +105,10 @@ pub struct Plan {
     /// The root content of the tree formats (docker, tarball, wsl2), read while preparing so
     /// its warnings come before anything is written (set by the build step).
     pub tree_content: Option<Tree>,
+    /// The kernel and initrd the image boots (set by the build step for images that boot).
+    pub boot_files: Option<crate::build::boot_files::BootFiles>,
+    /// What the operating-system's fields replaced in the root tree (set by the build step).
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -465,6 +469,8 @@ pub fn plan(
         seed: options.ids.seed().to_string(),
         bios_core: None,
         tree_content: None,
+        boot_files: None,
+        notes: Vec::new(),
     })
 }
 
