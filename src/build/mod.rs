@@ -179,6 +179,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     }
     plan.boot_files = report.boot_files;
     plan.notes = report.notes;
+    plan.owners = image
+        .operating_system
+        .as_ref()
+        .and_then(|os| os.root_tree.as_deref())
+        .map(|tree| populate::owners_description(tree, opts.populate_options().policy));
     Ok((plan, report.warnings))
 }
 

@@ -234,24 +234,14 @@ fn absolute(p: PathBuf) -> Result<PathBuf> {
 }
 
 fn show(args: &ShowArgs) -> Result<()> {
-    let (plan, opts) = args.source.plan()?;
-    let owners = plan
-        .image
-        .operating_system
-        .as_ref()
-        .and_then(|os| os.root_tree.as_deref())
-        .map(|tree| build::populate::owners_description(tree, opts.populate_options().policy));
+    let (plan, _) = args.source.plan()?;
     if args.json {
-        let mut json = plan::render_json(&plan);
-        if let (Some(owners), Some(map)) = (&owners, json.as_object_mut()) {
-            map.insert("owners".into(), owners.clone().into());
-        }
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan::render_json(&plan))?
+        );
     } else {
         print!("{}", plan::render_table(&plan));
-        if let Some(owners) = owners {
-            println!("owners: {owners}");
-        }
     }
     Ok(())
 }

@@ -109,6 +109,8 @@ pub struct Plan {
     pub boot_files: Option<crate::build::boot_files::BootFiles>,
     /// What the operating-system's fields replaced in the root tree (set by the build step).
     pub notes: Vec<String>,
+    /// The owner rule applied to the root tree, when there is one (set by the build step).
+    pub owners: Option<String>,
 }
 
 impl Plan {
@@ -471,6 +473,7 @@ pub fn plan(
         tree_content: None,
         boot_files: None,
         notes: Vec::new(),
+        owners: None,
     })
 }
 

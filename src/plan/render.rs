@@ -52,6 +52,9 @@ fn boot_lines(plan: &Plan) -> String {
         out.push_str(&line);
         out.push('\n');
     }
+    if let Some(owners) = &plan.owners {
+        out.push_str(&format!("owners: {owners}\n"));
+    }
     for note in &plan.notes {
         out.push_str(&format!("note: {note}\n"));
     }
@@ -118,6 +121,7 @@ pub fn render_json(plan: &Plan) -> Value {
         "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.bootloader.name()),
         "kernel": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.kernel.as_ref())),
         "initrd": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.initrd.as_ref())),
+        "owners": plan.owners,
         "seed": plan.seed,
         "timestamp": plan.timestamp,
         "alignment": plan.alignment,
