@@ -197,7 +197,9 @@ impl<'a> Reader<'a> {
             TarError::Truncated => TarError::NotTar,
             e => e,
         })?;
-        if !is_tar_header(&first) {
+        // An empty archive (tar -cf x.tar -T /dev/null) is all end-of-archive zeros.
+        let empty = first.iter().all(|b| *b == 0);
+        if !empty && !is_tar_header(&first) {
             return Err(TarError::NotTar);
         }
         Ok(r)
@@ -581,6 +583,17 @@ mod tests {
         big[0] = 0x80;
         big[7] = 0x19; // 100 GiB = 0x19_0000_0000
         assert_eq!(number(&big), Some(100 << 30));
+    }
+
+    #[test]
+    fn an_empty_archive_has_no_members() {
+        use std::io::Write;
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&[0u8; 10240]).unwrap();
+        assert!(Reader::new(&f).unwrap().next_member().unwrap().is_none());
+        let mut g = tempfile::tempfile().unwrap();
+        g.write_all(&[7u8; 1024]).unwrap();
+        assert!(matches!(Reader::new(&g), Err(TarError::NotTar)));
     }
 
     #[test]
