@@ -247,6 +247,17 @@ fn boots_to_multi_user(image_type: &str, bootloader: &str, mode: Mode) {
             stderr.contains("now reads \"LABEL=DEBIAN-ROOT / iso9660 ro 0 0\""),
             "{stderr}"
         );
+        // What the guest cannot see is in the ISO all the same, as xorriso reads it back.
+        let aaip = run(Command::new("xorriso")
+            .args(["-acl", "on", "-xattr", "any", "-indev"])
+            .arg(&image)
+            .args(["-getfattr", "/usr/bin/ping", "--"])
+            .args(["-getfacl", "/var/log/journal", "--"]));
+        assert!(
+            aaip.contains(r#"security.capability="\001\000\000\002\000\040"#),
+            "{aaip}"
+        );
+        assert!(aaip.lines().any(|l| l == "default:mask::r-x"), "{aaip}");
     }
     let want = expected(iso, version);
     for (name, value) in want {
