@@ -247,6 +247,10 @@ fn boots_to_multi_user(image_type: &str, bootloader: &str, mode: Mode) {
             stderr.contains("now reads \"LABEL=DEBIAN-ROOT / iso9660 ro 0 0\""),
             "{stderr}"
         );
+        assert!(
+            stderr.contains("the ISO volume label is \"DEBIAN-ROOT\", not \"debian-root\""),
+            "{stderr}"
+        );
         // What the guest cannot see is in the ISO all the same, as xorriso reads it back.
         let aaip = run(Command::new("xorriso")
             .args(["-acl", "on", "-xattr", "any", "-indev"])

@@ -142,3 +142,17 @@ pub fn write_iso(out: &File, tree: &Tree, params: &IsoParams) -> Result<(), IsoE
     let built = image::build(lib, tree, params, &plan)?;
     output::write(lib, &built, params, &plan, out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::volume_id;
+
+    #[test]
+    fn volume_ids_are_upper_case_printable_ascii() {
+        assert_eq!(volume_id("Guix_image"), "GUIX_IMAGE");
+        assert_eq!(volume_id("debian-root"), "DEBIAN-ROOT");
+        assert_eq!(volume_id("héllo wörld"), "H_LLO W_RLD");
+        assert_eq!(volume_id(&"a".repeat(40)), "A".repeat(32));
+        assert_eq!(volume_id(""), "CDROM");
+    }
+}
