@@ -5,6 +5,7 @@
 
 pub mod boot;
 pub mod build;
+pub mod child;
 pub mod cleanup;
 pub mod content;
 pub mod disk;

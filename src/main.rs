@@ -7,7 +7,10 @@ fn main() {
         // Steel warns on every start without it; ingot loads no Steel packages.
         std::env::set_var("STEEL_HOME", std::env::temp_dir().join("ingot-steel-home"));
     }
-    if let Err(err) = cli::run() {
+    let result = cli::run();
+    // A build interrupted meanwhile: the handler reports and exits, not this thread.
+    ingot::cleanup::wait_if_interrupted();
+    if let Err(err) = result {
         eprintln!("error: {err}");
         let mut source = err.source();
         while let Some(cause) = source {

@@ -85,10 +85,10 @@ fn opt_symbol(v: Option<&SteelVal>) -> Option<String> {
 /// prelude.
 pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
     quiet_steel_home();
-    // Steel's primitives and its core library (stdlib.scm) are all the prelude needs; the
-    // full `Engine::new()` also loads contracts, printing and ports, ~60 ms more at start-up.
-    let mut engine = Engine::new_base();
-    engine.register_prelude()?;
+    // Steel's primitives, sandboxed, and its core library (stdlib.scm) are all the prelude
+    // needs; the full `Engine::new()` also loads contracts, printing and ports, ~60 ms more
+    // at start-up.
+    let mut engine = super::sandbox::new_sandboxed_engine()?;
 
     let s = shared.clone();
     // (%record-error kind record field value message span clause-span)

@@ -72,6 +72,18 @@ impl Dsl {
             }
         })?;
         src.text.push_str(&scanned.text);
+        if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
+            let (line, column) = source::line_column(&scanned.text, at);
+            return Err(DslError::Eval {
+                location: Some(SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                }),
+                message: format!("{form} is not available: {why}"),
+                hint: None,
+            });
+        }
         let src = Arc::new(src);
         if interactive {
             self.session = src.clone();

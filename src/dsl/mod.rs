@@ -38,6 +38,7 @@ mod engine;
 mod error;
 mod eval;
 mod rewrite;
+mod sandbox;
 mod source;
 mod tree;
 mod unknown;

@@ -1,0 +1,184 @@
+//! A definition is untrusted: what it tries on the host fails with a located error, and the
+//! host is left as it was (issue 9's table, row by row).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// `ingot show FILE` with a quiet, private Steel home.
+fn show(file: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ingot"))
+        .arg("show")
+        .arg(file)
+        .args(extra)
+        .env(
+            "STEEL_HOME",
+            std::env::temp_dir().join("ingot-test-steel-home"),
+        )
+        .output()
+        .expect("running ingot")
+}
+
+/// Writes `text` as a definition in `dir` and shows it; expects exit status 1 and an error
+/// located in that file. Returns (stdout, stderr).
+fn refused(dir: &Path, text: &str, expect: &str) -> (String, String) {
+    refused_with(dir, text, expect, &[])
+}
+
+fn refused_with(dir: &Path, text: &str, expect: &str, extra: &[&str]) -> (String, String) {
+    let file = dir.join("untrusted.scm");
+    std::fs::write(&file, text).unwrap();
+    let out = show(&file, extra);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{text}\nstdout: {stdout}\nstderr: {stderr}"
+    );
+    let located = format!("{}:", file.display());
+    assert!(
+        stderr.contains(&located) && stderr.contains(expect),
+        "{text}: expected a located error with {expect:?}, got:\n{stderr}"
+    );
+    let first = stderr.lines().next().unwrap_or_default();
+    let after = first.split(&located).nth(1).unwrap_or_default();
+    let mut parts = after.splitn(3, ':');
+    let line = parts.next().and_then(|l| l.parse::<u32>().ok());
+    let column = parts.next().and_then(|c| c.parse::<u32>().ok());
+    assert!(
+        line.is_some() && column.is_some(),
+        "{text}: no line:column in {first}"
+    );
+    (stdout, stderr)
+}
+
+#[test]
+fn spawning_a_program_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("spawned");
+    let text = format!(
+        "(spawn-process (command \"sh\" (list \"-c\" \"touch {}\")))\n",
+        marker.display()
+    );
+    refused(
+        dir.path(),
+        &text,
+        "is not available: definitions cannot run programs",
+    );
+    assert!(!marker.exists(), "the command ran");
+
+    // Through the module object, a renamed require, a macro run at expansion time, eval.
+    for text in [
+        format!(
+            "((%module-get% %-builtin-module-steel/process 'spawn-process) (command \"sh\" (list \"-c\" \"touch {}\")))",
+            marker.display()
+        ),
+        format!(
+            "(require-builtin steel/process as p.)\n(p.spawn-process (p.command \"sh\" (list \"-c\" \"touch {}\")))",
+            marker.display()
+        ),
+        format!(
+            "(defmacro (evil stx) (begin (spawn-process (command \"sh\" (list \"-c\" \"touch {}\"))) 1))\n(evil)",
+            marker.display()
+        ),
+        "(eval! '(+ 1 2))".to_string(),
+        "((Engine::new))".to_string(),
+    ] {
+        refused(dir.path(), &text, "is not available");
+        assert!(!marker.exists(), "the command ran: {text}");
+    }
+}
+
+#[test]
+fn host_files_are_neither_changed_nor_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("keep"), "data").unwrap();
+    let renamed = dir.path().join("renamed");
+    let created = dir.path().join("created");
+    let cases = [
+        format!("(delete-directory! \"{}\")", victim.display()),
+        format!("(delete-file! \"{}\")", victim.join("keep").display()),
+        format!(
+            "(rename-file-or-directory! \"{}\" \"{}\")",
+            victim.display(),
+            renamed.display()
+        ),
+        format!("(open-output-file \"{}\")", created.display()),
+        format!("(create-directory! \"{}\")", created.display()),
+        format!("(change-current-directory! \"{}\")", victim.display()),
+    ];
+    for text in &cases {
+        refused(
+            dir.path(),
+            text,
+            "is not available: definitions cannot read or write host files",
+        );
+        assert!(victim.join("keep").is_file(), "{text} removed the victim");
+        assert!(
+            !renamed.exists() && !created.exists(),
+            "{text} wrote the host"
+        );
+    }
+}
+
+#[test]
+fn host_files_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, "the-secret-line\n").unwrap();
+    for path in [secret.display().to_string(), "/etc/shadow".to_string()] {
+        let text =
+            format!("(define p (open-input-file \"{path}\"))\n(error (read-line-from-port p))\n");
+        let (stdout, stderr) = refused(dir.path(), &text, "open-input-file is not available");
+        assert!(!stdout.contains("the-secret") && !stderr.contains("the-secret"));
+        if let Ok(shadow) = std::fs::read_to_string("/etc/shadow") {
+            let first = shadow.lines().next().unwrap_or("root:");
+            assert!(!stdout.contains(first) && !stderr.contains(first));
+        }
+    }
+    // `require` would read the file as Scheme and could echo its text in the error.
+    refused(
+        dir.path(),
+        &format!("(require \"{}\")", secret.display()),
+        "require is not available",
+    );
+    refused(
+        dir.path(),
+        &format!("(read-to-string \"{}\")", secret.display()),
+        "read-to-string is not available",
+    );
+}
+
+#[test]
+fn no_sockets_no_environment_no_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        dir.path(),
+        "(tcp-connect \"127.0.0.1:22\")",
+        "tcp-connect is not available: definitions cannot open sockets",
+    );
+    refused(
+        dir.path(),
+        "(env-var \"HOME\")",
+        "env-var is not available: definitions cannot read or change the environment",
+    );
+    refused(
+        dir.path(),
+        "(current-milliseconds)",
+        "current-milliseconds is not available",
+    );
+}
+
+#[test]
+fn the_pure_language_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    // Strings, lists, hash tables, string ports and control: the error is the last value's
+    // kind, so every procedure before it ran.
+    refused(
+        dir.path(),
+        "(define h (hash 'a 1))\n(define p (open-input-string \"x y\"))\n(list (hash-ref h 'a) (string-append \"a\" \"b\") (map (lambda (x) (* x 2)) '(1 2)) (read-line-from-port p))",
+        "must end with an image or an operating-system",
+    );
+}
