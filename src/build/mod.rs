@@ -3,6 +3,7 @@
 
 pub mod boot_files;
 mod destination;
+mod fstab;
 mod host_name;
 pub mod overrides;
 pub mod populate;
@@ -167,7 +168,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     }
     plan.boot_files = report.boot_files;
     plan.notes = report.notes;
-    Ok((plan, report.warnings))
+    let mut warnings = report.warnings;
+    if plan.format == ImageFormat::Iso9660 {
+        warnings.extend(crate::output::iso::warnings(&plan));
+    }
+    Ok((plan, warnings))
 }
 
 /// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition.
