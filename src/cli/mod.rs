@@ -35,6 +35,8 @@ enum Command {
     Repl {
         /// A file to load first.
         file: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// List the image types for -t.
     ListImageTypes,
@@ -96,6 +98,32 @@ struct SourceArgs {
     /// docker images: an OCI image layout archive instead of a docker-archive.
     #[arg(long)]
     oci: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Bounds on evaluating a definition (which is untrusted: see README, "Trust model").
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Stop evaluating the definition after SECS seconds (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    eval_timeout: u64,
+    /// Stop evaluating the definition when it holds more than SIZE of memory.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB")]
+    eval_memory: String,
+}
+
+impl LimitArgs {
+    /// A `Dsl` with these limits.
+    fn dsl(&self) -> Result<Dsl> {
+        let mut dsl = Dsl::new()?;
+        dsl.set_limits(ingot::dsl::Limits {
+            timeout: (self.eval_timeout > 0)
+                .then(|| std::time::Duration::from_secs(self.eval_timeout)),
+            memory: parse_size(&self.eval_memory).context("--eval-memory")?,
+        });
+        Ok(dsl)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,7 +186,7 @@ impl SourceArgs {
 
     /// Evaluates the definition and applies the command line to the image.
     fn image(&self) -> Result<Image> {
-        let mut dsl = Dsl::new()?;
+        let mut dsl = self.limits.dsl()?;
         let value = match (&self.file, &self.expression) {
             (Some(file), None) => dsl.eval_file(file)?,
             (None, Some(expr)) => dsl.eval_expr(expr)?,
@@ -239,8 +267,8 @@ fn list_image_types() -> Result<()> {
     Ok(())
 }
 
-fn repl(file: Option<&Path>) -> Result<()> {
-    let dsl = Dsl::new()?;
+fn repl(file: Option<&Path>, limits: &LimitArgs) -> Result<()> {
+    let dsl = limits.dsl()?;
     let show = |image: &Image| -> String {
         match build::prepare(image, &BuildOptions::default()) {
             Ok((plan, warnings)) => {
@@ -262,7 +290,7 @@ pub fn run() -> Result<()> {
     match &cli.command {
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
-        Command::Repl { file } => repl(file.as_deref()),
+        Command::Repl { file, limits } => repl(file.as_deref(), limits),
         Command::ListImageTypes => list_image_types(),
         Command::Doctor => doctor::run(),
         Command::Inspect { image, json } => {
