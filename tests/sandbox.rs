@@ -262,3 +262,34 @@ fn what_a_definition_prints_still_reaches_stdout() {
     );
     assert_eq!(stdout, "hello\n");
 }
+
+/// A GPT whose header and entry hold LBAs near 2^64: `inspect` skips what it cannot address
+/// instead of overflowing.
+#[test]
+fn inspect_survives_a_crafted_gpt() {
+    let dir = tempfile::tempdir().unwrap();
+    for (entries_lba, last) in [(2u64, u64::MAX), (2, u64::MAX / 512), (u64::MAX / 256, 40)] {
+        let mut disk = vec![0u8; 1 << 20];
+        disk[510] = 0x55;
+        disk[511] = 0xAA;
+        disk[512..520].copy_from_slice(b"EFI PART");
+        disk[512 + 72..512 + 80].copy_from_slice(&entries_lba.to_le_bytes());
+        disk[512 + 80..512 + 84].copy_from_slice(&1u32.to_le_bytes());
+        disk[512 + 84..512 + 88].copy_from_slice(&128u32.to_le_bytes());
+        let entry = 1024;
+        disk[entry] = 0xAF; // a non-zero type GUID
+        disk[entry + 32..entry + 40].copy_from_slice(&34u64.to_le_bytes());
+        disk[entry + 40..entry + 48].copy_from_slice(&last.to_le_bytes());
+        let image = dir.path().join("crafted.img");
+        std::fs::write(&image, &disk).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ingot"))
+            .args(["inspect", "--json"])
+            .arg(&image)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(found["partitions"], serde_json::json!([]), "{found}");
+    }
+}

@@ -65,7 +65,7 @@ fn trimmed(bytes: &[u8]) -> Option<String> {
 
 /// Recognises the file system at `offset` by its superblock or boot sector.
 fn probe(file: &File, offset: u64) -> io::Result<(Option<String>, Option<String>)> {
-    let ext = read(file, offset + 1024, 256)?;
+    let ext = read(file, offset.saturating_add(1024), 256)?;
     if ext.len() >= 136 && ext[56..58] == [0x53, 0xEF] {
         let compat = le32(&ext, 92);
         let incompat = le32(&ext, 96);
@@ -88,7 +88,7 @@ fn probe(file: &File, offset: u64) -> io::Result<(Option<String>, Option<String>
             return Ok((Some(kind), trimmed(&boot[0x2B..0x36])));
         }
     }
-    let iso = read(file, offset + 16 * 2048, 2048)?;
+    let iso = read(file, offset.saturating_add(16 * 2048), 2048)?;
     if iso.len() >= 72 && &iso[1..6] == b"CD001" {
         return Ok((Some("iso9660".into()), trimmed(&iso[40..72])));
     }
@@ -112,14 +112,19 @@ fn gpt(file: &File, size: u64) -> io::Result<Option<(String, Vec<FoundPartition>
     let entries_lba = le64(&header, 72);
     let count = le32(&header, 80).min(1024);
     let entry_size = le32(&header, 84).clamp(128, 4096);
-    let table = read(file, entries_lba * SECTOR, (count * entry_size) as usize)?;
+    // The header is untrusted: an LBA past the end of any disk means no readable table.
+    let Some(entries_at) = entries_lba.checked_mul(SECTOR) else {
+        return Ok(None);
+    };
+    let table = read(file, entries_at, (count * entry_size) as usize)?;
     let mut parts = Vec::new();
     for (i, e) in table.chunks(entry_size as usize).enumerate() {
         if e.len() < 128 || e[..16].iter().all(|b| *b == 0) {
             continue;
         }
         let (first, last) = (le64(e, 32), le64(e, 40));
-        if last < first || (last + 1) * SECTOR > size {
+        let end = last.checked_add(1).and_then(|n| n.checked_mul(SECTOR));
+        if last < first || end.is_none_or(|end| end > size) {
             continue;
         }
         let name: Vec<u16> = e[56..128]
