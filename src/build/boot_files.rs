@@ -326,17 +326,16 @@ fn lookup_prefix_symlink(tree: &Tree, path: &str) -> bool {
     false
 }
 
-/// The version a chosen kernel's file name carries ("" when none).
-fn version_of(file: &BootFile) -> String {
-    let name = match &file.origin {
+/// The file name a boot file had where it came from (a host file keeps its own name).
+fn source_name(file: &BootFile) -> String {
+    match &file.origin {
         Origin::Host(host) => host
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_string(),
         Origin::Tree => file_name(&file.path).to_string(),
-    };
-    kernel_version(&name).unwrap_or_default().to_string()
+    }
 }
 
 /// Chooses the kernel and initrd; returns them and warnings.
@@ -362,7 +361,12 @@ pub fn choose(
         (Some(i), _) => {
             let file = from_field(tree, i, "initrd")?;
             if let Some(k) = &kernel {
-                let (kv, iv) = (version_of(k), initrd_version_of(&file));
+                let kv = kernel_version(&source_name(k))
+                    .unwrap_or_default()
+                    .to_string();
+                let iv = initrd_version(&source_name(&file))
+                    .unwrap_or_default()
+                    .to_string();
                 if !kv.is_empty() && !iv.is_empty() && kv != iv {
                     warnings.push(format!(
                         "the initrd {} is for version {iv}, the kernel {} is {kv}",
@@ -373,7 +377,9 @@ pub fn choose(
             Some(file)
         }
         (None, Some(k)) => {
-            let want = version_of(k);
+            let want = kernel_version(&source_name(k))
+                .unwrap_or_default()
+                .to_string();
             let found = boot_candidates(tree, initrd_version)
                 .into_iter()
                 .find(|(_, v)| *v == want);
@@ -402,18 +408,6 @@ pub fn choose(
         },
         warnings,
     ))
-}
-
-fn initrd_version_of(file: &BootFile) -> String {
-    let name = match &file.origin {
-        Origin::Host(host) => host
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string(),
-        Origin::Tree => file_name(&file.path).to_string(),
-    };
-    initrd_version(&name).unwrap_or_default().to_string()
 }
 
 /// Puts the host files of `files` into the tree at their paths.

@@ -8,7 +8,7 @@ use crate::content::{self, Node, NodeKind, Tree};
 
 use super::BuildError;
 
-/// /etc/hosts larger than this is not a hosts file ingot edits (it is left as it is).
+/// A configuration file larger than this is not one ingot edits (it is left as it is).
 const MAX_HOSTS: u64 = 1 << 20;
 
 /// Writes `host` into the tree; returns notes for what it replaced.
@@ -49,7 +49,7 @@ pub fn apply(tree: &mut Tree, host: &str, timestamp: i64) -> Result<Vec<String>,
 }
 
 /// The bytes of a small regular file at `path` (not through a symlink), or None.
-fn read_small(tree: &Tree, path: &str) -> Result<Option<Vec<u8>>, BuildError> {
+pub(super) fn read_small(tree: &Tree, path: &str) -> Result<Option<Vec<u8>>, BuildError> {
     let Some(id) = tree.lookup(path) else {
         return Ok(None);
     };

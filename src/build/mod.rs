@@ -3,6 +3,7 @@
 
 pub mod boot_files;
 mod destination;
+mod fstab;
 mod host_name;
 pub mod overrides;
 pub mod populate;
@@ -184,7 +185,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
         .as_ref()
         .and_then(|os| os.root_tree.as_deref())
         .map(|tree| populate::owners_description(tree, opts.populate_options().policy));
-    Ok((plan, report.warnings))
+    let mut warnings = report.warnings;
+    if plan.format == ImageFormat::Iso9660 {
+        warnings.extend(crate::output::iso::warnings(&plan));
+    }
+    Ok((plan, warnings))
 }
 
 /// Tar (and so docker layers) cannot hold sockets: they are left out, and said by name.

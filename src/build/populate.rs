@@ -10,7 +10,7 @@ use crate::content::{self, ContentError, LoadPolicy, Tree};
 use crate::model::{Bootloader, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
 
 use super::boot_files::{self, BootFiles};
-use super::{host_name, BuildError};
+use super::{fstab, host_name, BuildError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PopulateOptions {
@@ -28,7 +28,9 @@ pub fn root_search(image: &Image) -> Option<RootSearch> {
             RootSearch::FsUuid(u.to_string())
         }
         // An ISO's label is its volume id, which ISO 9660 keeps upper-case.
-        _ if image.format == ImageFormat::Iso9660 => RootSearch::Label(root.label.to_uppercase()),
+        _ if image.format == ImageFormat::Iso9660 => {
+            RootSearch::Label(crate::fs::iso::volume_id(&root.label))
+        }
         _ => RootSearch::Label(root.label.clone()),
     })
 }
@@ -96,6 +98,13 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
         report
             .notes
             .extend(host_name::apply(&mut tree, host, opts.timestamp)?);
+    }
+    if let (ImageFormat::Iso9660, Some(RootSearch::Label(volume_id))) =
+        (image.format, root_search(image))
+    {
+        report
+            .notes
+            .extend(fstab::iso_root(&mut tree, &volume_id, opts.timestamp)?);
     }
     let (files, warnings) = boot_files::choose(&tree, os.kernel.as_ref(), os.initrd.as_ref())?;
     report.warnings = warnings;

@@ -59,6 +59,21 @@ impl Dsl {
                 (base_dir, offset, name, session)
             }
         };
+        if let Some(at) = super::bounds::too_deep(text) {
+            let (line, column) = source::line_column(text, at);
+            return Err(DslError::Syntax {
+                location: SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                },
+                message: format!(
+                    "lists and quotes nest more than {} levels deep here",
+                    super::bounds::MAX_NESTING
+                ),
+                hint: None,
+            });
+        }
         let scanned = source::scan(text).map_err(|e| {
             let (line, column) = source::line_column(text, e.offset);
             DslError::Syntax {

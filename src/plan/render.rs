@@ -32,7 +32,7 @@ fn render_tree_format(plan: &Plan) -> String {
         let bootloader = os.and_then(|o| o.bootloader.as_ref());
         out.push_str(&format!(
             "volume   {}  zisofs {}  about {} of content\n",
-            part.label.to_uppercase(),
+            crate::fs::iso::volume_id(&part.label),
             if plan.image.compression { "on" } else { "off" },
             human(part.content.apparent_size())
         ));

@@ -255,7 +255,7 @@ impl Inventory {
             inode_size,
             features: *features,
             csum_seed: csum.then_some(csum_seed(&resolved.uuid.0)),
-            inodes: Vec::with_capacity(order.len() + 1),
+            inodes: Vec::new(),
             sparse_runs: Vec::new(),
             xattr_blocks: Vec::new(),
             max_ino: max_ino.max(FIRST_INO),
@@ -270,7 +270,7 @@ impl Inventory {
             lpf_node,
         };
         let mut xattr_index: HashMap<Vec<u8>, u32> = HashMap::new();
-        let mut add = |inv: &mut Inventory, mut rec: InodeRec| -> Result<(), ExtError> {
+        let mut add = |inv: &mut Inventory, mut rec: InodeRec| -> Result<InodeRec, ExtError> {
             let d = inv.describe(tree, &rec)?;
             rec.data_blocks = match &d.body {
                 Body::None => 0,
@@ -299,12 +299,14 @@ impl Inventory {
                 inv.xattr_blocks[i as usize].1 += 1;
                 rec.xattr_block = i;
             }
-            inv.inodes.push(rec);
-            Ok(())
+            Ok(rec)
         };
-        for o in &order {
-            add(&mut inv, *o)?;
+        // Filled in place: the numbering's records become the inventory's.
+        let mut order = order;
+        for rec in order.iter_mut() {
+            *rec = add(&mut inv, *rec)?;
         }
+        inv.inodes = order;
         Ok(inv)
     }
 

@@ -22,8 +22,11 @@ pub struct Sink<'a> {
     tree: &'a Tree,
     block_size: u64,
     start: u64,
+    /// The chunk: its first `used` bytes are to be written; the rest is stale (buffers are
+    /// reused without zeroing what the next writes overwrite anyway).
     buf: Vec<u8>,
-    to_writer: SyncSender<(u64, Vec<u8>)>,
+    used: usize,
+    to_writer: SyncSender<(u64, Vec<u8>, usize)>,
     spare: Receiver<Vec<u8>>,
     /// The tree file being read (one open per file).
     open: Option<(NodeId, File)>,
@@ -39,22 +42,27 @@ fn writer_gone() -> ExtError {
 
 impl Sink<'_> {
     fn end(&self) -> u64 {
-        self.start + self.buf.len() as u64
+        self.start + self.used as u64
     }
 
     /// Room for `len` bytes at `at`: in the current chunk when they follow it directly or
     /// start the next block after its last, partly filled one; else in a new chunk.
     fn room(&mut self, at: u64, len: usize) -> Result<&mut [u8], ExtError> {
         let end = self.end();
-        let touches = !self.buf.is_empty()
+        let touches = self.used > 0
             && (at == end || (at > end && at == end.next_multiple_of(self.block_size)));
-        if !touches || self.buf.len() + (at - end.min(at)) as usize + len > CHUNK {
+        if !touches || self.used + (at - end.min(at)) as usize + len > CHUNK {
             self.flush()?;
             self.start = at;
         }
         let from = (at - self.start) as usize;
-        self.buf.resize(from + len, 0);
-        Ok(&mut self.buf[from..])
+        if self.buf.len() < from + len {
+            self.buf.resize(from + len, 0);
+        }
+        // The rest of the last block before this write is zeros.
+        self.buf[self.used..from].fill(0);
+        self.used = from + len;
+        Ok(&mut self.buf[from..from + len])
     }
 
     pub fn bytes(&mut self, at: u64, bytes: &[u8]) -> Result<(), ExtError> {
@@ -90,17 +98,14 @@ impl Sink<'_> {
 
     /// Hands the current chunk to the writer.
     fn flush(&mut self) -> Result<(), ExtError> {
-        if self.buf.is_empty() {
+        if self.used == 0 {
             return Ok(());
         }
-        let next = self
-            .spare
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let next = self.spare.try_recv().unwrap_or_default();
         let full = std::mem::replace(&mut self.buf, next);
-        self.buf.clear();
+        let used = std::mem::take(&mut self.used);
         self.to_writer
-            .send((self.start, full))
+            .send((self.start, full, used))
             .map_err(|_| writer_gone())
     }
 }
@@ -113,16 +118,15 @@ pub fn stream(
     render: impl FnOnce(&mut Sink) -> Result<(), ExtError>,
 ) -> Result<(), ExtError> {
     // One chunk queued, one being written, one being filled.
-    let (to_writer, from_sink) = mpsc::sync_channel::<(u64, Vec<u8>)>(1);
+    let (to_writer, from_sink) = mpsc::sync_channel::<(u64, Vec<u8>, usize)>(1);
     let (give_back, spare) = mpsc::channel::<Vec<u8>>();
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> Result<(), ExtError> {
-            for (at, mut buf) in from_sink {
+            for (at, buf, used) in from_sink {
                 target
-                    .write_at(&buf, at)
+                    .write_at(&buf[..used], at)
                     .map_err(|source| ExtError::Write { offset: at, source })?;
-                target.start_writeback(at, buf.len() as u64);
-                buf.clear();
+                target.start_writeback(at, used as u64);
                 let _ = give_back.send(buf);
             }
             Ok(())
@@ -131,7 +135,8 @@ pub fn stream(
             tree,
             block_size,
             start: 0,
-            buf: Vec::with_capacity(CHUNK),
+            buf: Vec::new(),
+            used: 0,
             to_writer,
             spare,
             open: None,
@@ -170,5 +175,29 @@ mod tests {
             &b[8192..8203],
             &[3; 10].iter().chain(&[0]).copied().collect::<Vec<_>>()[..]
         );
+    }
+
+    #[test]
+    fn reused_buffers_leave_no_stale_bytes_in_gaps() {
+        let target = MemTarget::new(16 * CHUNK);
+        let tree = Tree::new();
+        let at = |k: usize| (2 * k * CHUNK + CHUNK + 4096) as u64;
+        stream(&target, &tree, 1024, |sink| {
+            for k in 0..8 {
+                sink.bytes((2 * k * CHUNK) as u64, &vec![0xAA; CHUNK])?;
+                sink.bytes(at(k), &[1; 100])?;
+                sink.bytes(at(k) + 1024, &[2; 10])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let bytes = target.into_inner();
+        for k in 0..8 {
+            let a = at(k) as usize;
+            assert!(bytes[a..a + 100].iter().all(|&b| b == 1));
+            assert!(bytes[a + 100..a + 1024].iter().all(|&b| b == 0), "gap {k}");
+            assert!(bytes[a + 1024..a + 1034].iter().all(|&b| b == 2));
+            assert!(bytes[a + 1034..a + 4096].iter().all(|&b| b == 0));
+        }
     }
 }
