@@ -291,7 +291,7 @@ fn sparse_members_keep_their_holes_and_match_the_directory() {
 }
 
 #[test]
-fn non_utf8_names_survive_and_are_refused_where_they_cannot() {
+fn non_utf8_names_survive_and_joliet_is_named() {
     let work = tempfile::tempdir().unwrap();
     let root = work.path().join("root");
     base_root(&root);
@@ -348,22 +348,41 @@ fn non_utf8_names_survive_and_are_refused_where_they_cannot() {
             );
         }
     }
-    // An ISO's Joliet names must be UTF-8: one error naming the entry.
-    let err = ingot_err(&[
+    // An ISO keeps the bytes in Rock Ridge (xorriso reads them back); Joliet cannot hold
+    // them, which the build names.
+    let iso = work.path().join("x.iso");
+    let mut cmd = ingot();
+    cmd.args([
         "build",
         &fixture("os-efi.scm"),
         "-t",
         "iso9660",
         "--root-tree",
-        s(&work.path().join("pax.tar")),
-        "-o",
-        s(&work.path().join("x.iso")),
     ]);
+    cmd.arg(work.path().join("pax.tar")).arg("-o").arg(&iso);
+    let o = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
     assert!(
-        err.contains("/names/caf\\xe8") && err.contains("not UTF-8"),
-        "{err}"
+        stderr.contains("not UTF-8") && stderr.contains("/names/caf\\xe8"),
+        "{stderr}"
     );
-    assert!(!work.path().join("x.iso").exists());
+    let found = Command::new("xorriso")
+        .arg("-indev")
+        .arg(&iso)
+        .args(["-find", "/names"])
+        .output()
+        .unwrap()
+        .stdout;
+    for n in names {
+        let entry = [b"/names/", n, b"'"].concat();
+        assert!(
+            found.windows(entry.len()).any(|w| w == entry.as_slice()),
+            "ISO Rock Ridge lost {:?}: {}",
+            String::from_utf8_lossy(n),
+            String::from_utf8_lossy(&found)
+        );
+    }
 }
 
 #[test]

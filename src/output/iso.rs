@@ -65,6 +65,23 @@ pub fn warnings(plan: &Plan) -> Vec<String> {
             part.label, part.label
         ));
     }
+    let not_utf8: Vec<String> = part
+        .content
+        .walk_bytes()
+        .into_iter()
+        .filter(|(p, _)| std::str::from_utf8(p).is_err())
+        .map(|(p, _)| crate::content::display_name(&p))
+        .collect();
+    if !not_utf8.is_empty() {
+        let shown: Vec<&str> = not_utf8.iter().take(5).map(String::as_str).collect();
+        out.push(format!(
+            "ISO: {} names are not UTF-8: Rock Ridge keeps their bytes, Joliet (read by \
+             Windows) gets substitutes: {}{}",
+            not_utf8.len(),
+            shown.join(", "),
+            if not_utf8.len() > 5 { ", …" } else { "" }
+        ));
+    }
     let survey = iso::aaip::survey(&part.content);
     for (path, why) in survey.dropped.iter().take(10) {
         out.push(format!("ISO: the ACL of {path} is dropped ({why})"));

@@ -270,24 +270,19 @@ fn c_string(bytes: &[u8], path: &str) -> Result<CString, IsoError> {
     })
 }
 
-/// Names the ISO cannot hold are refused, not mangled: Joliet (written for Windows) needs
-/// UTF-8, and libisofs would cut a Rock Ridge name past 255 bytes.
+/// Names the ISO cannot hold are refused, not cut: libisofs would cut a Rock Ridge name past
+/// 255 bytes. (A name that is not UTF-8 keeps its bytes in Rock Ridge; Joliet gets a
+/// substitute, which `output::iso::warnings` names.)
 fn check_name(name: &[u8], path: &str) -> Result<(), IsoError> {
-    let reason = if std::str::from_utf8(name).is_err() {
-        "the name is not UTF-8, which an ISO's Joliet names need; rename it, or build a \
-         format that keeps any name (ext4 disk images, tarball, docker)"
-            .to_string()
-    } else if name.len() > 255 {
-        format!(
-            "a name of {} bytes; ISO 9660 names may have at most 255",
-            name.len()
-        )
-    } else {
+    if name.len() <= 255 {
         return Ok(());
-    };
+    }
     Err(IsoError::Content {
         path: path.to_string(),
-        reason,
+        reason: format!(
+            "a name of {} bytes; ISO 9660 names may have at most 255",
+            name.len()
+        ),
     })
 }
 
