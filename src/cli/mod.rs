@@ -33,10 +33,19 @@ enum Command {
     Show(ShowArgs),
     /// An interactive Scheme session with ingot's definitions; (show IMG) prints a plan.
     Repl(ReplArgs),
-    /// List the image types for -t.
-    ListImageTypes,
-    /// Which external tools are present and which image types they enable.
-    Doctor,
+    /// List the image types for -t, one line each; marks those that cannot be built here.
+    ListImageTypes {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which external tools are present and which image types they enable; exits 1 when an
+    /// image type is unavailable.
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Read an existing image: its partition table and each partition's file system and label.
     Inspect {
         image: PathBuf,
@@ -261,12 +270,8 @@ fn build_command(args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
-fn list_image_types() -> Result<()> {
-    let mut dsl = Dsl::new()?;
-    for name in dsl.image_type_names()? {
-        println!("{name}");
-    }
-    Ok(())
+fn image_type_names() -> Result<Vec<String>> {
+    Ok(Dsl::new()?.image_type_names()?)
 }
 
 fn repl(args: &ReplArgs) -> Result<()> {
@@ -299,8 +304,8 @@ pub fn run() -> Result<()> {
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
         Command::Repl(args) => repl(args),
-        Command::ListImageTypes => list_image_types(),
-        Command::Doctor => doctor::run(),
+        Command::ListImageTypes { json } => doctor::list_image_types(&image_type_names()?, *json),
+        Command::Doctor { json } => doctor::run(&image_type_names()?, *json),
         Command::Inspect { image, json } => {
             let found = ingot::disk::inspect::inspect(image)?;
             if *json {
