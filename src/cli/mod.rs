@@ -1,7 +1,10 @@
 //! The command line: Guix-like options, one module per command.
 
 mod doctor;
+mod output;
 mod progress;
+mod repl;
+pub mod report;
 
 use std::path::PathBuf;
 
@@ -114,6 +117,9 @@ struct BuildArgs {
     /// image's name in the current directory. Only a regular file is ever replaced.
     #[arg(short = 'o', long, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
+    /// Print the result as JSON (path, format, size, allocated, sha256, seconds).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -237,36 +243,27 @@ fn show(args: &ShowArgs) -> Result<()> {
 }
 
 fn build_command(args: &BuildArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     // The destination is checked before any work: a device or FIFO is never touched.
-    let target = args
-        .output
-        .as_deref()
-        .map(OutputTarget::check)
-        .transpose()?;
+    if let Some(path) = &args.output {
+        OutputTarget::check(path)?;
+    }
     let progress = progress::Progress::start();
     progress.stage("evaluating the definition");
     let image = args.source.image()?;
-    let default_name = plan::default_file_name(&image);
-    let output = match &target {
-        Some(target) => target.file(&default_name)?,
-        None => {
-            let path = PathBuf::from(&default_name);
-            build::check_output_file(&path)?;
-            path
-        }
-    };
+    let destination =
+        output::destination(args.output.as_deref(), &plan::default_file_name(&image))?;
     let (plan, opts) = args.source.plan_of(image)?;
-    let report = build::build(&plan, &output, &opts, &|stage| progress.stage(stage))?;
-    progress.finish();
-    println!("{}", report.path.display());
-    eprintln!(
-        "{}: {} {} bytes ({:.1} MiB), {:.1} MiB allocated",
-        report.path.display(),
-        plan.format.as_str(),
-        report.apparent_size,
-        report.apparent_size as f64 / 1048576.0,
-        report.allocated_size as f64 / 1048576.0
-    );
+    let built = output::write(&plan, &destination, &opts, &progress, started)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output::summary_json(&built)?)?
+        );
+    } else {
+        println!("{}", built.report.path.display());
+        eprintln!("{}", output::summary(&built));
+    }
     Ok(())
 }
 
@@ -274,36 +271,12 @@ fn image_type_names() -> Result<Vec<String>> {
     Ok(Dsl::new()?.image_type_names()?)
 }
 
-fn repl(args: &ReplArgs) -> Result<()> {
-    let dsl = Dsl::new()?;
-    let overrides = Overrides {
-        root_tree: args.root_tree.clone().map(absolute).transpose()?,
-        firmware_dir: args.firmware_dir.clone().map(absolute).transpose()?,
-        ..Overrides::default()
-    };
-    let opts = BuildOptions::default().with_env()?;
-    let show = |image: &Image| -> String {
-        match build::plan_image(image.clone(), &overrides, &opts) {
-            Ok((plan, warnings)) => {
-                let mut out = String::new();
-                for w in warnings {
-                    out.push_str(&format!("warning: {w}\n"));
-                }
-                out + &plan::render_table(&plan)
-            }
-            Err(e) => format!("error: {e}\n"),
-        }
-    };
-    ingot::repl::run(dsl, args.file.as_deref(), &show)?;
-    Ok(())
-}
-
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     match &cli.command {
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
-        Command::Repl(args) => repl(args),
+        Command::Repl(args) => repl::run(args),
         Command::ListImageTypes { json } => doctor::list_image_types(&image_type_names()?, *json),
         Command::Doctor { json } => doctor::run(&image_type_names()?, *json),
         Command::Inspect { image, json } => {
