@@ -169,28 +169,23 @@ impl Reader<'_> {
     }
 }
 
-/// The `;` comment lines directly above byte `start`.
+/// The `;` comment lines directly above byte `start` (a helper `(struct …)` line between them
+/// and the definition is skipped: the REPL's `show` and `build` are documented above theirs).
 fn doc_above(text: &str, start: usize) -> String {
+    let before = &text[..start];
+    if !before.is_empty() && !before.ends_with('\n') {
+        return String::new();
+    }
     let mut lines: Vec<&str> = Vec::new();
-    for line in text[..start]
-        .lines()
-        .rev()
-        .skip_while(|l| l.trim().is_empty())
-        .take_while(|l| l.trim_start().starts_with(';'))
-    {
-        lines.push(line.trim_start().trim_start_matches(';').trim());
-    }
-    // Only a comment that touches the form (no blank line between).
-    if !text[..start].trim_end_matches([' ', '\t']).ends_with('\n') {
-        return String::new();
-    }
-    let before = text[..start].trim_end();
-    if !before
-        .lines()
-        .last()
-        .is_some_and(|l| l.trim_start().starts_with(';'))
-    {
-        return String::new();
+    for line in before.lines().rev() {
+        let t = line.trim_start();
+        if t.starts_with(';') {
+            lines.push(t.trim_start_matches(';').trim());
+        } else if t.starts_with("(struct ") && lines.is_empty() {
+            continue;
+        } else {
+            break;
+        }
     }
     lines.reverse();
     lines.join(" ")
@@ -316,7 +311,7 @@ pub fn find(name: &str) -> Option<&'static Entry> {
 pub fn describe(e: &Entry) -> String {
     let mut out = match &e.kind {
         Kind::Record(fields) => {
-            let mut s = format!("{} — record (constructor: ({} (field value) …), (inherit PARENT) first to copy one)\n", e.name, e.name);
+            let mut s = format!("{}: record, made by ({} (field value) ...); (inherit PARENT) first copies PARENT's fields\n", e.name, e.name);
             for f in fields {
                 match &f.default {
                     Some(d) => s.push_str(&format!("  {:<24} default {d}\n", f.name)),
@@ -328,13 +323,13 @@ pub fn describe(e: &Entry) -> String {
         Kind::Procedure(params) => {
             let arity = arity(params);
             format!(
-                "({}{}{}) — procedure, {arity}\n",
+                "({}{}{}): procedure, {arity}\n",
                 e.name,
                 if params.is_empty() { "" } else { " " },
                 params
             )
         }
-        Kind::Variable => format!("{} — variable\n", e.name),
+        Kind::Variable => format!("{}: variable\n", e.name),
     };
     if !e.doc.is_empty() {
         out.push_str(&format!("  {}\n", e.doc));

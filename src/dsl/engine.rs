@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use steel::rerrs::{ErrorKind, SteelErr};
@@ -127,6 +128,7 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
     register(&mut engine, "write", |args| print_value(args, true, false));
     register(&mut engine, "newline", |_| {
         println!();
+        OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
         Ok(SteelVal::Void)
     });
 
@@ -248,7 +250,19 @@ fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::R
         let _ = writeln!(out);
     }
     let _ = out.flush();
+    if !text.is_empty() || newline {
+        OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
+    }
     Ok(SteelVal::Void)
+}
+
+/// Whether the definitions' own output (`display`, `write`) last left a line unfinished: the
+/// REPL then ends it before its prompt, which would otherwise overwrite it.
+static OUTPUT_OPEN_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Reads and clears [`OUTPUT_OPEN_LINE`].
+pub fn take_open_output_line() -> bool {
+    OUTPUT_OPEN_LINE.swap(false, Ordering::Relaxed)
 }
 
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {

@@ -45,6 +45,7 @@ mod unknown;
 mod value;
 
 pub use error::{DslError, RecordError, Warning};
+pub use repl_api::take_open_output_line;
 pub use source::{has_expression, is_complete, line_column};
 
 use std::collections::{HashMap, HashSet};

@@ -91,6 +91,11 @@ impl Dsl {
     }
 }
 
+/// Whether `display`/`write` left the output line unfinished (cleared by the call).
+pub fn take_open_output_line() -> bool {
+    super::engine::take_open_output_line()
+}
+
 impl Dsl {
     /// How many REPL inputs were evaluated (the N of the last `<repl-N>`).
     pub fn repl_inputs(&self) -> usize {

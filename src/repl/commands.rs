@@ -126,7 +126,7 @@ pub fn describe(dsl: &mut Dsl, name: &str, user_names: &[String]) -> Result<Stri
     }
     if user_names.iter().any(|n| n == name) {
         let value = dsl.describe_name(name).unwrap_or_default();
-        return Ok(format!("{name} — defined in this session: {value}\n"));
+        return Ok(format!("{name}: defined in this session: {value}\n"));
     }
     let all = reference::entries()
         .iter()

@@ -97,8 +97,6 @@ pub fn run(dsl: Dsl, file: Option<&Path>, actions: &dyn Actions) -> Result<(), R
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
         .auto_add_history(false)
-        // What `display` printed without a newline stays visible: the prompt starts below.
-        .check_cursor_position(true)
         .build();
     let mut editor = rustyline::Editor::with_config(config)?;
     editor.set_helper(Some(complete::ReplHelper {
@@ -204,8 +202,13 @@ pub fn run_with(
         input.add_history(text.trim_end());
         s.evaluate(&text, out)?;
         out.flush()?;
-        // What `display` wrote went to the process's stdout: show it before the prompt.
-        std::io::stdout().flush()?;
+        // What `display` wrote went to the process's stdout: end its line, or the prompt
+        // would be drawn over it.
+        let mut stdout = std::io::stdout();
+        if crate::dsl::take_open_output_line() {
+            writeln!(stdout)?;
+        }
+        stdout.flush()?;
     }
     Ok(())
 }

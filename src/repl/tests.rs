@@ -117,14 +117,14 @@ fn comments_commands_and_describe() {
         ",help",
     ]);
     assert!(!out.contains("nothing to evaluate"), "{out}");
-    assert!(out.contains("partition — record"), "{out}");
+    assert!(out.contains("partition: record"), "{out}");
     assert!(
         out.contains("size") && out.contains("default 'guess"),
         "{out}"
     );
     assert!(out.contains("label") && out.contains("required"), "{out}");
     assert!(
-        out.contains("(show value . type) — procedure, 1 or more arguments"),
+        out.contains("(show value . type): procedure, 1 or more arguments"),
         "{out}"
     );
     assert!(out.contains("did you mean `partition`?"), "{out}");
