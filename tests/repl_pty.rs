@@ -111,6 +111,9 @@ fn define_inherit_complete_describe_and_mistakes() {
     s.send_control('c').unwrap();
     s.exp_string("input abandoned").unwrap();
     until(&mut s, "(+ 1 1)", "2");
+    // Between inputs the terminal is in cooked mode, where ^D would be lost: wait for the
+    // prompt (rustyline's raw mode) first.
+    s.exp_string(PROMPT).unwrap();
     s.send_control('d').unwrap();
     s.exp_string("bye").unwrap();
     s.exp_eof().unwrap();
@@ -137,6 +140,9 @@ fn show_and_build_are_the_cli_s() {
         out.contains("x.img: disk-image") && out.contains("built in"),
         "{out}"
     );
+    // Between inputs the terminal is in cooked mode, where ^D would be lost: wait for the
+    // prompt (rustyline's raw mode) first.
+    s.exp_string(PROMPT).unwrap();
     s.send_control('d').unwrap();
     s.exp_eof().unwrap();
 
