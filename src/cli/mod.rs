@@ -23,9 +23,31 @@ use ingot::plan::{self, Plan};
     version,
     about = "Build bootable disk images from Guix-style Scheme definitions, without root"
 )]
+#[command(after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors (no warnings, progress or summary).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print each stage of the work as a line.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour the error and warning prefixes.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Documented in --help, the man page and the README.
+const EXIT_CODES: &str = "Exit status: 0 success; 1 an error (bad definition or option, a \
+failed build, doctor finding an image type unavailable); 2 a usage error (unknown option or \
+subcommand); 130 interrupted (Ctrl-C, SIGTERM or SIGHUP: temporary files removed).";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +71,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script: `ingot completions bash > /etc/bash_completion.d/ingot`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `ingot man | man -l -`.
+    Man,
     /// Read an existing image: its partition table and each partition's file system and label.
     Inspect {
         image: PathBuf,
@@ -146,7 +172,7 @@ struct ShowArgs {
 const DEFAULT_IMAGE_TYPE: &str = "mbr-hybrid-raw";
 
 fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    progress::warn(message);
 }
 
 impl SourceArgs {
@@ -262,7 +288,9 @@ fn build_command(args: &BuildArgs) -> Result<()> {
         );
     } else {
         println!("{}", built.report.path.display());
-        eprintln!("{}", output::summary(&built));
+        if progress::verbosity() != progress::Verbosity::Quiet {
+            eprintln!("{}", output::summary(&built));
+        }
     }
     Ok(())
 }
@@ -273,7 +301,31 @@ fn image_type_names() -> Result<Vec<String>> {
 
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    progress::configure(
+        if cli.quiet {
+            progress::Verbosity::Quiet
+        } else if cli.verbose {
+            progress::Verbosity::Verbose
+        } else {
+            progress::Verbosity::Normal
+        },
+        match cli.color {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        },
+    );
     match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "ingot", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(())
+        }
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
         Command::Repl(args) => repl::run(args),
