@@ -2,7 +2,10 @@
 //! trees, plan, write the format into a temporary file, rename it into place.
 
 mod applies;
+pub mod boot_files;
 mod destination;
+mod fstab;
+mod host_name;
 pub mod overrides;
 pub mod populate;
 mod sizer;
@@ -155,7 +158,7 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
-    let (trees, warnings) = populate::partition_trees(image, opts.populate_options())?;
+    let (trees, report) = populate::partition_trees(image, opts.populate_options())?;
     let plan_opts = PlanOptions {
         ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
         timestamp: opts.timestamp(),
@@ -166,6 +169,12 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     if plan.format.is_disk() {
         check_firmware(image)?;
         plan.bios_core = bios_core(&plan)?;
+    }
+    plan.boot_files = report.boot_files;
+    plan.notes = report.notes;
+    let mut warnings = report.warnings;
+    if plan.format == ImageFormat::Iso9660 {
+        warnings.extend(crate::output::iso::warnings(&plan));
     }
     Ok((plan, warnings))
 }

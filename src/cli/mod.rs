@@ -127,6 +127,32 @@ struct SourceArgs {
     /// docker images: an OCI image layout archive instead of a docker-archive.
     #[arg(long)]
     oci: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Bounds on evaluating a definition (which is untrusted: see README, "Trust model").
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Stop evaluating the definition after SECS seconds (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    eval_timeout: u64,
+    /// Stop evaluating the definition when it holds more than SIZE of memory.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB")]
+    eval_memory: String,
+}
+
+impl LimitArgs {
+    /// A `Dsl` with these limits.
+    fn dsl(&self) -> Result<Dsl> {
+        let mut dsl = Dsl::new()?;
+        dsl.set_limits(ingot::dsl::Limits {
+            timeout: (self.eval_timeout > 0)
+                .then(|| std::time::Duration::from_secs(self.eval_timeout)),
+            memory: parse_size(&self.eval_memory).context("--eval-memory")?,
+        });
+        Ok(dsl)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -158,6 +184,8 @@ struct ReplArgs {
     /// Directory holding board firmware blobs (U-Boot bootloaders).
     #[arg(long, value_name = "DIR")]
     firmware_dir: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -207,7 +235,7 @@ impl SourceArgs {
 
     /// Evaluates the definition into an image (the command line is applied by `plan_of`).
     fn image(&self) -> Result<Image> {
-        let mut dsl = Dsl::new()?;
+        let mut dsl = self.limits.dsl()?;
         let value = match (&self.file, &self.expression) {
             (Some(file), None) => dsl.eval_file(file)?,
             (None, Some(expr)) => dsl.eval_expr(expr)?,
@@ -287,6 +315,14 @@ fn build_command(args: &BuildArgs) -> Result<()> {
             serde_json::to_string_pretty(&output::summary_json(&built)?)?
         );
     } else {
+        if progress::verbosity() != progress::Verbosity::Quiet {
+            for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+                eprintln!("{line}");
+            }
+            for note in &plan.notes {
+                eprintln!("note: {note}");
+            }
+        }
         println!("{}", built.report.path.display());
         if progress::verbosity() != progress::Verbosity::Quiet {
             eprintln!("{}", output::summary(&built));

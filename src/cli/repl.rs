@@ -7,7 +7,6 @@ use std::time::Instant;
 use anyhow::Result;
 
 use ingot::build::{self, BuildOptions, Overrides};
-use ingot::dsl::Dsl;
 use ingot::model::Image;
 use ingot::plan;
 
@@ -69,7 +68,7 @@ impl ingot::repl::Actions for CliActions {
 }
 
 pub fn run(args: &ReplArgs) -> Result<()> {
-    let dsl = Dsl::new()?;
+    let dsl = args.limits.dsl()?;
     let actions = CliActions {
         overrides: Overrides {
             root_tree: args.root_tree.clone().map(absolute).transpose()?,

@@ -84,12 +84,16 @@ fn opt_symbol(v: Option<&SteelVal>) -> Option<String> {
 
 /// Makes the engine ingot evaluates in: Steel's standard environment, ingot's primitives, the
 /// prelude.
-pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
+pub(crate) fn new_engine(
+    shared: &SharedRef,
+    budget: &Arc<super::bounds::Budget>,
+) -> Result<Engine, SteelErr> {
     quiet_steel_home();
-    // Steel's primitives and its core library (stdlib.scm) are all the prelude needs; the
-    // full `Engine::new()` also loads contracts, printing and ports, ~60 ms more at start-up.
-    let mut engine = Engine::new_base();
-    engine.register_prelude()?;
+    // Steel's primitives, sandboxed, and its core library (stdlib.scm) are all the prelude
+    // needs; the full `Engine::new()` also loads contracts, printing and ports, ~60 ms more
+    // at start-up.
+    let mut engine = super::sandbox::new_sandboxed_engine(budget)?;
+    super::bounds::register_checks(&mut engine, budget)?;
 
     let s = shared.clone();
     // (%record-error kind record field value message span clause-span)
@@ -127,7 +131,7 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
     });
     register(&mut engine, "write", |args| print_value(args, true, false));
     register(&mut engine, "newline", |_| {
-        println!();
+        super::watch::user_output("\n");
         OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
         Ok(SteelVal::Void)
     });
@@ -237,22 +241,15 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
 }
 
 fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::Result<SteelVal> {
-    use std::io::Write as _;
     let text = match args.first() {
         Some(SteelVal::StringV(s)) if !write => s.to_string(),
         Some(v) => value::render_full(v),
         None => String::new(),
     };
-    let mut out = std::io::stdout().lock();
-    // A closed stdout is not the definition's fault: printing is best effort.
-    let _ = write!(out, "{text}");
-    if newline {
-        let _ = writeln!(out);
-    }
-    let _ = out.flush();
     if !text.is_empty() || newline {
         OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
     }
+    super::watch::user_output(&if newline { text + "\n" } else { text });
     Ok(SteelVal::Void)
 }
 

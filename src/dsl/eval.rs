@@ -59,6 +59,21 @@ impl Dsl {
                 (base_dir, offset, name, session)
             }
         };
+        if let Some(at) = super::bounds::too_deep(text) {
+            let (line, column) = source::line_column(text, at);
+            return Err(DslError::Syntax {
+                location: SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                },
+                message: format!(
+                    "lists and quotes nest more than {} levels deep here",
+                    super::bounds::MAX_NESTING
+                ),
+                hint: None,
+            });
+        }
         let scanned = source::scan(text).map_err(|e| {
             let (line, column) = source::line_column(text, e.offset);
             DslError::Syntax {
@@ -72,6 +87,18 @@ impl Dsl {
             }
         })?;
         src.text.push_str(&scanned.text);
+        if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
+            let (line, column) = source::line_column(&scanned.text, at);
+            return Err(DslError::Eval {
+                location: Some(SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                }),
+                message: format!("{form} is not available: {why}"),
+                hint: None,
+            });
+        }
         let src = Arc::new(src);
         if interactive {
             self.session = src.clone();

@@ -31,6 +31,7 @@
 //! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
 //! that made it.
 
+mod bounds;
 mod calls;
 mod convert;
 mod diagnose;
@@ -39,11 +40,15 @@ mod error;
 mod eval;
 mod repl_api;
 mod rewrite;
+mod run;
+mod sandbox;
 mod source;
 mod tree;
 mod unknown;
 mod value;
+mod watch;
 
+pub use bounds::{Limits, EVAL_STACK, MAX_NESTING};
 pub use error::{DslError, RecordError, Warning};
 pub use repl_api::take_open_output_line;
 pub use source::{has_expression, is_complete, line_column};
@@ -132,6 +137,8 @@ pub struct Dsl {
     /// Where the last top-level form of the last evaluation starts.
     last_form: Option<model::SourceLoc>,
     inputs: usize,
+    limits: Limits,
+    budget: Arc<bounds::Budget>,
 }
 
 impl Dsl {
@@ -142,7 +149,9 @@ impl Dsl {
             base_dir: base_dir.clone(),
             ..Shared::default()
         }));
-        let engine = engine::new_engine(&shared).map_err(|e| DslError::Prelude(e.to_string()))?;
+        let budget = Arc::new(bounds::Budget::default());
+        let engine =
+            engine::new_engine(&shared, &budget).map_err(|e| DslError::Prelude(e.to_string()))?;
         Ok(Dsl {
             engine,
             shared,
@@ -155,12 +164,14 @@ impl Dsl {
             base_dir,
             last_form: None,
             inputs: 0,
+            limits: Limits::default(),
+            budget,
         })
     }
 
     /// Evaluates a definition file; its value is its last expression, an image or an
     /// operating-system. Relative paths in it are taken from the file's directory.
-    pub fn eval_file(&mut self, path: &Path) -> Result<Evaluated, DslError> {
+    fn eval_file_unbounded(&mut self, path: &Path) -> Result<Evaluated, DslError> {
         let text = std::fs::read_to_string(path).map_err(|source| DslError::Read {
             path: path.to_path_buf(),
             source,
@@ -179,14 +190,14 @@ impl Dsl {
     }
 
     /// Evaluates `-e EXPR`; relative paths are taken from the current directory.
-    pub fn eval_expr(&mut self, expr: &str) -> Result<Evaluated, DslError> {
+    fn eval_expr_unbounded(&mut self, expr: &str) -> Result<Evaluated, DslError> {
         let value = self.eval_text_as("<expr>", expr)?;
         self.evaluated(value)
     }
 
     /// An image of the evaluated value: an operating-system goes through the constructor of
     /// the image type named `image_type` (Scheme's `os->image`); an image is returned as is.
-    pub fn image_for(
+    fn image_for_unbounded(
         &mut self,
         value: &Evaluated,
         image_type: &str,
@@ -235,7 +246,7 @@ impl Dsl {
     }
 
     /// Evaluates one REPL input: its value printed, or the image `(show …)` asked for.
-    pub fn eval_repl(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
+    fn eval_repl_unbounded(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
         let value = self.eval_text_as(&name, text)?;
