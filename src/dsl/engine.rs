@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use steel::rerrs::{ErrorKind, SteelErr};
@@ -131,6 +132,7 @@ pub(crate) fn new_engine(
     register(&mut engine, "write", |args| print_value(args, true, false));
     register(&mut engine, "newline", |_| {
         super::watch::user_output("\n");
+        OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
         Ok(SteelVal::Void)
     });
 
@@ -244,8 +246,24 @@ fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::R
         Some(v) => value::render_full(v),
         None => String::new(),
     };
-    super::watch::user_output(&if newline { text + "\n" } else { text });
+    super::watch::user_output(&if newline {
+        format!("{text}\n")
+    } else {
+        text.clone()
+    });
+    if !text.is_empty() || newline {
+        OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
+    }
     Ok(SteelVal::Void)
+}
+
+/// Whether the definitions' own output (`display`, `write`) last left a line unfinished: the
+/// REPL then ends it before its prompt, which would otherwise overwrite it.
+static OUTPUT_OPEN_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Reads and clears [`OUTPUT_OPEN_LINE`].
+pub fn take_open_output_line() -> bool {
+    OUTPUT_OPEN_LINE.swap(false, Ordering::Relaxed)
 }
 
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {
