@@ -309,6 +309,14 @@ fn build_command(args: &BuildArgs) -> Result<()> {
         output::destination(args.output.as_deref(), &plan::default_file_name(&image))?;
     let (plan, opts) = args.source.plan_of(image)?;
     let built = output::write(&plan, &destination, &opts, &progress, started)?;
+    if progress::verbosity() != progress::Verbosity::Quiet {
+        for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+            eprintln!("{line}");
+        }
+        for note in &plan.notes {
+            eprintln!("note: {note}");
+        }
+    }
     if args.json {
         println!(
             "{}",

@@ -246,10 +246,14 @@ fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::R
         Some(v) => value::render_full(v),
         None => String::new(),
     };
+    super::watch::user_output(&if newline {
+        format!("{text}\n")
+    } else {
+        text.clone()
+    });
     if !text.is_empty() || newline {
         OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
     }
-    super::watch::user_output(&if newline { text + "\n" } else { text });
     Ok(SteelVal::Void)
 }
 
