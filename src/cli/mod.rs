@@ -323,14 +323,6 @@ fn build_command(args: &BuildArgs) -> Result<()> {
             serde_json::to_string_pretty(&output::summary_json(&built)?)?
         );
     } else {
-        if progress::verbosity() != progress::Verbosity::Quiet {
-            for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
-                eprintln!("{line}");
-            }
-            for note in &plan.notes {
-                eprintln!("note: {note}");
-            }
-        }
         println!("{}", built.report.path.display());
         if progress::verbosity() != progress::Verbosity::Quiet {
             eprintln!("{}", output::summary(&built));
