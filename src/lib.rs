@@ -6,6 +6,7 @@
 pub mod alloc_count;
 pub mod boot;
 pub mod build;
+pub mod child;
 pub mod cleanup;
 pub mod content;
 pub mod disk;

@@ -25,6 +25,8 @@ fn main() {
         }),
         Err(e) => Err(anyhow::anyhow!("cannot start the evaluation thread: {e}")),
     };
+    // A build interrupted meanwhile: the handler reports and exits, not this thread.
+    ingot::cleanup::wait_if_interrupted();
     if let Err(err) = result {
         eprintln!("error: {err}");
         let mut source = err.source();

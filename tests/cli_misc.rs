@@ -65,3 +65,35 @@ fn doctor_reports_the_tools_here() {
         assert!(line.starts_with("ok"), "{line}");
     }
 }
+
+#[test]
+fn repl_show_is_ingot_show() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("boot")).unwrap();
+    std::fs::write(root.path().join("boot/vmlinuz"), b"kernel").unwrap();
+    std::fs::write(root.path().join("boot/initrd.img"), b"initrd").unwrap();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/efi-os.scm");
+    let root_arg = root.path().to_str().unwrap();
+    let cli = ingot_ok(&["show", example, "--root-tree", root_arg]);
+    // The OS's file-systems name the root "demo-root": the plan must say so, both ways.
+    assert!(cli.contains("demo-root"), "{cli}");
+    let mut child = ingot()
+        .args(["repl", example, "--root-tree", root_arg])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            b"(show (image (inherit efi-disk-image) (name 'efi.img) (operating-system my-os)))\n",
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let repl = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{repl}");
+    assert!(repl.contains(cli.trim_end()), "REPL:\n{repl}\nCLI:\n{cli}");
+}

@@ -1,12 +1,15 @@
 //! From a model image to a file at the destination: apply overrides, fill the partitions'
 //! trees, plan, write the format into a temporary file, rename it into place.
 
+pub mod boot_files;
 mod destination;
+mod fstab;
+mod host_name;
 pub mod overrides;
 pub mod populate;
 mod sizer;
 
-pub use destination::Destination;
+pub use destination::{check_file as check_output_file, Destination, OutputTarget};
 pub use overrides::Overrides;
 pub use sizer::Sizer;
 
@@ -134,12 +137,24 @@ fn default_seed(image: &Image) -> String {
     s
 }
 
+/// From an evaluated image to its plan: the one path `ingot show`, `ingot build` and the
+/// REPL's `(show …)` and `(build …)` take, so that they cannot disagree. Applies the operating
+/// system's file systems and the command line's overrides, then [`prepare`]s.
+pub fn plan_image(
+    mut image: Image,
+    overrides: &Overrides,
+    opts: &BuildOptions,
+) -> Result<(Plan, Vec<String>), BuildError> {
+    overrides::apply(&mut image, overrides);
+    prepare(&image, opts)
+}
+
 /// Everything before the first byte is written: trees, sizes, layout, checks.
 pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
-    let (trees, warnings) = populate::partition_trees(image, opts.populate_options())?;
+    let (trees, report) = populate::partition_trees(image, opts.populate_options())?;
     let plan_opts = PlanOptions {
         ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
         timestamp: opts.timestamp(),
@@ -150,6 +165,12 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     if plan.format.is_disk() {
         check_firmware(image)?;
         plan.bios_core = bios_core(&plan)?;
+    }
+    plan.boot_files = report.boot_files;
+    plan.notes = report.notes;
+    let mut warnings = report.warnings;
+    if plan.format == ImageFormat::Iso9660 {
+        warnings.extend(crate::output::iso::warnings(&plan));
     }
     Ok((plan, warnings))
 }
@@ -245,17 +266,10 @@ pub fn build(
     progress: &dyn Fn(&str),
 ) -> Result<BuildReport, BuildError> {
     crate::cleanup::install_interrupt_handler();
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(BuildError::Input(format!(
-            "cannot write {}: directory {} does not exist",
-            dest.display(),
-            parent.display()
-        )));
-    }
+    destination::check_file(dest)?;
+    let parent = destination::parent_of(dest);
+    // What killed runs left here (their pid is in the name) goes before we add ours.
+    crate::cleanup::remove_stale(&parent);
     let scratch = Scratch::new_in(&parent).map_err(|e| {
         BuildError::io(
             format!("cannot create a scratch directory in {}", parent.display()),

@@ -7,9 +7,10 @@ use std::path::Path;
 
 use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
 use crate::content::{self, ContentError, LoadPolicy, Tree};
-use crate::model::{Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
+use crate::model::{Bootloader, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
 
-use super::BuildError;
+use super::boot_files::{self, BootFiles};
+use super::{fstab, host_name, BuildError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PopulateOptions {
@@ -27,7 +28,9 @@ pub fn root_search(image: &Image) -> Option<RootSearch> {
             RootSearch::FsUuid(u.to_string())
         }
         // An ISO's label is its volume id, which ISO 9660 keeps upper-case.
-        _ if image.format == ImageFormat::Iso9660 => RootSearch::Label(root.label.to_uppercase()),
+        _ if image.format == ImageFormat::Iso9660 => {
+            RootSearch::Label(crate::fs::iso::volume_id(&root.label))
+        }
         _ => RootSearch::Label(root.label.clone()),
     })
 }
@@ -42,43 +45,6 @@ pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentEr
     }
 }
 
-/// Puts a kernel or initrd into the tree; returns its path inside the tree.
-fn place_file(tree: &mut Tree, file: &FileRef, what: &str) -> Result<String, BuildError> {
-    match file {
-        FileRef::Host(host) => {
-            let name = host
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| {
-                    BuildError::Input(format!("{what} {}: not a file", host.display()))
-                })?;
-            let path = format!("/boot/{name}");
-            tree.add_host_file(&path, host, Some(0o644))
-                .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;
-            Ok(path)
-        }
-        FileRef::InRoot(path) => {
-            if tree.lookup(path).is_none() {
-                return Err(BuildError::Input(format!(
-                    "{what} {path} is neither a host file nor in the root tree"
-                )));
-            }
-            Ok(path.clone())
-        }
-    }
-}
-
-/// The newest /boot entry whose name starts with one of `prefixes` (e.g. vmlinuz-6.1…).
-fn find_in_boot(tree: &Tree, prefixes: &[&str]) -> Option<String> {
-    let boot = tree.lookup("/boot")?;
-    tree.children(boot)
-        .iter()
-        .map(|(name, _)| String::from_utf8_lossy(name).into_owned())
-        .filter(|n| prefixes.iter().any(|p| n.starts_with(p)))
-        .max()
-        .map(|n| format!("/boot/{n}"))
-}
-
 /// What follows `root=` on the kernel command line.
 fn root_argument(search: &RootSearch) -> String {
     match search {
@@ -87,12 +53,23 @@ fn root_argument(search: &RootSearch) -> String {
     }
 }
 
+/// What building the root tree chose and noticed, for the build summary and `show`.
+#[derive(Debug, Clone, Default)]
+pub struct RootReport {
+    /// The kernel and initrd the bootloader configuration names (images that boot).
+    pub boot_files: Option<BootFiles>,
+    /// What the operating-system's fields replaced in the tree.
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
 /// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree. The
 /// bootloader's configuration is written only for images that boot (disks and ISOs).
-pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootReport), BuildError> {
     let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
+    let mut report = RootReport::default();
     let Some(os) = &image.operating_system else {
-        return Ok(Tree::new());
+        return Ok((Tree::new(), report));
     };
     let mut tree = match &os.root_tree {
         Some(path) => load_root_tree(path, opts.policy)
@@ -100,31 +77,34 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
         None => Tree::new(),
     };
     if let Some(host) = &os.host_name {
-        if tree.lookup("/etc/hostname").is_none() {
-            tree.add_bytes("/etc/hostname", format!("{host}\n").into_bytes(), 0o644)
-                .map_err(|e| BuildError::Input(e.to_string()))?;
-            set_mtime(&mut tree, "/etc/hostname", opts.timestamp);
-        }
+        report.notes = host_name::apply(&mut tree, host, opts.timestamp)?;
     }
-    let kernel = match &os.kernel {
-        Some(k) => Some(place_file(&mut tree, k, "kernel")?),
-        None => find_in_boot(&tree, &["vmlinuz", "bzImage", "Image"]),
-    };
-    let initrd = match &os.initrd {
-        Some(i) => Some(place_file(&mut tree, i, "initrd")?),
-        None => find_in_boot(&tree, &["initrd", "initramfs"]),
-    };
+    if let (ImageFormat::Iso9660, Some(RootSearch::Label(volume_id))) =
+        (image.format, root_search(image))
+    {
+        report
+            .notes
+            .extend(fstab::iso_root(&mut tree, &volume_id, opts.timestamp)?);
+    }
+    let (files, warnings) = boot_files::choose(&tree, os.kernel.as_ref(), os.initrd.as_ref())?;
+    report.warnings = warnings;
+    boot_files::place(&mut tree, &files)?;
     if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
             BuildError::Input("the image has no partition with the boot flag for the root".into())
         })?;
-        let kernel = kernel.ok_or_else(|| {
-            BuildError::Input(
-                "the operating-system has a bootloader but no kernel: set (kernel …) or put \
-                 /boot/vmlinuz in the root tree"
-                    .into(),
-            )
-        })?;
+        let kernel = files
+            .kernel
+            .as_ref()
+            .map(|k| k.path.clone())
+            .ok_or_else(|| {
+                BuildError::Input(
+                    "the operating-system has a bootloader but no kernel: set (kernel …) or put \
+                 /boot/vmlinuz-VERSION in the root tree"
+                        .into(),
+                )
+            })?;
+        let initrd = files.initrd.as_ref().map(|i| i.path.clone());
         let root_arg = root_argument(&search);
         let (path, text) = match &bl.bootloader {
             Bootloader::UBoot { .. } => {
@@ -154,8 +134,9 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
         tree.add_bytes(path, text.into_bytes(), 0o644)
             .map_err(|e| BuildError::Input(e.to_string()))?;
         set_mtime(&mut tree, path, opts.timestamp);
+        report.boot_files = Some(files);
     }
-    Ok(tree)
+    Ok((tree, report))
 }
 
 fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
@@ -227,13 +208,15 @@ fn custom_tree(ops: &[TreeOp], opts: PopulateOptions) -> Result<Tree, BuildError
     Ok(tree)
 }
 
-/// One tree per partition of `image`, in order, plus warnings for what was skipped.
+/// One tree per partition of `image`, in order, plus what building the root tree reported
+/// (its warnings include the partitions skipped).
 pub fn partition_trees(
     image: &Image,
     opts: PopulateOptions,
-) -> Result<(Vec<Tree>, Vec<String>), BuildError> {
+) -> Result<(Vec<Tree>, RootReport), BuildError> {
     let mut root: Option<Tree> = None;
     let mut trees = Vec::with_capacity(image.partitions.len());
+    let mut report = RootReport::default();
     let mut warnings = Vec::new();
     for p in &image.partitions {
         if p.file_system == FileSystemKind::Unformatted {
@@ -245,7 +228,8 @@ pub fn partition_trees(
             Initializer::Root => match &root {
                 Some(t) => t.clone(),
                 None => {
-                    let t = root_tree(image, opts)?;
+                    let (t, r) = root_tree(image, opts)?;
+                    report = r;
                     root = Some(t.clone());
                     t
                 }
@@ -263,10 +247,11 @@ pub fn partition_trees(
         };
         trees.push(tree);
     }
-    Ok((trees, warnings))
+    report.warnings.extend(warnings);
+    Ok((trees, report))
 }
 
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
-    root_tree(image, opts)
+    root_tree(image, opts).map(|(tree, _)| tree)
 }

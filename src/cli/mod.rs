@@ -3,13 +3,13 @@
 mod doctor;
 mod progress;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ingot::build::{self, BuildOptions, Overrides};
-use ingot::dsl::Dsl;
+use ingot::build::{self, BuildOptions, OutputTarget, Overrides};
+use ingot::dsl::{Dsl, Evaluated};
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
 use ingot::plan::{self, Plan};
@@ -32,12 +32,7 @@ enum Command {
     /// Print the layout an image would have, without writing anything.
     Show(ShowArgs),
     /// An interactive Scheme session with ingot's definitions; (show IMG) prints a plan.
-    Repl {
-        /// A file to load first.
-        file: Option<PathBuf>,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Repl(ReplArgs),
     /// List the image types for -t.
     ListImageTypes,
     /// Which external tools are present and which image types they enable.
@@ -63,14 +58,10 @@ struct SourceArgs {
         conflicts_with = "file"
     )]
     expression: Option<String>,
-    /// Image type used when the value is an operating-system (see list-image-types).
-    #[arg(
-        short = 't',
-        long = "image-type",
-        value_name = "TYPE",
-        default_value = "mbr-hybrid-raw"
-    )]
-    image_type: String,
+    /// Image type used when the value is an operating-system (see list-image-types)
+    /// [default: mbr-hybrid-raw].
+    #[arg(short = 't', long = "image-type", value_name = "TYPE")]
+    image_type: Option<String>,
     /// Size of the root partition when it is 'guess (else of the whole disk): 4096, 512M, 2GiB, 1GB.
     #[arg(long, value_name = "SIZE")]
     image_size: Option<String>,
@@ -136,9 +127,24 @@ enum ExtWriter {
 struct BuildArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// Output file; default: the image's name in the current directory.
-    #[arg(short = 'o', long, value_name = "FILE")]
+    /// Output file, or a directory to write the image's default name in; default: the
+    /// image's name in the current directory. Only a regular file is ever replaced.
+    #[arg(short = 'o', long, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ReplArgs {
+    /// A file to load first; its value is bound to %value.
+    file: Option<PathBuf>,
+    /// Root content (directory or tar archive) for the images shown and built.
+    #[arg(long, value_name = "DIR|TAR")]
+    root_tree: Option<PathBuf>,
+    /// Directory holding board firmware blobs (U-Boot bootloaders).
+    #[arg(long, value_name = "DIR")]
+    firmware_dir: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -149,6 +155,8 @@ struct ShowArgs {
     #[arg(long)]
     json: bool,
 }
+
+const DEFAULT_IMAGE_TYPE: &str = "mbr-hybrid-raw";
 
 fn warn(message: &str) {
     eprintln!("warning: {message}");
@@ -184,7 +192,7 @@ impl SourceArgs {
         })
     }
 
-    /// Evaluates the definition and applies the command line to the image.
+    /// Evaluates the definition into an image (the command line is applied by `plan_of`).
     fn image(&self) -> Result<Image> {
         let mut dsl = self.limits.dsl()?;
         let value = match (&self.file, &self.expression) {
@@ -193,21 +201,31 @@ impl SourceArgs {
             _ => bail!("give a definition file or -e EXPR"),
         };
         // An image is used as it is; an operating-system goes through the -t type.
-        let mut image = dsl.image_for(&value, &self.image_type)?;
+        let image_type = self.image_type.as_deref().unwrap_or(DEFAULT_IMAGE_TYPE);
+        if let (Evaluated::Image(_), Some(t)) = (&value, &self.image_type) {
+            warn(&format!(
+                "-t {t} was not used: the definition's value is already an image (-t applies \
+                 to an operating-system)"
+            ));
+        }
+        let image = dsl.image_for(&value, image_type)?;
         for w in dsl.warnings() {
             match &w.location {
                 Some(l) => warn(&format!("{l}: {}", w.message)),
                 None => warn(&w.message),
             }
         }
-        build::overrides::apply(&mut image, &self.overrides()?);
         Ok(image)
     }
 
     fn plan(&self) -> Result<(Plan, BuildOptions)> {
-        let image = self.image()?;
+        self.plan_of(self.image()?)
+    }
+
+    /// The image's plan with the command line applied, as the REPL makes it too.
+    fn plan_of(&self, image: Image) -> Result<(Plan, BuildOptions)> {
         let opts = self.build_options()?;
-        let (plan, warnings) = build::prepare(&image, &opts)?;
+        let (plan, warnings) = build::plan_image(image, &self.overrides()?, &opts)?;
         for w in warnings {
             warn(&w);
         }
@@ -238,15 +256,33 @@ fn show(args: &ShowArgs) -> Result<()> {
 }
 
 fn build_command(args: &BuildArgs) -> Result<()> {
+    // The destination is checked before any work: a device or FIFO is never touched.
+    let target = args
+        .output
+        .as_deref()
+        .map(OutputTarget::check)
+        .transpose()?;
     let progress = progress::Progress::start();
     progress.stage("evaluating the definition");
-    let (plan, opts) = args.source.plan()?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&plan.file_name));
+    let image = args.source.image()?;
+    let default_name = plan::default_file_name(&image);
+    let output = match &target {
+        Some(target) => target.file(&default_name)?,
+        None => {
+            let path = PathBuf::from(&default_name);
+            build::check_output_file(&path)?;
+            path
+        }
+    };
+    let (plan, opts) = args.source.plan_of(image)?;
     let report = build::build(&plan, &output, &opts, &|stage| progress.stage(stage))?;
     progress.finish();
+    for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+        eprintln!("{line}");
+    }
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     println!("{}", report.path.display());
     eprintln!(
         "{}: {} {} bytes ({:.1} MiB), {:.1} MiB allocated",
@@ -267,10 +303,16 @@ fn list_image_types() -> Result<()> {
     Ok(())
 }
 
-fn repl(file: Option<&Path>, limits: &LimitArgs) -> Result<()> {
-    let dsl = limits.dsl()?;
+fn repl(args: &ReplArgs) -> Result<()> {
+    let dsl = args.limits.dsl()?;
+    let overrides = Overrides {
+        root_tree: args.root_tree.clone().map(absolute).transpose()?,
+        firmware_dir: args.firmware_dir.clone().map(absolute).transpose()?,
+        ..Overrides::default()
+    };
+    let opts = BuildOptions::default().with_env()?;
     let show = |image: &Image| -> String {
-        match build::prepare(image, &BuildOptions::default()) {
+        match build::plan_image(image.clone(), &overrides, &opts) {
             Ok((plan, warnings)) => {
                 let mut out = String::new();
                 for w in warnings {
@@ -281,7 +323,7 @@ fn repl(file: Option<&Path>, limits: &LimitArgs) -> Result<()> {
             Err(e) => format!("error: {e}\n"),
         }
     };
-    ingot::repl::run(dsl, file, &show)?;
+    ingot::repl::run(dsl, args.file.as_deref(), &show)?;
     Ok(())
 }
 
@@ -290,12 +332,11 @@ pub fn run() -> Result<()> {
     match &cli.command {
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
-        Command::Repl { file, limits } => repl(file.as_deref(), limits),
+        Command::Repl(args) => repl(args),
         Command::ListImageTypes => list_image_types(),
         Command::Doctor => doctor::run(),
         Command::Inspect { image, json } => {
-            let found = ingot::disk::inspect::inspect(image)
-                .with_context(|| format!("cannot read {}", image.display()))?;
+            let found = ingot::disk::inspect::inspect(image)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
             } else {

@@ -103,6 +103,10 @@ pub struct Plan {
     /// GRUB's BIOS core image, made while preparing so that its fit in the post-MBR gap is
     /// checked before anything is written (set by the build step, not by [`plan`]).
     pub bios_core: Option<Vec<u8>>,
+    /// The kernel and initrd the image boots (set by the build step for images that boot).
+    pub boot_files: Option<crate::build::boot_files::BootFiles>,
+    /// What the operating-system's fields replaced in the root tree (set by the build step).
+    pub notes: Vec<String>,
 }
 
 impl Plan {
@@ -480,6 +484,8 @@ pub fn plan(
         alignment: options.alignment,
         seed: options.ids.seed().to_string(),
         bios_core: None,
+        boot_files: None,
+        notes: Vec::new(),
     })
 }
 

@@ -32,7 +32,7 @@ fn render_tree_format(plan: &Plan) -> String {
         let bootloader = os.and_then(|o| o.bootloader.as_ref());
         out.push_str(&format!(
             "volume   {}  zisofs {}  about {} of content\n",
-            part.label.to_uppercase(),
+            crate::fs::iso::volume_id(&part.label),
             if plan.image.compression { "on" } else { "off" },
             human(part.content.apparent_size())
         ));
@@ -41,7 +41,32 @@ fn render_tree_format(plan: &Plan) -> String {
             None => "boot     none (the operating-system has no bootloader)\n",
         });
     }
+    out.push_str(&boot_lines(plan));
     out
+}
+
+/// "kernel: …" and "initrd: …" lines, and what the OS replaced in the tree.
+fn boot_lines(plan: &Plan) -> String {
+    let mut out = String::new();
+    for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+fn boot_file_json(file: Option<&crate::build::boot_files::BootFile>) -> Value {
+    use crate::build::boot_files::Origin;
+    match file {
+        None => Value::Null,
+        Some(f) => match &f.origin {
+            Origin::Tree => json!({ "path": f.path, "from": "root-tree" }),
+            Origin::Host(h) => json!({ "path": f.path, "from": "host", "host_path": h }),
+        },
+    }
 }
 
 /// The JSON shape documented in the README (more keys may be added, none removed).
@@ -91,6 +116,8 @@ pub fn render_json(plan: &Plan) -> Value {
         "volatile_root": plan.image.volatile_root,
         "image_size": match plan.image.size { SizeSpec::Guess => json!("guess"), SizeSpec::Bytes(n) => json!(n) },
         "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.bootloader.name()),
+        "kernel": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.kernel.as_ref())),
+        "initrd": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.initrd.as_ref())),
         "seed": plan.seed,
         "timestamp": plan.timestamp,
         "alignment": plan.alignment,
@@ -121,6 +148,7 @@ pub fn render_table(plan: &Plan) -> String {
     {
         out.push_str(&format!("bootloader {}\n", bl.bootloader.name()));
     }
+    out.push_str(&boot_lines(plan));
     let header = [
         "#", "label", "start", "end", "size", "fs", "flags", "type", "uuid",
     ];
