@@ -25,11 +25,12 @@
 #                      tests/e2e_container_root.rs
 # zstd xz-utils bzip2  the compressed root-tree archives of tests/e2e_archives.rs
 # mmdebstrap           the real Debian root of the distribution boot test (tests/boot_debian.rs)
+# man-db groff-base    man -l: the test that renders ingot's man page
 set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
       grub-common xorriso libisofs6 genisoimage seabios ovmf ovmf-ia32 linux-image-cloud-amd64 busybox-static
       cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc
-      acl attr zstd xz-utils bzip2 mmdebstrap)
+      acl attr zstd xz-utils bzip2 mmdebstrap man-db groff-base)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

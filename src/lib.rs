@@ -15,5 +15,6 @@ pub mod fs;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod reference;
 pub mod repl;
 pub mod time;

@@ -28,15 +28,7 @@ fn main() {
     // A build interrupted meanwhile: the handler reports and exits, not this thread.
     ingot::cleanup::wait_if_interrupted();
     if let Err(err) = result {
-        eprintln!("error: {err}");
-        let mut source = err.source();
-        while let Some(cause) = source {
-            let text = cause.to_string();
-            if !err.to_string().contains(&text) {
-                eprintln!("  caused by: {text}");
-            }
-            source = cause.source();
-        }
+        eprint!("{}", cli::report::format_error(&err));
         std::process::exit(1);
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use steel::rerrs::{ErrorKind, SteelErr};
@@ -45,6 +46,9 @@ pub(crate) struct Shared {
     pub current_file: Option<PathBuf>,
     pub record_failure: Option<RecordFailure>,
     pub trees: HashMap<i128, Vec<TreeOp>>,
+    /// The form being evaluated (its text and start), for the watchdog's message when Steel
+    /// cannot be stopped.
+    pub current_form: Option<(Arc<super::SourceText>, usize)>,
 }
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;
@@ -131,6 +135,7 @@ pub(crate) fn new_engine(
     register(&mut engine, "write", |args| print_value(args, true, false));
     register(&mut engine, "newline", |_| {
         super::watch::user_output("\n");
+        OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
         Ok(SteelVal::Void)
     });
 
@@ -244,8 +249,24 @@ fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::R
         Some(v) => value::render_full(v),
         None => String::new(),
     };
-    super::watch::user_output(&if newline { text + "\n" } else { text });
+    super::watch::user_output(&if newline {
+        format!("{text}\n")
+    } else {
+        text.clone()
+    });
+    if !text.is_empty() || newline {
+        OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
+    }
     Ok(SteelVal::Void)
+}
+
+/// Whether the definitions' own output (`display`, `write`) last left a line unfinished: the
+/// REPL then ends it before its prompt, which would otherwise overwrite it.
+static OUTPUT_OPEN_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Reads and clears [`OUTPUT_OPEN_LINE`].
+pub fn take_open_output_line() -> bool {
+    OUTPUT_OPEN_LINE.swap(false, Ordering::Relaxed)
 }
 
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {

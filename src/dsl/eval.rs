@@ -120,6 +120,7 @@ impl Dsl {
         self.predeclare(&src.text, &forms);
         let mut last = SteelVal::Void;
         for form in &forms {
+            lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
             let values = self
                 .run_form(&padded, &steel_path, &src, *form)

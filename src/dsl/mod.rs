@@ -38,6 +38,7 @@ mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod repl_api;
 mod rewrite;
 mod run;
 mod sandbox;
@@ -49,7 +50,8 @@ mod watch;
 
 pub use bounds::{Limits, EVAL_STACK, MAX_NESTING};
 pub use error::{DslError, RecordError, Warning};
-pub use source::{is_complete, line_column};
+pub use repl_api::take_open_output_line;
+pub use source::{has_expression, is_complete, line_column};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -76,6 +78,8 @@ pub enum ReplOutcome {
     Value(String),
     /// `(show …)`: the image to print the plan of.
     Show(Box<model::Image>),
+    /// `(build IMAGE "FILE" …)`: the image to write, and where.
+    Build(Box<model::Image>, PathBuf),
 }
 
 /// Text the user wrote, for locations: a file, or the session transcript of `-e` and REPL
@@ -246,9 +250,10 @@ impl Dsl {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
         let value = self.eval_text_as(&name, text)?;
-        if value::is_struct(&value, value::layout::SHOW) {
+        let build = value::is_struct(&value, value::layout::BUILD);
+        if value::is_struct(&value, value::layout::SHOW) || build {
             let target = value::struct_field(&value, 0).unwrap_or(SteelVal::Void);
-            let ty = value::struct_field(&value, 1)
+            let ty = value::struct_field(&value, if build { 2 } else { 1 })
                 .and_then(|t| value::as_symbol(&t).map(str::to_string))
                 .unwrap_or_else(|| "mbr-hybrid-raw".into());
             let image = match value::record_type(&target).as_deref() {
@@ -261,7 +266,8 @@ impl Dsl {
                     return Err(DslError::value(
                         None,
                         format!(
-                            "show: expected an image or an operating-system, got {}",
+                            "{}: expected an image or an operating-system, got {}",
+                            if build { "build" } else { "show" },
                             render(&target)
                         ),
                     ))
@@ -269,6 +275,15 @@ impl Dsl {
             };
             if !self.unknowns.is_empty() {
                 self.warn_about_unknowns(image.location.clone());
+            }
+            if build {
+                let path = value::struct_field(&value, 1)
+                    .and_then(|p| match p {
+                        SteelVal::StringV(s) => Some(PathBuf::from(s.as_str())),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                return Ok(ReplOutcome::Build(Box::new(image), path));
             }
             return Ok(ReplOutcome::Show(Box::new(image)));
         }

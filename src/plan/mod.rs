@@ -183,6 +183,22 @@ fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An ISO's volume id: at most 32 characters (it is upper-cased, as Guix does).
+fn check_iso_label(label: &str) -> Result<(), String> {
+    if label.is_empty() || label.len() > 32 {
+        return Err(format!(
+            "label {label:?} is {} bytes; an ISO 9660 volume id holds 1 to 32",
+            label.len()
+        ));
+    }
+    if !label.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(format!(
+            "label {label:?}: an ISO 9660 volume id is printable ASCII"
+        ));
+    }
+    Ok(())
+}
+
 /// The checks that need only the definition: run before any content is read.
 pub fn check_image(image: &Image) -> Result<(), PlanError> {
     let image_err = |message: String| PlanError::Image {
@@ -273,7 +289,12 @@ pub fn plan(
                 p.file_system
             )));
         }
-        check_label(p.file_system, &p.label).map_err(&perr)?;
+        if is_disk {
+            check_label(p.file_system, &p.label).map_err(&perr)?;
+        } else if image.format == ImageFormat::Iso9660 {
+            // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
+            check_iso_label(&p.label).map_err(&perr)?;
+        }
         // Sizing a file system can mean laying it out (ext on a big tree: ~0.5 s), so each
         // kind is sized once. A non-disk format (the ISO's partition) gets no file system of
         // its own: its content is what must fit.
