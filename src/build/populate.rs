@@ -16,7 +16,34 @@ pub struct PopulateOptions {
     pub policy: LoadPolicy,
     /// mtime of every file ingot generates.
     pub timestamp: i64,
+    /// `show`: content ingot cannot have (no kernel, no GRUB run) is a warning and a stand-in
+    /// of the same layout, not an error.
+    pub dry_run: bool,
 }
+
+/// What `build` needs and the definition does not give, found without building: located at
+/// the operating-system form; in a dry run a warning ("build will need …"), else the error.
+pub(super) fn need(
+    os: &crate::model::OperatingSystem,
+    opts: PopulateOptions,
+    warnings: &mut Vec<String>,
+    message: String,
+) -> Result<(), BuildError> {
+    let located = match &os.location {
+        Some(l) => format!("{l}: {message}"),
+        None => message,
+    };
+    if opts.dry_run {
+        warnings.push(format!("{located}; build will need it"));
+        Ok(())
+    } else {
+        Err(BuildError::Input(located))
+    }
+}
+
+/// The size `show` assumes for a standalone GRUB EFI binary it does not make: above what
+/// grub-mkimage gives for ingot's module list on every architecture (x86_64: about 620 KiB).
+pub const EFI_BINARY_BOUND: usize = 2 * 1024 * 1024;
 
 /// How the root file system is found at boot: by the root partition's explicit UUID, else its
 /// label.
@@ -42,8 +69,16 @@ pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentEr
     }
 }
 
-/// Puts a kernel or initrd into the tree; returns its path inside the tree.
-fn place_file(tree: &mut Tree, file: &FileRef, what: &str) -> Result<String, BuildError> {
+/// Puts a kernel or initrd into the tree; returns its path inside the tree (none when a dry run
+/// lacks it).
+fn place_file(
+    tree: &mut Tree,
+    file: &FileRef,
+    what: &str,
+    os: &crate::model::OperatingSystem,
+    opts: PopulateOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Option<String>, BuildError> {
     match file {
         FileRef::Host(host) => {
             let name = host
@@ -55,15 +90,18 @@ fn place_file(tree: &mut Tree, file: &FileRef, what: &str) -> Result<String, Bui
             let path = format!("/boot/{name}");
             tree.add_host_file(&path, host, Some(0o644))
                 .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;
-            Ok(path)
+            Ok(Some(path))
         }
         FileRef::InRoot(path) => {
             if tree.lookup(path).is_none() {
-                return Err(BuildError::Input(format!(
-                    "{what} {path} is neither a host file nor in the root tree"
-                )));
+                need(
+                    os,
+                    opts,
+                    warnings,
+                    format!("{what} {path} is neither a host file nor in the root tree"),
+                )?;
             }
-            Ok(path.clone())
+            Ok(Some(path.clone()))
         }
     }
 }
@@ -89,7 +127,11 @@ fn root_argument(search: &RootSearch) -> String {
 
 /// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree. The
 /// bootloader's configuration is written only for images that boot (disks and ISOs).
-pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+pub fn root_tree(
+    image: &Image,
+    opts: PopulateOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Tree, BuildError> {
     let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
     let Some(os) = &image.operating_system else {
         return Ok(Tree::new());
@@ -107,24 +149,40 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildErro
         }
     }
     let kernel = match &os.kernel {
-        Some(k) => Some(place_file(&mut tree, k, "kernel")?),
+        Some(k) => place_file(&mut tree, k, "kernel", os, opts, warnings)?,
         None => find_in_boot(&tree, &["vmlinuz", "bzImage", "Image"]),
     };
     let initrd = match &os.initrd {
-        Some(i) => Some(place_file(&mut tree, i, "initrd")?),
+        Some(i) => place_file(&mut tree, i, "initrd", os, opts, warnings)?,
         None => find_in_boot(&tree, &["initrd", "initramfs"]),
     };
     if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
             BuildError::Input("the image has no partition with the boot flag for the root".into())
         })?;
-        let kernel = kernel.ok_or_else(|| {
-            BuildError::Input(
-                "the operating-system has a bootloader but no kernel: set (kernel …) or put \
-                 /boot/vmlinuz in the root tree"
-                    .into(),
-            )
-        })?;
+        let kernel = match kernel {
+            Some(k) => k,
+            None => {
+                let given = if os.root_tree.is_some() {
+                    "no /boot/vmlinuz* in the root tree"
+                } else {
+                    "no root tree given"
+                };
+                need(
+                    os,
+                    opts,
+                    warnings,
+                    format!(
+                        "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
+                         Guix's default linux-libre is a package ingot does not build: set \
+                         (kernel (local-file \"…\")) or put /boot/vmlinuz in the root tree",
+                        bl.bootloader.name()
+                    ),
+                )?;
+                // The stand-in path gives grub.cfg the length a real one has.
+                "/boot/vmlinuz".to_string()
+            }
+        };
         let root_arg = root_argument(&search);
         let (path, text) = match &bl.bootloader {
             Bootloader::UBoot { .. } => {
@@ -164,10 +222,15 @@ fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
     }
 }
 
-/// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg.
+/// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg. A
+/// dry run runs no GRUB: a stand-in of `EFI_BINARY_BOUND` bytes takes its place.
 fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
     let search = root_search(image).unwrap_or(RootSearch::Label("Guix_image".into()));
-    let binary = grub::efi_binary(arch, &grub::efi_config(&search))?;
+    let binary = if opts.dry_run {
+        vec![0; EFI_BINARY_BOUND]
+    } else {
+        grub::efi_binary(arch, &grub::efi_config(&search))?
+    };
     let mut tree = Tree::new();
     tree.add_bytes(arch.removable_path(), binary, 0o644)
         .map_err(|e| BuildError::Input(e.to_string()))?;
@@ -245,7 +308,7 @@ pub fn partition_trees(
             Initializer::Root => match &root {
                 Some(t) => t.clone(),
                 None => {
-                    let t = root_tree(image, opts)?;
+                    let t = root_tree(image, opts, &mut warnings)?;
                     root = Some(t.clone());
                     t
                 }
@@ -267,6 +330,10 @@ pub fn partition_trees(
 }
 
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
-pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
-    root_tree(image, opts)
+pub fn os_tree(
+    image: &Image,
+    opts: PopulateOptions,
+    warnings: &mut Vec<String>,
+) -> Result<Tree, BuildError> {
+    root_tree(image, opts, warnings)
 }

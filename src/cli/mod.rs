@@ -176,9 +176,13 @@ impl SourceArgs {
         Ok(image)
     }
 
-    fn plan(&self) -> Result<(Plan, BuildOptions)> {
+    /// The plan; `dry_run` (show) needs no content ingot cannot have and runs no tool.
+    fn plan(&self, dry_run: bool) -> Result<(Plan, BuildOptions)> {
         let image = self.image()?;
-        let opts = self.build_options()?;
+        let opts = BuildOptions {
+            dry_run,
+            ..self.build_options()?
+        };
         let (plan, warnings) = build::prepare(&image, &opts)?;
         for w in warnings {
             warn(&w);
@@ -197,7 +201,7 @@ fn absolute(p: PathBuf) -> Result<PathBuf> {
 }
 
 fn show(args: &ShowArgs) -> Result<()> {
-    let (plan, _) = args.source.plan()?;
+    let (plan, _) = args.source.plan(true)?;
     if args.json {
         println!(
             "{}",
@@ -212,7 +216,7 @@ fn show(args: &ShowArgs) -> Result<()> {
 fn build_command(args: &BuildArgs) -> Result<()> {
     let progress = progress::Progress::start();
     progress.stage("evaluating the definition");
-    let (plan, opts) = args.source.plan()?;
+    let (plan, opts) = args.source.plan(false)?;
     let output = args
         .output
         .clone()
