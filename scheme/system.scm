@@ -104,35 +104,58 @@
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
 
-;;; Bootloaders: each is known by name; the model decides what ingot can install.
+;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by `installer`: the
+;;; prelude's bootloaders carry ingot's marker there ('ingot:NAME), so that
+;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI; a
+;;; bootloader with an installer of its own is one ingot cannot install.
 
-(struct %bootloader (name))
-(define grub-bootloader (%bootloader 'grub-bootloader))
-(define grub-minimal-bootloader (%bootloader 'grub-minimal-bootloader))
-(define grub-efi-bootloader (%bootloader 'grub-efi-bootloader))
-(define grub-efi-removable-bootloader (%bootloader 'grub-efi-removable-bootloader))
-(define grub-efi32-bootloader (%bootloader 'grub-efi32-bootloader))
-(define grub-efi-netboot-bootloader (%bootloader 'grub-efi-netboot-bootloader))
-(define grub-efi-netboot-removable-bootloader (%bootloader 'grub-efi-netboot-removable-bootloader))
-(define extlinux-bootloader (%bootloader 'extlinux-bootloader))
-(define syslinux-bootloader (%bootloader 'syslinux-bootloader))
-(define u-boot-bootloader (%bootloader 'u-boot-bootloader))
-(define u-boot-pine64-lts-bootloader (%bootloader 'u-boot-pine64-lts-bootloader))
-(define u-boot-pine64-plus-bootloader (%bootloader 'u-boot-pine64-plus-bootloader))
-(define u-boot-rock64-rk3328-bootloader (%bootloader 'u-boot-rock64-rk3328-bootloader))
-(define u-boot-rock-4c-plus-rk3399-bootloader (%bootloader 'u-boot-rock-4c-plus-rk3399-bootloader))
-(define u-boot-orangepi-r1-plus-lts-rk3328-bootloader
-  (%bootloader 'u-boot-orangepi-r1-plus-lts-rk3328-bootloader))
-(define u-boot-pinebook-pro-rk3399-bootloader (%bootloader 'u-boot-pinebook-pro-rk3399-bootloader))
-(define u-boot-novena-bootloader (%bootloader 'u-boot-novena-bootloader))
-(define u-boot-a20-olinuxino-lime2-bootloader (%bootloader 'u-boot-a20-olinuxino-lime2-bootloader))
-(define u-boot-beaglebone-black-bootloader (%bootloader 'u-boot-beaglebone-black-bootloader))
-(define u-boot-am335x-evm-bootloader (%bootloader 'u-boot-am335x-evm-bootloader))
-(define u-boot-sifive-unmatched-bootloader (%bootloader 'u-boot-sifive-unmatched-bootloader))
-(define u-boot-starfive-visionfive2-bootloader (%bootloader 'u-boot-starfive-visionfive2-bootloader))
+(define-record-type* <bootloader> bootloader make-bootloader bootloader?
+  (name bootloader-name)
+  (package bootloader-package (default #f))
+  (installer bootloader-installer (default #f))
+  (disk-image-installer bootloader-disk-image-installer (default #f))
+  (configuration-file bootloader-configuration-file (default #f))
+  (configuration-file-generator bootloader-configuration-file-generator (default #f)))
+
+;; `(bootloader (name …) …)` in user text is rewritten to this (see src/dsl/rewrite.rs).
+(define-syntax %bootloadr
+  (syntax-rules ()
+    ((_ . clauses) (%construct <bootloader> (bootloader . clauses) . clauses))))
+
+(define-syntax %define-bootloaders
+  (syntax-rules ()
+    ((_ id ...)
+     (begin
+       (define id
+         (%make-record <bootloader> #f #f
+                       (list (list 'name 'id #f)
+                             (list 'installer
+                                   (string->symbol (string-append "ingot:" (symbol->string 'id)))
+                                   #f))))
+       ...))))
+
+;; What ingot installs (GRUB, the boards' U-Boots) and the Guix bootloaders it knows but cannot
+;; install (an image that boots with one of those is refused, naming it).
+(%define-bootloaders
+ grub-bootloader grub-minimal-bootloader grub-efi-bootloader grub-efi-removable-bootloader
+ grub-efi32-bootloader grub-efi-netboot-bootloader grub-efi-netboot-removable-bootloader
+ grub-efi-bootloader-chain grub-efi-bootloader-chain-raspi-64
+ extlinux-bootloader syslinux-bootloader depthcharge-bootloader
+ u-boot-bootloader u-boot-pine64-lts-bootloader u-boot-pine64-plus-bootloader
+ u-boot-rock64-rk3328-bootloader u-boot-rock-4c-plus-rk3399-bootloader
+ u-boot-orangepi-r1-plus-lts-rk3328-bootloader u-boot-pinebook-pro-rk3399-bootloader
+ u-boot-novena-bootloader u-boot-a20-olinuxino-lime2-bootloader
+ u-boot-beaglebone-black-bootloader u-boot-am335x-evm-bootloader
+ u-boot-sifive-unmatched-bootloader u-boot-starfive-visionfive2-bootloader
+ u-boot-rpi-arm64-bootloader u-boot-rpi-bootloader u-boot-rpi-3-bootloader
+ u-boot-rpi-4-bootloader u-boot-qemu-riscv64-bootloader u-boot-bananapi-m2-ultra-bootloader
+ u-boot-cubieboard-bootloader u-boot-cubietruck-bootloader u-boot-firefly-rk3399-bootloader
+ u-boot-mx6cuboxi-bootloader u-boot-nintendo-nes-classic-edition-bootloader
+ u-boot-pinebook-bootloader u-boot-puma-rk3399-bootloader u-boot-rockpro64-rk3399-bootloader
+ u-boot-wandboard-bootloader u-boot-ts7970-q-2g-1000mhz-c-bootloader)
 
 (define (%bootloader-check v)
-  (or (%bootloader? v) (%unknown? v)
+  (or (bootloader? v)
       "expected a bootloader such as grub-bootloader or grub-efi-bootloader"))
 (define (%targets-check v)
   (or (equal? v #f) (and (list? v) (%every string? v))

@@ -360,18 +360,16 @@ impl<'h> Converter<'h> {
 
     fn bootloader(&mut self, value: &SteelVal) -> Result<BootloaderConfig, DslError> {
         let r = self.rec(value, "bootloader-configuration")?;
-        let b = r.get("bootloader");
-        let name = if v::is_struct(&b, layout::BOOTLOADER) {
-            v::struct_field(&b, 0).and_then(|n| v::as_symbol(&n).map(str::to_string))
-        } else {
-            v::unknown_name(&b)
-        }
-        .ok_or_else(|| {
-            r.error(
-                "bootloader",
-                "expected a bootloader such as grub-bootloader",
-            )
-        })?;
+        let b = self.rec(&r.get("bootloader"), "bootloader")?;
+        let name = b.symbol("name")?;
+        // The prelude's bootloaders carry ingot's marker as their installer; a bootloader with
+        // an installer of its own is one ingot cannot install, whatever its name.
+        let kind = match v::as_symbol(&b.get("installer")) {
+            Some(marker) if marker.starts_with("ingot:") => {
+                bootloader_by_name(&marker["ingot:".len()..])
+            }
+            _ => Bootloader::Other(name.clone()),
+        };
         let mut targets = Vec::new();
         match r.get("targets") {
             SteelVal::BoolV(false) => {
@@ -392,7 +390,7 @@ impl<'h> Converter<'h> {
         let timeout =
             u32::try_from(r.u64("timeout")?).map_err(|_| r.error("timeout", "too large"))?;
         Ok(BootloaderConfig {
-            bootloader: bootloader_by_name(&name),
+            bootloader: kind,
             targets,
             timeout,
             location: r.location.clone(),
