@@ -107,7 +107,12 @@ impl Dsl {
 /// The location of `offset` in `src`, with lines counted from the start of its part.
 pub(super) fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
     let (name, start) = src.part(offset);
-    let (line, column) = source::line_column(&src.text[start..], offset.saturating_sub(start));
+    let (start, offset) = (
+        source::to_source_offset(&src.shifts, start),
+        source::to_source_offset(&src.shifts, offset),
+    );
+    let part = src.original.get(start..).unwrap_or_default();
+    let (line, column) = source::line_column(part, offset.saturating_sub(start));
     SourceLoc {
         file: name.to_string(),
         line,

@@ -45,14 +45,15 @@ impl Dsl {
                 0,
                 name.clone(),
                 SourceText {
-                    text: String::new(),
                     parts: vec![(0, name)],
+                    ..SourceText::default()
                 },
             ),
             Input::Session { name } => {
                 let mut session = (*self.session).clone();
                 if !session.text.is_empty() {
                     session.text.push('\n');
+                    session.original.push('\n');
                 }
                 let offset = session.text.len();
                 session.parts.push((offset, name.clone()));
@@ -71,7 +72,15 @@ impl Dsl {
                 hint: e.hint,
             }
         })?;
+        let (new_base, old_base) = (src.text.len(), src.original.len());
+        src.shifts.extend(
+            scanned
+                .shifts
+                .iter()
+                .map(|(new, old)| (new + new_base, old + old_base)),
+        );
         src.text.push_str(&scanned.text);
+        src.original.push_str(text);
         let src = Arc::new(src);
         if interactive {
             self.session = src.clone();

@@ -77,7 +77,12 @@ pub enum ReplOutcome {
 /// inputs (each input a part, named "<expr>" or "<repl-N>", lines counted from its start).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceText {
+    /// What Steel compiles (see `source::scan`).
     pub text: String,
+    /// What the user wrote, for line and column.
+    pub original: String,
+    /// `text` offset -> `original` offset points (see `source::Scanned::shifts`).
+    pub shifts: Vec<(usize, usize)>,
     /// (start offset, name) of each part, in order.
     pub parts: Vec<(usize, String)>,
 }
