@@ -1,6 +1,7 @@
 ;;; ingot prelude: the Guile and SRFI vocabulary Guix files rely on, on top of Steel.
 ;;;
-;;; ingot has one global namespace: module forms are accepted and do nothing. A user file may
+;;; ingot has one global namespace: module forms do nothing here; the user modules they name
+;;; are loaded by src/dsl/modules.rs. A user file may
 ;;; define names the prelude also defines (find, every, basename, …): the prelude's own code
 ;;; calls %-prefixed versions, so that such a definition does not change how records work.
 
@@ -183,11 +184,17 @@
                     "ingot does not support (ice-9 match); write a lambda with cond"
                     (#%syntax-span (match-lambda . rest)) #f))))
 
-;; Loading other files is not supported: a silent placeholder would hide every definition
-;; the loaded file makes.
+;; A top-level (load "file.scm") or (include "file.scm") is evaluated by ingot before Steel
+;; sees the form (src/dsl/modules.rs); anywhere else, say so rather than ignore the file.
 (define-syntax load
   (syntax-rules ()
     ((_ . rest)
      (%record-error 'unsupported 'load #f void
-                    "ingot evaluates one file; copy the definitions into it"
+                    "load and include take a literal \"file.scm\" and work at top level only"
                     (#%syntax-span (load . rest)) #f))))
+(define-syntax include
+  (syntax-rules ()
+    ((_ . rest)
+     (%record-error 'unsupported 'include #f void
+                    "load and include take a literal \"file.scm\" and work at top level only"
+                    (#%syntax-span (include . rest)) #f))))

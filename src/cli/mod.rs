@@ -61,6 +61,10 @@ struct SourceArgs {
         conflicts_with = "file"
     )]
     expression: Option<String>,
+    /// Add DIR to the directories searched for user modules (as Guix's -L; repeatable). The
+    /// file's own directory is searched last.
+    #[arg(short = 'L', long = "load-path", value_name = "DIR")]
+    load_path: Vec<PathBuf>,
     /// Image type used when the value is an operating-system (see list-image-types).
     #[arg(
         short = 't',
@@ -159,6 +163,13 @@ impl SourceArgs {
     /// Evaluates the definition and applies the command line to the image.
     fn image(&self) -> Result<Image> {
         let mut dsl = Dsl::new()?;
+        dsl.set_load_path(
+            self.load_path
+                .iter()
+                .cloned()
+                .map(absolute)
+                .collect::<Result<_>>()?,
+        );
         let value = match (&self.file, &self.expression) {
             (Some(file), None) => dsl.eval_file(file)?,
             (None, Some(expr)) => dsl.eval_expr(expr)?,
