@@ -162,12 +162,118 @@
 (define assq %assq)
 (define basename %basename)
 
-;; Guile's define*/lambda* with plain formals; #:optional and #:key are not supported and
-;; Steel reports them as bad syntax.
-(define-syntax define*
-  (syntax-rules () ((_ . rest) (define . rest))))
+;; Guile's define*/lambda*: required, #:optional (NAME or (NAME DEFAULT)), #:key (NAME or
+;; (NAME DEFAULT), passed as #:NAME VALUE), #:allow-other-keys, #:rest NAME or a dotted rest.
+;; Defaults are evaluated in order and may use the parameters before them. Plain formals stay
+;; a plain lambda. The parser walks the formals collecting
+;; (required …) (optional …) (key …) rest allow-other-keys?.
 (define-syntax lambda*
-  (syntax-rules () ((_ . rest) (lambda . rest))))
+  (syntax-rules ()
+    ((_ formals body ...) (%lambda* %req () () () #f #f formals (body ...)))))
+
+(define-syntax define*
+  (syntax-rules ()
+    ((_ (name . formals) body ...) (define name (lambda* formals body ...)))
+    ((_ name value) (define name value))))
+
+(define-syntax %lambda*
+  (syntax-rules (%req %opt %key)
+    ;; The end: plain formals make a plain lambda.
+    ((_ phase (r ...) () () #f #f () body) (lambda (r ...) . body))
+    ((_ phase (r ...) () () rest #f () body) (lambda (r ... . rest) . body))
+    ((_ phase req opt key rest allow () body) (%lambda*-body req opt key rest allow body))
+    ((_ phase req opt key rest allow (#:optional . more) body)
+     (%lambda* %opt req opt key rest allow more body))
+    ((_ phase req opt key rest allow (#:key . more) body)
+     (%lambda* %key req opt key rest allow more body))
+    ((_ phase req opt key rest allow (#:allow-other-keys . more) body)
+     (%lambda* phase req opt key rest #t more body))
+    ((_ phase req opt key old-rest allow (#:rest rest . more) body)
+     (%lambda* phase req opt key rest allow more body))
+    ((_ %req (r ...) opt key rest allow (var . more) body)
+     (%lambda* %req (r ... var) opt key rest allow more body))
+    ((_ %opt req (o ...) key rest allow ((var default) . more) body)
+     (%lambda* %opt req (o ... (var default)) key rest allow more body))
+    ((_ %opt req (o ...) key rest allow (var . more) body)
+     (%lambda* %opt req (o ... (var #f)) key rest allow more body))
+    ((_ %key req opt (k ...) rest allow ((var default) . more) body)
+     (%lambda* %key req opt (k ... (var default)) rest allow more body))
+    ((_ %key req opt (k ...) rest allow (var . more) body)
+     (%lambda* %key req opt (k ... (var #f)) rest allow more body))
+    ;; A dotted rest: (a b . rest).
+    ((_ phase req opt key old-rest allow rest body)
+     (%lambda* phase req opt key rest allow () body))))
+
+;; Bindings are made one at a time by recursive macros: Steel's expander mishandles a
+;; pattern variable used under two different ellipses of one template.
+(define-syntax %lambda*-body
+  (syntax-rules ()
+    ((_ req opts keys rest allow body)
+     (lambda %star-args
+       (%star-reqs %star-args req
+         (%star-opts %star-args (map car 'keys) opts
+           (%star-keys %star-args keys
+             (begin
+               (%star-check-rest %star-args (map car 'keys) (%star-rest? rest) allow)
+               (%star-bind-rest rest %star-args body)))))))))
+
+(define-syntax %star-reqs
+  (syntax-rules ()
+    ((_ left () inner) inner)
+    ((_ left (r . more) inner)
+     (let* ((r (%star-required left 'r)) (left (cdr left)))
+       (%star-reqs left more inner)))))
+
+(define-syntax %star-opts
+  (syntax-rules ()
+    ((_ left names () inner) inner)
+    ((_ left names ((o od) . more) inner)
+     (let* ((o (if (%star-positional? left names) (car left) od))
+            (left (if (%star-positional? left names) (cdr left) left)))
+       (%star-opts left names more inner)))))
+
+(define-syntax %star-keys
+  (syntax-rules ()
+    ((_ left () inner) inner)
+    ((_ left ((k kd) . more) inner)
+     (let ((k (%keyword-arg left (%star-keyword 'k) kd)))
+       (%star-keys left more inner)))))
+
+(define-syntax %star-rest?
+  (syntax-rules () ((_ #f) #f) ((_ name) #t)))
+
+(define-syntax %star-bind-rest
+  (syntax-rules ()
+    ((_ #f left body) (let () . body))
+    ((_ name left body) (let ((name left)) . body))))
+
+(define (%star-keyword name) (string->symbol (string-append "#:" (symbol->string name))))
+(define (%star-keyword? x)
+  (and (symbol? x) (string-prefix? "#:" (symbol->string x))))
+(define (%star-required left name)
+  (if (pair? left)
+      (car left)
+      (error (string-append "missing required argument " (symbol->string name)))))
+;; An optional takes the next argument unless it is one of the procedure's keywords.
+(define (%star-positional? left keys)
+  (and (pair? left)
+       (not (and (pair? keys) (%star-keyword? (car left))))))
+;; What is left after the positional arguments: keyword/value pairs for #:key, anything for
+;; #:rest; else nothing.
+(define (%star-check-rest left keys rest? allow?)
+  (cond ((and (null? keys) (not rest?) (pair? left))
+         (error "too many arguments:" (%write-string left)))
+        ((pair? keys)
+         (let loop ((l left))
+           (cond ((null? l) #t)
+                 ((and (%star-keyword? (car l)) (pair? (cdr l)))
+                  (if (or allow? rest?
+                          (member (car l) (map %star-keyword keys)))
+                      (loop (cddr l))
+                      (error "unrecognized keyword:" (car l))))
+                 (rest? (loop (cdr l)))
+                 (else (error "invalid keyword arguments:" (%write-string left))))))
+        (else #t)))
 
 ;; (ice-9 match) is not available: say so where it is used, rather than treating `match` as
 ;; an unknown name.

@@ -21,8 +21,8 @@
 //! - The operating-system's kernel and initrd are files (`local-file` or a path), not
 //!   packages; its root content is the ingot-specific `root-tree` field.
 //! - Partition uuids must be 128-bit (DCE) UUIDs; FAT volume ids are refused there.
-//! - `(ice-9 match)` and `#:optional`/`#:key` in `define*` are not supported (the
-//!   first two report it where they are used). Gexps (`#~`, `#$`) read as quoted data; the
+//! - `(ice-9 match)` is not supported (it
+//!   reports it where it is used). Gexps (`#~`, `#$`) read as quoted data; the
 //!   three initializer gexps ingot knows are named, any other is `Initializer::Unknown`.
 //! - The Hurd image types use ingot's root initializer (the root tree brings its device
 //!   nodes).

@@ -117,6 +117,8 @@ pub fn is_operator_position(text: &str, offset: usize) -> bool {
 struct Open {
     offset: usize,
     close: u8,
+    /// Guile reads `(. x)` as `x`: the parentheses and the dot are blanked out.
+    blank: bool,
 }
 
 /// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
@@ -185,9 +187,22 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                 if stack.is_empty() && form_start.is_none() {
                     form_start = Some(i);
                 }
+                // `(. rest)`, as in `(lambda (. rest) …)`: Guile reads it as `rest`.
+                let mut j = i + 1;
+                while j < n && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let blank = j + 1 < n
+                    && bytes[j] == b'.'
+                    && (bytes[j + 1].is_ascii_whitespace() || bytes[j + 1] == b'(');
+                if blank {
+                    out[i] = b' ';
+                    out[j] = b' ';
+                }
                 stack.push(Open {
                     offset: i,
                     close: if b == b'(' { b')' } else { b']' },
+                    blank,
                 });
                 i += 1;
                 continue;
@@ -214,7 +229,11 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                             hint: Some(format!("close it with `{}`", open.close as char)),
                         })
                     }
-                    Some(_) => {}
+                    Some(open) => {
+                        if open.blank {
+                            out[i] = b' ';
+                        }
+                    }
                 }
                 i += 1;
                 if stack.is_empty() {
@@ -466,6 +485,12 @@ mod tests {
         assert_eq!(&s.text[s.forms[1].start..s.forms[1].end], "(b)");
         assert_eq!(to_source_offset(&s.shifts, b), src.find("(b)").unwrap());
         assert_eq!(to_source_offset(&s.shifts, 1), 1);
+    }
+
+    #[test]
+    fn a_list_of_only_a_dotted_tail_reads_as_the_tail() {
+        let s = scan("(lambda (. rest) rest) '(a . b)").unwrap();
+        assert_eq!(s.text, "(lambda    rest  rest) '(a . b)");
     }
 
     #[test]
