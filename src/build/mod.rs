@@ -118,23 +118,25 @@ impl BuildOptions {
     }
 }
 
-/// The seed when none is given: the image's shape, so different images differ and the same
-/// definition always gives the same identifiers.
+/// The seed when none is given: the image's shape and its operating-system, not its format or
+/// file name, so that one definition gets the same identifiers in every disk format (as Guix
+/// derives them from the OS) and different definitions get different ones.
 fn default_seed(image: &Image) -> String {
-    let mut s = format!(
-        "ingot/{}/{}",
-        plan::default_file_name(image),
-        image.format.as_str()
-    );
+    let mut s = format!("ingot/{:?}", image.partition_table_type);
     for p in &image.partitions {
-        s.push_str(&format!("/{}:{}", p.label, p.file_system));
+        s.push_str(&format!("/{}:{}:{}", p.label, p.file_system, p.size));
     }
-    if let Some(host) = image
-        .operating_system
-        .as_ref()
-        .and_then(|o| o.host_name.as_ref())
-    {
-        s.push_str(&format!("/host={host}"));
+    if let Some(os) = &image.operating_system {
+        s.push_str(&format!(
+            "/host={:?}/kernel={:?}/initrd={:?}/args={:?}/bootloader={:?}/root-tree={:?}/fs={:?}",
+            os.host_name,
+            os.kernel,
+            os.initrd,
+            os.kernel_arguments,
+            os.bootloader.as_ref().map(|b| b.bootloader.name()),
+            os.root_tree,
+            os.file_systems
+        ));
     }
     s
 }
