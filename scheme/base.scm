@@ -304,3 +304,6 @@
      (%record-error 'unsupported 'include #f void
                     "load and include take a literal \"file.scm\" and work at top level only"
                     (#%syntax-span (include . rest)) #f))))
+
+;; A definition reads no environment: every variable is unset, as Guile's getenv says.
+(define (getenv name) #f)

@@ -283,16 +283,18 @@
   (source mapped-device-source)
   (targets mapped-device-targets (default #f))
   (target mapped-device-target (default #f))
-  (type mapped-device-type))
+  (type mapped-device-type)
+  (arguments mapped-device-arguments (default '())))
 (define-syntax mapped-device
   (syntax-rules () ((_ . clauses) (%construct <mapped-device> (mapped-device . clauses) . clauses))))
 (define luks-device-mapping (%inert 'mapped-device-kind 'luks-device-mapping '()))
 (define raid-device-mapping (%inert 'mapped-device-kind 'raid-device-mapping '()))
 (define lvm-device-mapping (%inert 'mapped-device-kind 'lvm-device-mapping '()))
 
-(define %base-user-accounts
-  (list (user-account (name "root") (password "") (uid 0) (group "root")
-                      (comment "System administrator") (home-directory "/root"))))
+(define %root-account
+  (user-account (name "root") (password "") (uid 0) (group "root")
+                (comment "System administrator") (home-directory "/root")))
+(define %base-user-accounts (list %root-account))
 (define %base-groups
   (map (lambda (g) (user-group (name (car g)) (id (cdr g)) (system? #t)))
        (list (cons "root" 0) (cons "wheel" #f) (cons "users" #f) (cons "nogroup" #f)
@@ -436,6 +438,7 @@
   (services operating-system-user-services (default %base-services))
   (pam-services operating-system-pam-services (default '()))
   (setuid-programs operating-system-setuid-programs (default %setuid-programs))
+  (privileged-programs operating-system-privileged-programs (default '()))
   (sudoers-file operating-system-sudoers-file (default #f))
   ;; ingot's own fields.
   (root-tree operating-system-root-tree (default #f) (sanitize %file-ref-check))
@@ -448,3 +451,44 @@
 (define-syntax operating-system
   (syntax-rules ()
     ((_ . clauses) (%construct <operating-system> (operating-system . clauses) . clauses))))
+
+;;; Guix's ready-made operating-systems, with the fields ingot reads as Guix sets them: the
+;;; installer image's ((gnu system install) installation-os) and the Hurd's
+;;; ((gnu system hurd) %hurd-default-operating-system). Their packages and services are
+;;; placeholders like every Guix package list.
+
+(define installation-os
+  (operating-system
+    (host-name "gnu")
+    (timezone "Europe/Paris")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-bootloader)
+                 (targets '("/dev/sda"))))
+    (label "GNU Guix installation")
+    (file-systems (cons* (file-system
+                           (mount-point "/")
+                           (device (file-system-label "Guix_image"))
+                           (type "ext4"))
+                         (file-system
+                           (mount-point "/tmp")
+                           (device "none")
+                           (type "tmpfs"))
+                         %base-file-systems))))
+
+(define %base-packages/hurd (%package-list '("hurd" "bash" "coreutils" "findutils" "grep" "sed")))
+(define %base-services/hurd %base-services)
+
+(define %hurd-default-operating-system
+  (operating-system
+    (host-name "guixygnu")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-minimal-bootloader)
+                 (targets '("/dev/vda"))))
+    (kernel-arguments '("noide"))
+    (file-systems (cons (file-system
+                          (device (file-system-label "hurd"))
+                          (mount-point "/")
+                          (type "ext2"))
+                        %base-file-systems))
+    (packages %base-packages/hurd)
+    (services %base-services/hurd)))

@@ -296,6 +296,7 @@ impl<'h> Converter<'h> {
                 "firmware" => counted("firmware package", "firmware packages"),
                 "initrd-modules" => counted("initrd module", "initrd modules"),
                 "setuid-programs" => counted("setuid program", "setuid programs"),
+                "privileged-programs" => counted("privileged program", "privileged programs"),
                 "pam-services" => counted("PAM service", "PAM services"),
                 _ => None,
             };
