@@ -307,3 +307,34 @@
 
 ;; A definition reads no environment: every variable is unset, as Guile's getenv says.
 (define (getenv name) #f)
+
+;; Guile's (compose f g …): f applied to the values of g …, right to left; Steel's own compose
+;; is about transducers.
+(define (compose . procs)
+  (cond ((null? procs) (lambda (x) x))
+        ((null? (cdr procs)) (car procs))
+        (else (let ((f (car procs)) (g (apply compose (cdr procs))))
+                (lambda args (f (apply g args)))))))
+
+;; Guile's (string-split STR CHAR): the pieces between each CHAR, empty ones kept.
+(define (string-split str ch)
+  (let loop ((chars (string->list str)) (piece '()) (acc '()))
+    (cond ((null? chars) (reverse (cons (list->string (reverse piece)) acc)))
+          ((char=? (car chars) ch) (loop (cdr chars) '() (cons (list->string (reverse piece)) acc)))
+          (else (loop (cdr chars) (cons (car chars) piece) acc)))))
+
+;; SRFI-11 let-values / let*-values and SRFI-8 receive, over call-with-values.
+(define-syntax let*-values
+  (syntax-rules ()
+    ((_ () body ...) (let () body ...))
+    ((_ ((formals expr) rest ...) body ...)
+     (call-with-values (lambda () expr)
+       (lambda formals (let*-values (rest ...) body ...))))))
+(define-syntax let-values
+  (syntax-rules ()
+    ((_ bindings body ...) (let*-values bindings body ...))))
+(define-syntax receive
+  (syntax-rules ()
+    ((_ formals expr body ...)
+     (call-with-values (lambda () expr) (lambda formals body ...)))))
+(define (string-null? s) (= (string-length s) 0))

@@ -47,6 +47,11 @@
 (define (scheme-file name . rest) (%inert 'file name rest))
 (define (file-append base . suffixes) (%inert 'file-append base suffixes))
 (define (current-filename) (%current-filename))
+;; Guile's source-location forms, as far as ingot knows them: the file being evaluated (no
+;; line or column).
+(define (current-source-location) (list (cons 'filename (%current-filename))))
+(define (current-source-directory)
+  (let ((file (%current-filename))) (and file (dirname file))))
 
 ;;; UUIDs: (uuid "…") is a DCE UUID; (uuid "…" 'fat) and friends carry their type.
 
