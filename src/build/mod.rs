@@ -157,11 +157,36 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     };
     let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
     let mut plan = plan::plan(image, trees, &sizer, &plan_opts)?;
+    warnings.extend(small_fat32(&plan));
     if plan.format.is_disk() {
         check_firmware(image, opts, &mut warnings)?;
         plan.bios_core = bios_core(&plan, opts.dry_run, &mut warnings)?;
     }
     Ok((plan, warnings))
+}
+
+/// FAT32 partitions with fewer clusters than the FAT specification asks: made, as mkfs.fat
+/// (which Guix uses) makes them, with its warning.
+fn small_fat32(plan: &Plan) -> Vec<String> {
+    plan.partitions
+        .iter()
+        .filter(|p| p.file_system == crate::model::FileSystemKind::Fat32)
+        .filter_map(|p| {
+            crate::fs::fat::fat32_below_spec(p.size).map(|clusters| {
+                let at = p
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{l}: "))
+                    .unwrap_or_default();
+                format!(
+                    "{at}partition {:?}: FAT32 with {clusters} clusters, fewer than the 65,525 \
+                     the FAT specification asks for (made as mkfs.fat makes it; some firmware \
+                     and Windows may not read it)",
+                    p.label
+                )
+            })
+        })
+        .collect()
 }
 
 /// What `show` prints as an estimate: a root partition sized by 'guess with no root tree.
