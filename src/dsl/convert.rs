@@ -231,6 +231,16 @@ impl<'h> Converter<'h> {
                 let ops = self.host.run_initializer(p, r.location.as_ref())?;
                 Some(Initializer::Custom(ops))
             }
+            // `#~(lambda* … (apply initialize-root-partition …))`, read as quoted code: the
+            // root initializer with build-side extras (as Guix's Hurd image has it) is ingot's
+            // root initializer; other code is one ingot cannot run.
+            code if v::list_items(code).is_some() => {
+                Some(if mentions(code, "initialize-root-partition") {
+                    Initializer::Root
+                } else {
+                    Initializer::Unknown(render(code))
+                })
+            }
             _ => {
                 return Err(r.error(
                     "initializer",
@@ -467,6 +477,14 @@ fn describe(value: &SteelVal) -> String {
         return "(a procedure)".into();
     }
     render(value)
+}
+
+/// Whether the quoted code `datum` contains the symbol `name`.
+fn mentions(datum: &SteelVal, name: &str) -> bool {
+    match v::list_items(datum) {
+        Some(items) => items.iter().any(|i| mentions(i, name)),
+        None => v::as_symbol(datum) == Some(name),
+    }
 }
 
 /// Guix's bootloader variables -> what ingot installs. Board U-Boots are named by board.
