@@ -103,3 +103,32 @@ fn small_inodes_and_feature_variants() {
         roundtrip(seed, 120, ExtKind::Ext4, opts, None);
     }
 }
+
+/// A file that shrinks or vanishes after the tree was read is one clear error naming it,
+/// from the streaming writer (which opens each file once, when its data is written).
+#[test]
+fn a_file_changed_during_the_build_is_named() {
+    use ingot::content::{load_dir, LoadPolicy};
+    let work = tempfile::tempdir().unwrap();
+    let host = work.path().join("host");
+    std::fs::create_dir_all(host.join("etc")).unwrap();
+    for i in 0..50 {
+        std::fs::write(host.join(format!("etc/f{i:02}")), vec![b'x'; 5000 + i]).unwrap();
+    }
+    let tree = load_dir(&host, LoadPolicy::default()).unwrap();
+    let p = params(ExtKind::Ext4, ExtBackend::Native, &[]);
+    let size = ext::min_size(&tree, &p).unwrap();
+    std::fs::write(host.join("etc/f30"), b"short").unwrap();
+    let err = build_at(work.path(), &tree, &p, size, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("/etc/f30") && err.contains("size changed from 5030 to 5"),
+        "{err}"
+    );
+    std::fs::remove_file(host.join("etc/f30")).unwrap();
+    let err = build_at(work.path(), &tree, &p, size, 0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/etc/f30"), "{err}");
+}

@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::BootError;
+use super::{grub_cache, BootError};
 use crate::disk::Target;
 
 const SECTOR: u64 = 512;
@@ -228,6 +228,8 @@ fn quote(word: &str) -> String {
 pub struct Grub {
     lib_dir: PathBuf,
     path: OsString,
+    /// Where built images are cached (see [`super::grub_cache`]), if anywhere.
+    cache: Option<PathBuf>,
 }
 
 impl Grub {
@@ -236,6 +238,7 @@ impl Grub {
         Grub {
             lib_dir: PathBuf::from("/usr/lib/grub"),
             path: std::env::var_os("PATH").unwrap_or_default(),
+            cache: grub_cache::default_dir(),
         }
     }
 
@@ -245,7 +248,13 @@ impl Grub {
         Grub {
             lib_dir: lib_dir.into(),
             path: path.into(),
+            cache: None,
         }
+    }
+
+    /// The same GRUB, caching its images in `dir` (or not at all).
+    pub fn with_cache(self, dir: Option<PathBuf>) -> Self {
+        Grub { cache: dir, ..self }
     }
 
     fn mkimage(&self) -> Result<PathBuf, BootError> {
@@ -306,6 +315,21 @@ impl Grub {
                 });
             }
         }
+        let inputs = grub_cache::Inputs {
+            mkimage: &mkimage,
+            platform_dir: &dir,
+            format,
+            prefix,
+            config,
+            modules,
+        };
+        let cached = self.cache.as_deref().map(|d| (d, inputs.key()));
+        if let Some(image) = cached
+            .as_ref()
+            .and_then(|(d, key)| grub_cache::load(d, key))
+        {
+            return Ok(image);
+        }
         let work = tempfile::tempdir().map_err(BootError::io("creating a temporary directory"))?;
         let cfg = work.path().join("embedded.cfg");
         let out = work.path().join("grub.img");
@@ -313,21 +337,22 @@ impl Grub {
             "writing the embedded GRUB config to {}",
             cfg.display()
         )))?;
-        let output = Command::new(&mkimage)
-            .env("LC_ALL", "C")
-            .arg("-O")
-            .arg(format)
-            .arg("-d")
-            .arg(&dir)
-            .arg("-c")
-            .arg(&cfg)
-            .arg("-p")
-            .arg(prefix)
-            .arg("-o")
-            .arg(&out)
-            .args(modules)
-            .output()
-            .map_err(BootError::io(format!("running {}", mkimage.display())))?;
+        let output = crate::child::output(
+            Command::new(&mkimage)
+                .env("LC_ALL", "C")
+                .arg("-O")
+                .arg(format)
+                .arg("-d")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&cfg)
+                .arg("-p")
+                .arg(prefix)
+                .arg("-o")
+                .arg(&out)
+                .args(modules),
+        )
+        .map_err(BootError::io(format!("running {}", mkimage.display())))?;
         if !output.status.success() {
             return Err(BootError::ToolFailed {
                 tool: "grub-mkimage",
@@ -335,10 +360,14 @@ impl Grub {
                 stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
             });
         }
-        std::fs::read(&out).map_err(BootError::io(format!(
+        let image = std::fs::read(&out).map_err(BootError::io(format!(
             "reading grub-mkimage output {}",
             out.display()
-        )))
+        )))?;
+        if let Some((d, key)) = cached {
+            grub_cache::store(d, &key, &image);
+        }
+        Ok(image)
     }
 
     /// A BIOS `core.img` with `early_config` and `modules` embedded.
@@ -521,9 +550,11 @@ mod tests {
 
     #[test]
     fn core_image_is_reproducible_and_fits_the_gap() {
-        let a = bios_core_image("(hd0,msdos1)/boot/grub", &early(), BIOS_MODULES).unwrap();
-        let b = bios_core_image("(hd0,msdos1)/boot/grub", &early(), BIOS_MODULES).unwrap();
-        assert_eq!(a, b);
+        let grub = Grub::system().with_cache(None);
+        let a = grub.bios_core_image("(hd0,msdos1)/boot/grub", &early(), BIOS_MODULES);
+        let b = grub.bios_core_image("(hd0,msdos1)/boot/grub", &early(), BIOS_MODULES);
+        let a = a.unwrap();
+        assert_eq!(a, b.unwrap());
         let sectors = (a.len() as u64).div_ceil(SECTOR);
         assert!(sectors < 2047, "{sectors} sectors");
     }
@@ -531,10 +562,11 @@ mod tests {
     #[test]
     fn efi_binaries_are_reproducible() {
         let cfg = guix_efi_config("Guix_image");
+        let grub = Grub::system().with_cache(None);
         for arch in [EfiArch::X86_64, EfiArch::Ia32] {
-            let a = efi_binary(arch, &cfg).unwrap();
+            let a = grub.efi_binary(arch, &cfg).unwrap();
             assert_eq!(&a[..2], b"MZ");
-            assert_eq!(a, efi_binary(arch, &cfg).unwrap());
+            assert_eq!(a, grub.efi_binary(arch, &cfg).unwrap());
         }
     }
 

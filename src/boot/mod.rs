@@ -4,6 +4,7 @@
 pub mod board;
 pub mod extlinux;
 pub mod grub;
+mod grub_cache;
 
 use std::io;
 use std::path::PathBuf;

@@ -1,12 +1,16 @@
 //! From a model image to a file at the destination: apply overrides, fill the partitions'
 //! trees, plan, write the format into a temporary file, rename it into place.
 
+mod applies;
+pub mod boot_files;
 mod destination;
+mod fstab;
+mod host_name;
 pub mod overrides;
 pub mod populate;
 mod sizer;
 
-pub use destination::Destination;
+pub use destination::{check_file as check_output_file, Destination, OutputTarget};
 pub use overrides::Overrides;
 pub use sizer::Sizer;
 
@@ -141,12 +145,28 @@ fn default_seed(image: &Image) -> String {
     s
 }
 
+/// From an evaluated image to its plan: the one path `ingot show`, `ingot build` and the
+/// REPL's `(show …)` and `(build …)` take, so that they cannot disagree. Applies the operating
+/// system's file systems and the command line's overrides, then [`prepare`]s.
+pub fn plan_image(
+    mut image: Image,
+    overrides: &Overrides,
+    opts: &BuildOptions,
+) -> Result<(Plan, Vec<String>), BuildError> {
+    overrides::apply(&mut image, overrides);
+    let mut warnings = applies::check(&image, opts, overrides)?;
+    let (plan, more) = prepare(&image, opts)?;
+    warnings.extend(more);
+    Ok((plan, warnings))
+}
+
 /// Everything before the first byte is written: trees, sizes, layout, checks.
 pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
-    let (trees, mut warnings) = populate::partition_trees(image, opts.populate_options())?;
+    let (trees, report) = populate::partition_trees(image, opts.populate_options())?;
+    let mut warnings = report.warnings;
     if opts.dry_run {
         warnings.extend(estimated_sizes(image));
     }
@@ -161,6 +181,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     if plan.format.is_disk() {
         check_firmware(image, opts, &mut warnings)?;
         plan.bios_core = bios_core(&plan, opts.dry_run, &mut warnings)?;
+    }
+    plan.boot_files = report.boot_files;
+    plan.notes = report.notes;
+    if plan.format == ImageFormat::Iso9660 {
+        warnings.extend(crate::output::iso::warnings(&plan));
     }
     Ok((plan, warnings))
 }
@@ -341,17 +366,10 @@ pub fn build(
     progress: &dyn Fn(&str),
 ) -> Result<BuildReport, BuildError> {
     crate::cleanup::install_interrupt_handler();
-    let parent = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(BuildError::Input(format!(
-            "cannot write {}: directory {} does not exist",
-            dest.display(),
-            parent.display()
-        )));
-    }
+    destination::check_file(dest)?;
+    let parent = destination::parent_of(dest);
+    // What killed runs left here (their pid is in the name) goes before we add ours.
+    crate::cleanup::remove_stale(&parent);
     let scratch = Scratch::new_in(&parent).map_err(|e| {
         BuildError::io(
             format!("cannot create a scratch directory in {}", parent.display()),

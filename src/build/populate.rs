@@ -9,7 +9,8 @@ use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
 use crate::content::{self, ContentError, LoadPolicy, Tree};
 use crate::model::{Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
 
-use super::BuildError;
+use super::boot_files::{self, BootFiles};
+use super::{fstab, host_name, BuildError};
 
 #[derive(Debug, Clone, Copy)]
 pub struct PopulateOptions {
@@ -54,7 +55,9 @@ pub fn root_search(image: &Image) -> Option<RootSearch> {
             RootSearch::FsUuid(u.to_string())
         }
         // An ISO's label is its volume id, which ISO 9660 keeps upper-case.
-        _ if image.format == ImageFormat::Iso9660 => RootSearch::Label(root.label.to_uppercase()),
+        _ if image.format == ImageFormat::Iso9660 => {
+            RootSearch::Label(crate::fs::iso::volume_id(&root.label))
+        }
         _ => RootSearch::Label(root.label.clone()),
     })
 }
@@ -69,54 +72,6 @@ pub fn load_root_tree(path: &Path, policy: LoadPolicy) -> Result<Tree, ContentEr
     }
 }
 
-/// Puts a kernel or initrd into the tree; returns its path inside the tree (none when a dry run
-/// lacks it).
-fn place_file(
-    tree: &mut Tree,
-    file: &FileRef,
-    what: &str,
-    os: &crate::model::OperatingSystem,
-    opts: PopulateOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Option<String>, BuildError> {
-    match file {
-        FileRef::Host(host) => {
-            let name = host
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| {
-                    BuildError::Input(format!("{what} {}: not a file", host.display()))
-                })?;
-            let path = format!("/boot/{name}");
-            tree.add_host_file(&path, host, Some(0o644))
-                .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;
-            Ok(Some(path))
-        }
-        FileRef::InRoot(path) => {
-            if tree.lookup(path).is_none() {
-                need(
-                    os,
-                    opts,
-                    warnings,
-                    format!("{what} {path} is neither a host file nor in the root tree"),
-                )?;
-            }
-            Ok(Some(path.clone()))
-        }
-    }
-}
-
-/// The newest /boot entry whose name starts with one of `prefixes` (e.g. vmlinuz-6.1…).
-fn find_in_boot(tree: &Tree, prefixes: &[&str]) -> Option<String> {
-    let boot = tree.lookup("/boot")?;
-    tree.children(boot)
-        .iter()
-        .map(|(name, _)| String::from_utf8_lossy(name).into_owned())
-        .filter(|n| prefixes.iter().any(|p| n.starts_with(p)))
-        .max()
-        .map(|n| format!("/boot/{n}"))
-}
-
 /// What follows `root=` on the kernel command line.
 fn root_argument(search: &RootSearch) -> String {
     match search {
@@ -125,16 +80,23 @@ fn root_argument(search: &RootSearch) -> String {
     }
 }
 
+/// What building the root tree chose and noticed, for the build summary and `show`.
+#[derive(Debug, Clone, Default)]
+pub struct RootReport {
+    /// The kernel and initrd the bootloader configuration names (images that boot).
+    pub boot_files: Option<BootFiles>,
+    /// What the operating-system's fields replaced in the tree.
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
 /// The root partition's tree: Guix's initialize-root-partition, with ingot's root-tree. The
 /// bootloader's configuration is written only for images that boot (disks and ISOs).
-pub fn root_tree(
-    image: &Image,
-    opts: PopulateOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Tree, BuildError> {
+pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootReport), BuildError> {
     let boots = image.format.is_disk() || image.format == ImageFormat::Iso9660;
+    let mut report = RootReport::default();
     let Some(os) = &image.operating_system else {
-        return Ok(Tree::new());
+        return Ok((Tree::new(), report));
     };
     let mut tree = match &os.root_tree {
         Some(path) => load_root_tree(path, opts.policy)
@@ -142,26 +104,55 @@ pub fn root_tree(
         None => Tree::new(),
     };
     if let Some(host) = &os.host_name {
-        if tree.lookup("/etc/hostname").is_none() {
-            tree.add_bytes("/etc/hostname", format!("{host}\n").into_bytes(), 0o644)
-                .map_err(|e| BuildError::Input(e.to_string()))?;
-            set_mtime(&mut tree, "/etc/hostname", opts.timestamp);
-        }
+        report.notes = host_name::apply(&mut tree, host, opts.timestamp)?;
     }
-    let kernel = match &os.kernel {
-        Some(k) => place_file(&mut tree, k, "kernel", os, opts, warnings)?,
-        None => find_in_boot(&tree, &["vmlinuz", "bzImage", "Image"]),
+    if let (ImageFormat::Iso9660, Some(RootSearch::Label(volume_id))) =
+        (image.format, root_search(image))
+    {
+        report
+            .notes
+            .extend(fstab::iso_root(&mut tree, &volume_id, opts.timestamp)?);
+    }
+    // A dry run without the root tree a path names: build will need it.
+    let mut needs = Vec::new();
+    let mut present = |file: Option<&FileRef>, what: &str| -> Result<bool, BuildError> {
+        if let Some(FileRef::InRoot(path)) = file {
+            if opts.dry_run && tree.lookup(path).is_none() {
+                need(
+                    os,
+                    opts,
+                    &mut needs,
+                    format!("{what} {path} is neither a host file nor in the root tree"),
+                )?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
     };
-    let initrd = match &os.initrd {
-        Some(i) => place_file(&mut tree, i, "initrd", os, opts, warnings)?,
-        None => find_in_boot(&tree, &["initrd", "initramfs"]),
+    let kernel_ref = os.kernel.as_ref();
+    let kernel_ref = if present(kernel_ref, "kernel")? {
+        kernel_ref
+    } else {
+        None
     };
+    let initrd_ref = os.initrd.as_ref();
+    let initrd_ref = if present(initrd_ref, "initrd")? {
+        initrd_ref
+    } else {
+        None
+    };
+    let stood_in = os.kernel.is_some() && kernel_ref.is_none();
+    let (files, warnings) = boot_files::choose(&tree, kernel_ref, initrd_ref)?;
+    report.warnings = warnings;
+    report.warnings.extend(needs);
+    boot_files::place(&mut tree, &files)?;
     if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
             BuildError::Input("the image has no partition with the boot flag for the root".into())
         })?;
-        let kernel = match kernel {
-            Some(k) => k,
+        let kernel = match files.kernel.as_ref() {
+            Some(k) => k.path.clone(),
+            None if stood_in => "/boot/vmlinuz".to_string(),
             None => {
                 let given = if os.root_tree.is_some() {
                     "no /boot/vmlinuz* in the root tree"
@@ -171,7 +162,7 @@ pub fn root_tree(
                 need(
                     os,
                     opts,
-                    warnings,
+                    &mut report.warnings,
                     format!(
                         "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
                          Guix's default linux-libre is a package ingot does not build: set \
@@ -183,6 +174,7 @@ pub fn root_tree(
                 "/boot/vmlinuz".to_string()
             }
         };
+        let initrd = files.initrd.as_ref().map(|i| i.path.clone());
         let root_arg = root_argument(&search);
         let (path, text) = match &bl.bootloader {
             Bootloader::UBoot { .. } => {
@@ -212,8 +204,9 @@ pub fn root_tree(
         tree.add_bytes(path, text.into_bytes(), 0o644)
             .map_err(|e| BuildError::Input(e.to_string()))?;
         set_mtime(&mut tree, path, opts.timestamp);
+        report.boot_files = Some(files);
     }
-    Ok(tree)
+    Ok((tree, report))
 }
 
 fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
@@ -222,10 +215,10 @@ fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
     }
 }
 
-/// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg. A
-/// dry run runs no GRUB: a stand-in of `EFI_BINARY_BOUND` bytes takes its place.
+/// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg.
 fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
     let search = root_search(image).unwrap_or(RootSearch::Label("Guix_image".into()));
+    // A dry run runs no GRUB: a stand-in of `EFI_BINARY_BOUND` bytes takes its place.
     let binary = if opts.dry_run {
         vec![0; EFI_BINARY_BOUND]
     } else {
@@ -290,13 +283,15 @@ fn custom_tree(ops: &[TreeOp], opts: PopulateOptions) -> Result<Tree, BuildError
     Ok(tree)
 }
 
-/// One tree per partition of `image`, in order, plus warnings for what was skipped.
+/// One tree per partition of `image`, in order, plus what building the root tree reported
+/// (its warnings include the partitions skipped).
 pub fn partition_trees(
     image: &Image,
     opts: PopulateOptions,
-) -> Result<(Vec<Tree>, Vec<String>), BuildError> {
+) -> Result<(Vec<Tree>, RootReport), BuildError> {
     let mut root: Option<Tree> = None;
     let mut trees = Vec::with_capacity(image.partitions.len());
+    let mut report = RootReport::default();
     let mut warnings = Vec::new();
     for p in &image.partitions {
         if p.file_system == FileSystemKind::Unformatted {
@@ -308,7 +303,8 @@ pub fn partition_trees(
             Initializer::Root => match &root {
                 Some(t) => t.clone(),
                 None => {
-                    let t = root_tree(image, opts, &mut warnings)?;
+                    let (t, r) = root_tree(image, opts)?;
+                    report = r;
                     root = Some(t.clone());
                     t
                 }
@@ -326,14 +322,11 @@ pub fn partition_trees(
         };
         trees.push(tree);
     }
-    Ok((trees, warnings))
+    report.warnings.extend(warnings);
+    Ok((trees, report))
 }
 
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
-pub fn os_tree(
-    image: &Image,
-    opts: PopulateOptions,
-    warnings: &mut Vec<String>,
-) -> Result<Tree, BuildError> {
-    root_tree(image, opts, warnings)
+pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
+    root_tree(image, opts).map(|(tree, _)| tree)
 }

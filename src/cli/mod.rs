@@ -1,15 +1,18 @@
 //! The command line: Guix-like options, one module per command.
 
 mod doctor;
+mod output;
 mod progress;
+mod repl;
+pub mod report;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ingot::build::{self, BuildOptions, Overrides};
-use ingot::dsl::Dsl;
+use ingot::build::{self, BuildOptions, OutputTarget, Overrides};
+use ingot::dsl::{Dsl, Evaluated};
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
 use ingot::plan::{self, Plan};
@@ -20,9 +23,31 @@ use ingot::plan::{self, Plan};
     version,
     about = "Build bootable disk images from Guix-style Scheme definitions, without root"
 )]
+#[command(after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors (no warnings, progress or summary).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print each stage of the work as a line.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour the error and warning prefixes.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Documented in --help, the man page and the README.
+const EXIT_CODES: &str = "Exit status: 0 success; 1 an error (bad definition or option, a \
+failed build, doctor finding an image type unavailable); 2 a usage error (unknown option or \
+subcommand); 130 interrupted (Ctrl-C, SIGTERM or SIGHUP: temporary files removed).";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -32,14 +57,24 @@ enum Command {
     /// Print the layout an image would have, without writing anything.
     Show(ShowArgs),
     /// An interactive Scheme session with ingot's definitions; (show IMG) prints a plan.
-    Repl {
-        /// A file to load first.
-        file: Option<PathBuf>,
+    Repl(ReplArgs),
+    /// List the image types for -t, one line each; marks those that cannot be built here.
+    ListImageTypes {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
-    /// List the image types for -t.
-    ListImageTypes,
-    /// Which external tools are present and which image types they enable.
-    Doctor,
+    /// Which external tools are present and which image types they enable; exits 1 when an
+    /// image type is unavailable.
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script: `ingot completions bash > /etc/bash_completion.d/ingot`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `ingot man | man -l -`.
+    Man,
     /// Read an existing image: its partition table and each partition's file system and label.
     Inspect {
         image: PathBuf,
@@ -65,14 +100,10 @@ struct SourceArgs {
     /// file's own directory is searched last.
     #[arg(short = 'L', long = "load-path", value_name = "DIR")]
     load_path: Vec<PathBuf>,
-    /// Image type used when the value is an operating-system (see list-image-types).
-    #[arg(
-        short = 't',
-        long = "image-type",
-        value_name = "TYPE",
-        default_value = "mbr-hybrid-raw"
-    )]
-    image_type: String,
+    /// Image type used when the value is an operating-system (see list-image-types)
+    /// [default: mbr-hybrid-raw].
+    #[arg(short = 't', long = "image-type", value_name = "TYPE")]
+    image_type: Option<String>,
     /// Size of the root partition when it is 'guess (else of the whole disk): 4096, 512M, 2GiB, 1GB.
     #[arg(long, value_name = "SIZE")]
     image_size: Option<String>,
@@ -100,6 +131,32 @@ struct SourceArgs {
     /// docker images: an OCI image layout archive instead of a docker-archive.
     #[arg(long)]
     oci: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Bounds on evaluating a definition (which is untrusted: see README, "Trust model").
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Stop evaluating the definition after SECS seconds (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    eval_timeout: u64,
+    /// Stop evaluating the definition when it holds more than SIZE of memory.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB")]
+    eval_memory: String,
+}
+
+impl LimitArgs {
+    /// A `Dsl` with these limits.
+    fn dsl(&self) -> Result<Dsl> {
+        let mut dsl = Dsl::new()?;
+        dsl.set_limits(ingot::dsl::Limits {
+            timeout: (self.eval_timeout > 0)
+                .then(|| std::time::Duration::from_secs(self.eval_timeout)),
+            memory: parse_size(&self.eval_memory).context("--eval-memory")?,
+        });
+        Ok(dsl)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,9 +169,27 @@ enum ExtWriter {
 struct BuildArgs {
     #[command(flatten)]
     source: SourceArgs,
-    /// Output file; default: the image's name in the current directory.
-    #[arg(short = 'o', long, value_name = "FILE")]
+    /// Output file, or a directory to write the image's default name in; default: the
+    /// image's name in the current directory. Only a regular file is ever replaced.
+    #[arg(short = 'o', long, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
+    /// Print the result as JSON (path, format, size, allocated, sha256, seconds).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ReplArgs {
+    /// A file to load first; its value is bound to %value.
+    file: Option<PathBuf>,
+    /// Root content (directory or tar archive) for the images shown and built.
+    #[arg(long, value_name = "DIR|TAR")]
+    root_tree: Option<PathBuf>,
+    /// Directory holding board firmware blobs (U-Boot bootloaders).
+    #[arg(long, value_name = "DIR")]
+    firmware_dir: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -126,8 +201,10 @@ struct ShowArgs {
     json: bool,
 }
 
+const DEFAULT_IMAGE_TYPE: &str = "mbr-hybrid-raw";
+
 fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    progress::warn(message);
 }
 
 impl SourceArgs {
@@ -160,9 +237,9 @@ impl SourceArgs {
         })
     }
 
-    /// Evaluates the definition and applies the command line to the image.
+    /// Evaluates the definition into an image (the command line is applied by `plan_of`).
     fn image(&self) -> Result<Image> {
-        let mut dsl = Dsl::new()?;
+        let mut dsl = self.limits.dsl()?;
         dsl.set_load_path(
             self.load_path
                 .iter()
@@ -176,25 +253,39 @@ impl SourceArgs {
             _ => bail!("give a definition file or -e EXPR"),
         };
         // An image is used as it is; an operating-system goes through the -t type.
-        let mut image = dsl.image_for(&value, &self.image_type)?;
+        let image_type = self.image_type.as_deref().unwrap_or(DEFAULT_IMAGE_TYPE);
+        if let (Evaluated::Image(_), Some(t)) = (&value, &self.image_type) {
+            warn(&format!(
+                "-t {t} was not used: the definition's value is already an image (-t applies \
+                 to an operating-system)"
+            ));
+        }
+        let image = dsl.image_for(&value, image_type)?;
         for w in dsl.warnings() {
             match &w.location {
                 Some(l) => warn(&format!("{l}: {}", w.message)),
                 None => warn(&w.message),
             }
         }
-        build::overrides::apply(&mut image, &self.overrides()?);
         Ok(image)
     }
 
-    /// The plan; `dry_run` (show) needs no content ingot cannot have and runs no tool.
-    fn plan(&self, dry_run: bool) -> Result<(Plan, BuildOptions)> {
-        let image = self.image()?;
+    /// `show`'s plan: a dry run, with no content ingot cannot have and no tool run.
+    fn plan(&self) -> Result<(Plan, BuildOptions)> {
+        self.plan_with(self.image()?, true)
+    }
+
+    /// The image's plan with the command line applied, as the REPL makes it too.
+    fn plan_of(&self, image: Image) -> Result<(Plan, BuildOptions)> {
+        self.plan_with(image, false)
+    }
+
+    fn plan_with(&self, image: Image, dry_run: bool) -> Result<(Plan, BuildOptions)> {
         let opts = BuildOptions {
             dry_run,
             ..self.build_options()?
         };
-        let (plan, warnings) = build::prepare(&image, &opts)?;
+        let (plan, warnings) = build::plan_image(image, &self.overrides()?, &opts)?;
         for w in warnings {
             warn(&w);
         }
@@ -212,7 +303,7 @@ fn absolute(p: PathBuf) -> Result<PathBuf> {
 }
 
 fn show(args: &ShowArgs) -> Result<()> {
-    let (plan, _) = args.source.plan(true)?;
+    let (plan, _) = args.source.plan()?;
     if args.json {
         println!(
             "{}",
@@ -225,64 +316,78 @@ fn show(args: &ShowArgs) -> Result<()> {
 }
 
 fn build_command(args: &BuildArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    // The destination is checked before any work: a device or FIFO is never touched.
+    if let Some(path) = &args.output {
+        OutputTarget::check(path)?;
+    }
     let progress = progress::Progress::start();
     progress.stage("evaluating the definition");
-    let (plan, opts) = args.source.plan(false)?;
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&plan.file_name));
-    let report = build::build(&plan, &output, &opts, &|stage| progress.stage(stage))?;
-    progress.finish();
-    println!("{}", report.path.display());
-    eprintln!(
-        "{}: {} {} bytes ({:.1} MiB), {:.1} MiB allocated",
-        report.path.display(),
-        plan.format.as_str(),
-        report.apparent_size,
-        report.apparent_size as f64 / 1048576.0,
-        report.allocated_size as f64 / 1048576.0
-    );
-    Ok(())
-}
-
-fn list_image_types() -> Result<()> {
-    let mut dsl = Dsl::new()?;
-    for name in dsl.image_type_names()? {
-        println!("{name}");
+    let image = args.source.image()?;
+    let destination =
+        output::destination(args.output.as_deref(), &plan::default_file_name(&image))?;
+    let (plan, opts) = args.source.plan_of(image)?;
+    let built = output::write(&plan, &destination, &opts, &progress, started)?;
+    if progress::verbosity() != progress::Verbosity::Quiet {
+        for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+            eprintln!("{line}");
+        }
+        for note in &plan.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output::summary_json(&built)?)?
+        );
+    } else {
+        println!("{}", built.report.path.display());
+        if progress::verbosity() != progress::Verbosity::Quiet {
+            eprintln!("{}", output::summary(&built));
+        }
     }
     Ok(())
 }
 
-fn repl(file: Option<&Path>) -> Result<()> {
-    let dsl = Dsl::new()?;
-    let show = |image: &Image| -> String {
-        match build::prepare(image, &BuildOptions::default()) {
-            Ok((plan, warnings)) => {
-                let mut out = String::new();
-                for w in warnings {
-                    out.push_str(&format!("warning: {w}\n"));
-                }
-                out + &plan::render_table(&plan)
-            }
-            Err(e) => format!("error: {e}\n"),
-        }
-    };
-    ingot::repl::run(dsl, file, &show)?;
-    Ok(())
+fn image_type_names() -> Result<Vec<String>> {
+    Ok(Dsl::new()?.image_type_names()?)
 }
 
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    progress::configure(
+        if cli.quiet {
+            progress::Verbosity::Quiet
+        } else if cli.verbose {
+            progress::Verbosity::Verbose
+        } else {
+            progress::Verbosity::Normal
+        },
+        match cli.color {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        },
+    );
     match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "ingot", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(())
+        }
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
-        Command::Repl { file } => repl(file.as_deref()),
-        Command::ListImageTypes => list_image_types(),
-        Command::Doctor => doctor::run(),
+        Command::Repl(args) => repl::run(args),
+        Command::ListImageTypes { json } => doctor::list_image_types(&image_type_names()?, *json),
+        Command::Doctor { json } => doctor::run(&image_type_names()?, *json),
         Command::Inspect { image, json } => {
-            let found = ingot::disk::inspect::inspect(image)
-                .with_context(|| format!("cannot read {}", image.display()))?;
+            let found = ingot::disk::inspect::inspect(image)?;
             if *json {
                 println!("{}", serde_json::to_string_pretty(&found)?);
             } else {

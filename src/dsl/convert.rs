@@ -332,12 +332,10 @@ impl<'h> Converter<'h> {
             SteelVal::BoolV(false) => Ok(None),
             SteelVal::StringV(s) => {
                 let p = Path::new(s.as_str());
+                // An absolute path is the root tree's first; the build falls back to the
+                // host only when the tree lacks it (build::boot_files).
                 Ok(Some(if p.is_absolute() {
-                    if p.exists() {
-                        FileRef::Host(p.to_path_buf())
-                    } else {
-                        FileRef::InRoot(s.to_string())
-                    }
+                    FileRef::InRoot(s.to_string())
                 } else {
                     FileRef::Host(self.host.base_dir().join(p))
                 }))

@@ -74,6 +74,21 @@ impl Dsl {
                 (base_dir.clone(), offset, name, session)
             }
         };
+        if let Some(at) = super::bounds::too_deep(text) {
+            let (line, column) = source::line_column(text, at);
+            return Err(DslError::Syntax {
+                location: SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                },
+                message: format!(
+                    "lists and quotes nest more than {} levels deep here",
+                    super::bounds::MAX_NESTING
+                ),
+                hint: None,
+            });
+        }
         let scanned = source::scan(text).map_err(|e| {
             let (line, column) = source::line_column(text, e.offset);
             DslError::Syntax {
@@ -95,6 +110,19 @@ impl Dsl {
         );
         src.text.push_str(&scanned.text);
         src.original.push_str(text);
+        if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
+            let (line, column) =
+                source::line_column(text, source::to_source_offset(&scanned.shifts, at));
+            return Err(DslError::Eval {
+                location: Some(SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                }),
+                message: format!("{form} is not available: {why}"),
+                hint: None,
+            });
+        }
         let src = Arc::new(src);
         if interactive {
             self.session = src.clone();

@@ -11,8 +11,8 @@ pub enum FileRef {
     /// A path on the build host (relative paths are resolved against the definition's directory
     /// by the DSL before they get here).
     Host(PathBuf),
-    /// A path inside the root tree (an absolute path that does not exist on the host is taken
-    /// as one, e.g. "/boot/vmlinuz").
+    /// An absolute path: inside the root tree (symlinks resolved there) when the tree has it,
+    /// else on the build host.
     InRoot(String),
 }
 

@@ -26,7 +26,7 @@ pub fn write(
     progress: &dyn Fn(&str),
 ) -> Result<(), BuildError> {
     progress("reading the root tree");
-    let tree = populate::os_tree(&plan.image, opts.populate_options(), &mut Vec::new())?;
+    let tree = populate::os_tree(&plan.image, opts.populate_options())?;
     let timestamp = plan.timestamp;
     match plan.format {
         ImageFormat::Docker => {

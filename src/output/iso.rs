@@ -49,6 +49,61 @@ fn esp_image(
     Ok(file)
 }
 
+/// What the ISO changes or cannot keep: the label (ISO volume ids are upper-case ASCII), and
+/// xattrs a booted ISO does not see or that cannot be stored.
+pub fn warnings(plan: &Plan) -> Vec<String> {
+    let Some(part) = plan.partitions.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let id = iso::volume_id(&part.label);
+    if id != part.label {
+        out.push(format!(
+            "the ISO volume label is {id:?}, not {:?} (ISO 9660 volume ids are upper-case \
+             ASCII, at most 32 characters, as Guix makes them): the bootloader looks for \
+             LABEL={id}, and an /etc/fstab naming LABEL={} will not find it",
+            part.label, part.label
+        ));
+    }
+    let survey = iso::aaip::survey(&part.content);
+    for (path, why) in survey.dropped.iter().take(10) {
+        out.push(format!("ISO: the ACL of {path} is dropped ({why})"));
+    }
+    if survey.dropped.len() > 10 {
+        out.push(format!(
+            "ISO: {} more ACLs dropped",
+            survey.dropped.len() - 10
+        ));
+    }
+    if !survey.capabilities.is_empty() || !survey.acls.is_empty() {
+        let mut what = Vec::new();
+        if !survey.capabilities.is_empty() {
+            what.push(format!(
+                "file capabilities of {}",
+                first_paths(&survey.capabilities)
+            ));
+        }
+        if !survey.acls.is_empty() {
+            what.push(format!("ACLs of {}", first_paths(&survey.acls)));
+        }
+        out.push(format!(
+            "ISO: {} are kept in Rock Ridge AAIP (xorriso -xattr on -acl on restores them), but \
+             Linux's iso9660 driver does not read AAIP: a system booted from this ISO sees none \
+             of them",
+            what.join(" and ")
+        ));
+    }
+    out
+}
+
+fn first_paths(paths: &[String]) -> String {
+    let shown: Vec<&str> = paths.iter().take(3).map(String::as_str).collect();
+    match paths.len() - shown.len() {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
 pub fn write(
     plan: &Plan,
     out: &File,
@@ -60,7 +115,7 @@ pub fn write(
             "an iso9660 image needs one partition (its label is the volume id)".into(),
         ));
     };
-    let volume_id = part.label.to_uppercase();
+    let volume_id = iso::volume_id(&part.label);
     let mut tree = part.content.clone();
     let bootable = plan
         .image

@@ -21,12 +21,13 @@ pub fn convert_to_qcow2(raw: &Path, out: &Path) -> Result<(), OutputError> {
 }
 
 fn convert_with(program: &'static str, raw: &Path, out: &Path) -> Result<(), OutputError> {
-    let output = Command::new(program)
-        .args(["convert", "-q", "-c", "-f", "raw", "-O", "qcow2"])
-        .args(["-o", "compression_type=zstd"])
-        .arg(not_an_option(raw))
-        .arg(not_an_option(out))
-        .output();
+    let output = crate::child::output(
+        Command::new(program)
+            .args(["convert", "-q", "-c", "-f", "raw", "-O", "qcow2"])
+            .args(["-o", "compression_type=zstd"])
+            .arg(not_an_option(raw))
+            .arg(not_an_option(out)),
+    );
     let output = match output {
         Ok(o) => o,
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -55,7 +56,7 @@ fn convert_with(program: &'static str, raw: &Path, out: &Path) -> Result<(), Out
 }
 
 /// A relative path starting with '-' would be read as an option: prefix it with "./".
-fn not_an_option(path: &Path) -> OsString {
+pub fn not_an_option(path: &Path) -> OsString {
     if path.as_os_str().as_encoded_bytes().starts_with(b"-") {
         Path::new(".").join(path).into_os_string()
     } else {

@@ -19,6 +19,11 @@ fn human(bytes: u64) -> String {
     }
 }
 
+/// A FAT volume serial as blkid and Guix write it: "1234-ABCD".
+fn fat_serial(serial: u32) -> String {
+    format!("{:04X}-{:04X}", serial >> 16, serial & 0xffff)
+}
+
 /// ISO, docker, tarball and wsl2 have no partition table: say what they hold instead.
 fn render_tree_format(plan: &Plan) -> String {
     let os = plan.image.operating_system.as_ref();
@@ -32,7 +37,7 @@ fn render_tree_format(plan: &Plan) -> String {
         let bootloader = os.and_then(|o| o.bootloader.as_ref());
         out.push_str(&format!(
             "volume   {}  zisofs {}  about {} of content\n",
-            part.label.to_uppercase(),
+            crate::fs::iso::volume_id(&part.label),
             if plan.image.compression { "on" } else { "off" },
             human(part.content.apparent_size())
         ));
@@ -41,7 +46,32 @@ fn render_tree_format(plan: &Plan) -> String {
             None => "boot     none (the operating-system has no bootloader)\n",
         });
     }
+    out.push_str(&boot_lines(plan));
     out
+}
+
+/// "kernel: …" and "initrd: …" lines, and what the OS replaced in the tree.
+fn boot_lines(plan: &Plan) -> String {
+    let mut out = String::new();
+    for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for note in &plan.notes {
+        out.push_str(&format!("note: {note}\n"));
+    }
+    out
+}
+
+fn boot_file_json(file: Option<&crate::build::boot_files::BootFile>) -> Value {
+    use crate::build::boot_files::Origin;
+    match file {
+        None => Value::Null,
+        Some(f) => match &f.origin {
+            Origin::Tree => json!({ "path": f.path, "from": "root-tree" }),
+            Origin::Host(h) => json!({ "path": f.path, "from": "host", "host_path": h }),
+        },
+    }
 }
 
 /// The JSON shape documented in the README (more keys may be added, none removed).
@@ -63,11 +93,7 @@ pub fn render_json(plan: &Plan) -> Value {
                 "size_guessed": p.size_guessed,
             });
             if p.file_system.is_fat() {
-                v["fat_serial"] = json!(format!(
-                    "{:04X}-{:04X}",
-                    p.volume_id >> 16,
-                    p.volume_id & 0xffff
-                ));
+                v["fat_serial"] = json!(fat_serial(p.volume_id));
             }
             if let Some(t) = p.part_type {
                 v["type"] = json!(t.to_string());
@@ -91,6 +117,8 @@ pub fn render_json(plan: &Plan) -> Value {
         "volatile_root": plan.image.volatile_root,
         "image_size": match plan.image.size { SizeSpec::Guess => json!("guess"), SizeSpec::Bytes(n) => json!(n) },
         "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.bootloader.name()),
+        "kernel": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.kernel.as_ref())),
+        "initrd": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.initrd.as_ref())),
         "seed": plan.seed,
         "timestamp": plan.timestamp,
         "alignment": plan.alignment,
@@ -121,6 +149,7 @@ pub fn render_table(plan: &Plan) -> String {
     {
         out.push_str(&format!("bootloader {}\n", bl.bootloader.name()));
     }
+    out.push_str(&boot_lines(plan));
     let header = [
         "#", "label", "start", "end", "size", "fs", "flags", "type", "uuid",
     ];
@@ -148,7 +177,12 @@ pub fn render_table(plan: &Plan) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
             p.part_type.map(|t| t.to_string()).unwrap_or_default(),
-            p.fs_uuid.to_string(),
+            // What blkid will read: a FAT file system has a serial, not a UUID.
+            if p.file_system.is_fat() {
+                fat_serial(p.volume_id)
+            } else {
+                p.fs_uuid.to_string()
+            },
         ]);
     }
     let widths: Vec<usize> = (0..9)

@@ -1,15 +1,19 @@
 //! Places the inventory in a geometry (journal first, then each inode's blocks in inode
 //! order) and renders every metadata block: inodes, tables, bitmaps, descriptors,
-//! superblocks and their backups. The result is a list of writes, file data by reference.
+//! superblocks and their backups. Placement is recomputed in the same order while rendering,
+//! so nothing per inode is kept: inode-table blocks and directory blocks go to the sink as
+//! they are made, file data by reference.
 
+use super::describe::Body;
 use super::geometry::{Allocator, Geometry};
 use super::inode::{self, Extent, Inode};
-use super::inventory::{Data, Inventory, JOURNAL_INO};
+use super::inventory::{InodeRec, Inventory, JOURNAL_INO, NO_NODE};
 use super::options::{Features, Options, INCOMPAT_EXTENTS, RO_COMPAT_HUGE_FILE};
 use super::superblock::{self, GroupCounts, SuperParams};
+use super::writer::Sink;
 use super::xattr;
 use super::ExtError;
-use crate::content::NodeId;
+use crate::content::Tree;
 use crate::model::Uuid;
 
 /// Where one inode's blocks went.
@@ -20,42 +24,10 @@ pub struct Placed {
     pub map_blocks: Vec<u64>,
 }
 
-pub struct Placement {
-    pub alloc: Allocator,
-    pub inodes: Vec<Placed>,
-    pub journal: Option<Placed>,
-    pub xattr_addrs: Vec<u64>,
-}
-
-/// Largest piece of file data one write item carries.
+/// Largest piece of file data one write carries.
 const MAX_ITEM: u64 = 1 << 20;
-
-#[derive(Debug, Clone)]
-pub enum Payload {
-    Bytes(Vec<u8>),
-    /// `len` bytes of a tree file from `offset`.
-    File {
-        node: NodeId,
-        offset: u64,
-        len: u64,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct Item {
-    /// Byte offset in the file system.
-    pub at: u64,
-    pub payload: Payload,
-}
-
-impl Item {
-    pub fn len(&self) -> u64 {
-        match &self.payload {
-            Payload::Bytes(b) => b.len() as u64,
-            Payload::File { len, .. } => *len,
-        }
-    }
-}
+/// Largest piece of inode table kept before it is written.
+const TABLE_WINDOW: usize = 1 << 20;
 
 fn map_block_count(
     runs_ext: &[Extent],
@@ -87,55 +59,88 @@ fn place_runs(alloc: &mut Allocator, runs: &[(u64, u64)]) -> Vec<Extent> {
     out
 }
 
-/// Places everything; `Err(missing)` tells how many blocks are lacking.
-pub fn place(inv: &Inventory, geo: &Geometry) -> Result<Placement, u64> {
-    let bs = inv.block_size as usize;
-    let extents = inv.features.has_incompat(INCOMPAT_EXTENTS);
-    let mut alloc = Allocator::new(&geo.free);
-    let journal = (geo.journal_blocks > 0).then(|| {
-        let runs = [(0, geo.journal_blocks)];
-        let ext = place_runs(&mut alloc, &runs);
-        let n = map_block_count(&ext, &runs, bs, extents);
-        let map_blocks = alloc.alloc(n).iter().flat_map(|(s, n)| *s..s + n).collect();
-        Placed {
-            extents: ext,
-            map_blocks,
-        }
-    });
-    let mut xattr_addrs = vec![u64::MAX; inv.xattr_blocks.len()];
-    let mut inodes = Vec::with_capacity(inv.inodes.len());
-    for plan in &inv.inodes {
-        if let Some(x) = plan.xattr_block {
-            if xattr_addrs[x] == u64::MAX {
-                xattr_addrs[x] = alloc.alloc(1).first().map(|r| r.0).unwrap_or(0);
-            }
-        }
-        let ext = place_runs(&mut alloc, &plan.runs);
-        let n = if ext.is_empty() {
-            0
-        } else {
-            map_block_count(&ext, &plan.runs, bs, extents)
-        };
-        let map_blocks = alloc.alloc(n).iter().flat_map(|(s, n)| *s..s + n).collect();
-        inodes.push(Placed {
-            extents: ext,
-            map_blocks,
-        });
-    }
-    if alloc.overflow > 0 {
-        return Err(alloc.overflow);
-    }
-    Ok(Placement {
-        alloc,
-        inodes,
-        journal,
-        xattr_addrs,
-    })
+/// Hands out blocks in the one order both the fit check and the renderer use.
+pub struct Placer {
+    pub alloc: Allocator,
+    /// Address of each shared attribute block once its first user is placed.
+    xattr_addrs: Vec<Option<u64>>,
+    bs: usize,
+    extents: bool,
 }
 
-/// Everything the file system consists of, ready to write.
-pub struct Image {
-    pub items: Vec<Item>,
+impl Placer {
+    fn new(inv: &Inventory, geo: &Geometry) -> Self {
+        Placer {
+            alloc: Allocator::new(&geo.free),
+            xattr_addrs: vec![None; inv.xattr_blocks.len()],
+            bs: inv.block_size as usize,
+            extents: inv.features.has_incompat(INCOMPAT_EXTENTS),
+        }
+    }
+
+    fn map_blocks(&mut self, ext: &[Extent], runs: &[(u64, u64)]) -> Vec<u64> {
+        let n = map_block_count(ext, runs, self.bs, self.extents);
+        self.alloc
+            .alloc(n)
+            .iter()
+            .flat_map(|(s, n)| *s..s + n)
+            .collect()
+    }
+
+    fn journal(&mut self, geo: &Geometry) -> Option<Placed> {
+        (geo.journal_blocks > 0).then(|| {
+            let runs = [(0, geo.journal_blocks)];
+            let extents = place_runs(&mut self.alloc, &runs);
+            let map_blocks = self.map_blocks(&extents, &runs);
+            Placed {
+                extents,
+                map_blocks,
+            }
+        })
+    }
+
+    /// Places one inode; also returns its attribute block's address and whether this inode
+    /// is the block's first user (who writes it).
+    fn inode(&mut self, inv: &Inventory, rec: &InodeRec) -> (Placed, Option<(u64, bool)>) {
+        let xattr = rec.xattr_block().map(|x| match self.xattr_addrs[x] {
+            Some(a) => (a, false),
+            None => {
+                let a = self.alloc.alloc(1).first().map(|r| r.0).unwrap_or(0);
+                self.xattr_addrs[x] = Some(a);
+                (a, true)
+            }
+        });
+        let runs = inv.runs(rec);
+        let extents = place_runs(&mut self.alloc, &runs);
+        let map_blocks = if extents.is_empty() {
+            Vec::new()
+        } else {
+            self.map_blocks(&extents, &runs)
+        };
+        (
+            Placed {
+                extents,
+                map_blocks,
+            },
+            xattr,
+        )
+    }
+}
+
+/// Whether everything fits; `Err(missing)` tells how many blocks are lacking.
+pub fn fits(inv: &Inventory, geo: &Geometry) -> Result<(), u64> {
+    let mut placer = Placer::new(inv, geo);
+    placer.journal(geo);
+    for rec in &inv.inodes {
+        placer.inode(inv, rec);
+        if placer.alloc.overflow > 0 {
+            break;
+        }
+    }
+    match placer.alloc.overflow {
+        0 => Ok(()),
+        n => Err(n),
+    }
 }
 
 pub struct Identity<'a> {
@@ -180,32 +185,98 @@ fn sectors(blocks: u64, bs: usize, huge_file: bool, what: &str) -> Result<u64, E
     Ok(s)
 }
 
+/// The inode table in windows of at most [`TABLE_WINDOW`] bytes, each written when an inode
+/// past it arrives (inodes come in number order).
+struct Table<'g> {
+    geo: &'g Geometry,
+    isz: usize,
+    max_ino: u32,
+    /// First inode number (1-based) of the window, and its bytes.
+    first: u32,
+    bytes: Vec<u8>,
+    per_window: u32,
+}
+
+impl<'g> Table<'g> {
+    fn new(geo: &'g Geometry, isz: usize, max_ino: u32) -> Self {
+        let ipg = geo.inodes_per_group;
+        let per_window = ((TABLE_WINDOW / isz) as u32).clamp(1, ipg);
+        Table {
+            geo,
+            isz,
+            max_ino,
+            first: 1,
+            bytes: Vec::new(),
+            per_window,
+        }
+    }
+
+    /// The window holding `ino`: [first, end) within one group.
+    fn window(&self, ino: u32) -> (u32, u32) {
+        let ipg = self.geo.inodes_per_group;
+        let group_first = (ino - 1) / ipg * ipg + 1;
+        let first = group_first + (ino - group_first) / self.per_window * self.per_window;
+        let end = (first + self.per_window)
+            .min(group_first + ipg)
+            .min(self.max_ino + 1);
+        (first, end)
+    }
+
+    fn put(&mut self, sink: &mut Sink, ino: u32, bytes: &[u8]) -> Result<(), ExtError> {
+        let (first, _) = self.window(ino);
+        if first != self.first {
+            self.flush(sink)?;
+            self.first = first;
+        }
+        let at = (ino - self.first) as usize * self.isz;
+        if self.bytes.len() < at + self.isz {
+            self.bytes.resize(at + self.isz, 0);
+        }
+        self.bytes[at..at + self.isz].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Writes the current window: every inode of it up to the highest used, padded to a block.
+    fn flush(&mut self, sink: &mut Sink) -> Result<(), ExtError> {
+        let (first, end) = self.window(self.first);
+        let len =
+            ((end - first) as usize * self.isz).next_multiple_of(self.geo.block_size as usize);
+        self.bytes.resize(len, 0);
+        let ipg = self.geo.inodes_per_group;
+        let group = ((first - 1) / ipg) as usize;
+        let within = u64::from((first - 1) % ipg) * self.isz as u64;
+        let at = self.geo.offset(self.geo.groups[group].inode_table) + within;
+        sink.bytes(at, &self.bytes)?;
+        self.bytes.clear();
+        Ok(())
+    }
+}
+
+/// Renders the file system into `sink`, placing blocks as [`fits`] does.
 pub fn render(
     inv: &Inventory,
+    tree: &Tree,
     geo: &Geometry,
-    placement: &Placement,
     id: &Identity,
-) -> Result<Image, ExtError> {
+    sink: &mut Sink,
+) -> Result<(), ExtError> {
     let bs = inv.block_size as usize;
     let isz = inv.inode_size as usize;
     let extra = if isz > 128 { 32 } else { 0 };
     let features = &inv.features;
     let huge = features.has_ro_compat(RO_COMPAT_HUGE_FILE);
     let extents = features.has_incompat(INCOMPAT_EXTENTS);
-    let mut items: Vec<Item> = Vec::new();
     let ipg = geo.inodes_per_group as usize;
     let max_ino = inv.max_ino as usize;
-    // Inode table contents for inodes 1..=max_ino.
-    let mut table = vec![0u8; max_ino * isz];
-    let mut put_inode = |ino: u32, bytes: Vec<u8>| {
-        let at = (ino as usize - 1) * isz;
-        table[at..at + isz].copy_from_slice(&bytes);
-    };
+    let mut placer = Placer::new(inv, geo);
+    let mut table = Table::new(geo, isz, inv.max_ino);
 
     let mut journal_backup = None;
-    if let Some(j) = &placement.journal {
+    let journal = placer.journal(geo);
+    let mut dirs_per_group = vec![0u32; geo.groups.len()];
+    if let Some(j) = &journal {
         let runs = [(0, geo.journal_blocks)];
-        let (block, tree) = map_inode(features, JOURNAL_INO, j, &runs, bs, inv.csum_seed);
+        let (block, tree_blocks) = map_inode(features, JOURNAL_INO, j, &runs, bs, inv.csum_seed);
         let ind = Inode {
             mode: inode::S_IFREG | 0o600,
             size: geo.journal_blocks * bs as u64,
@@ -214,126 +285,41 @@ pub fn render(
             mtime: id.timestamp,
             crtime: id.timestamp,
             links: 1,
-            sectors: sectors(geo.journal_blocks + tree.len() as u64, bs, huge, "journal")?,
+            sectors: sectors(
+                geo.journal_blocks + tree_blocks.len() as u64,
+                bs,
+                huge,
+                "journal",
+            )?,
             flags: if extents { inode::EXTENTS_FL } else { 0 },
             block,
             ..Default::default()
         };
         journal_backup = Some((block, ind.size));
-        put_inode(
-            JOURNAL_INO,
-            ind.encode(JOURNAL_INO, isz, extra, inv.csum_seed),
-        );
-        for (addr, b) in tree {
-            items.push(Item {
-                at: geo.offset(addr),
-                payload: Payload::Bytes(b),
-            });
+        let bytes = ind.encode(JOURNAL_INO, isz, extra, inv.csum_seed);
+        table.put(sink, JOURNAL_INO, &bytes)?;
+        for (addr, b) in tree_blocks {
+            sink.bytes(geo.offset(addr), &b)?;
         }
         let first = j.extents.first().map(|e| e.physical).unwrap_or(0);
-        items.push(Item {
-            at: geo.offset(first),
-            payload: Payload::Bytes(superblock::journal_superblock(
-                inv.block_size,
-                geo.journal_blocks,
-                &id.uuid,
-            )),
-        });
+        let jsb = superblock::journal_superblock(inv.block_size, geo.journal_blocks, &id.uuid);
+        sink.bytes(geo.offset(first), &jsb)?;
     }
-
-    for (i, (blk, &refs)) in inv.xattr_blocks.iter().map(|(b, r)| (b, r)).enumerate() {
-        let addr = placement.xattr_addrs[i];
-        let mut b = blk.clone();
-        xattr::finish_block(&mut b, refs, addr, inv.csum_seed);
-        items.push(Item {
-            at: geo.offset(addr),
-            payload: Payload::Bytes(b),
-        });
-    }
-
-    let mut dirs_per_group = vec![0u32; geo.groups.len()];
-    for (plan, placed) in inv.inodes.iter().zip(&placement.inodes) {
-        let mut ind = plan.inode.clone();
-        let data_blocks = plan.data_blocks();
-        let mut map_count = 0;
-        if !placed.extents.is_empty()
-            || (extents && plan.node.is_some() && matches!(plan.data, Data::File { .. }))
-        {
-            let (block, tree) =
-                map_inode(features, plan.ino, placed, &plan.runs, bs, inv.csum_seed);
-            ind.block = block;
-            map_count = tree.len() as u64;
-            if extents {
-                ind.flags |= inode::EXTENTS_FL;
-            }
-            for (addr, b) in tree {
-                items.push(Item {
-                    at: geo.offset(addr),
-                    payload: Payload::Bytes(b),
-                });
-            }
-        }
-        if let Some(x) = plan.xattr_block {
-            ind.file_acl = placement.xattr_addrs[x];
-        }
-        let total = data_blocks + map_count + u64::from(plan.xattr_block.is_some());
-        ind.sectors = sectors(total, bs, huge, &format!("inode {}", plan.ino))?;
-        if plan.is_dir {
-            dirs_per_group[(plan.ino as usize - 1) / ipg] += 1;
-        }
-        put_inode(plan.ino, ind.encode(plan.ino, isz, extra, inv.csum_seed));
-        match &plan.data {
-            Data::None => {}
-            Data::Blocks(blocks) => {
-                // Blocks are numbered logically from 0; extents say where each went.
-                for e in &placed.extents {
-                    for k in 0..e.len {
-                        items.push(Item {
-                            at: geo.offset(e.physical + k),
-                            payload: Payload::Bytes(blocks[(e.logical + k) as usize].clone()),
-                        });
-                    }
-                }
-            }
-            Data::File { node, size } => {
-                for e in &placed.extents {
-                    let start = e.logical * bs as u64;
-                    let end = ((e.logical + e.len) * bs as u64).min(*size);
-                    let mut off = start;
-                    while off < end {
-                        let len = (end - off).min(MAX_ITEM);
-                        items.push(Item {
-                            at: geo.offset(e.physical) + (off - start),
-                            payload: Payload::File {
-                                node: *node,
-                                offset: off,
-                                len,
-                            },
-                        });
-                        off += len;
-                    }
-                }
-            }
+    for rec in &inv.inodes {
+        if render_inode(inv, tree, geo, &mut placer, &mut table, rec, sink)? {
+            dirs_per_group[(rec.ino as usize - 1) / ipg] += 1;
         }
     }
+    table.flush(sink)?;
 
-    // Inode tables (used part only), inode bitmaps, block bitmaps.
+    // Inode bitmaps, block bitmaps.
     let mut counts = vec![GroupCounts::default(); geo.groups.len()];
-    let remaining = placement.alloc.remaining();
+    let remaining = placer.alloc.remaining();
     let mut free_iter = remaining.iter().peekable();
     let bpg_bytes = geo.blocks_per_group as usize / 8;
     for (gi, g) in geo.groups.iter().enumerate() {
         let first = gi * ipg; // index of the group's first inode (inode number - 1)
         let used = max_ino.saturating_sub(first).min(ipg);
-        if used > 0 {
-            let bytes = table[first * isz..(first + used) * isz].to_vec();
-            let mut bytes = bytes;
-            bytes.resize((used * isz).next_multiple_of(bs), 0);
-            items.push(Item {
-                at: geo.offset(g.inode_table),
-                payload: Payload::Bytes(bytes),
-            });
-        }
         let mut ibm = vec![0u8; bs];
         for i in 0..used {
             set_bit(&mut ibm, i);
@@ -380,16 +366,9 @@ pub fn render(
             c.block_bitmap_csum = super::hash::crc32c_raw(seed, &bbm[..bpg_bytes]);
             c.inode_bitmap_csum = super::hash::crc32c_raw(seed, &ibm[..ipg / 8]);
         }
-        items.push(Item {
-            at: geo.offset(g.block_bitmap),
-            payload: Payload::Bytes(bbm),
-        });
-        items.push(Item {
-            at: geo.offset(g.inode_bitmap),
-            payload: Payload::Bytes(ibm),
-        });
+        sink.bytes(geo.offset(g.block_bitmap), &bbm)?;
+        sink.bytes(geo.offset(g.inode_bitmap), &ibm)?;
     }
-    drop(table);
 
     let free_blocks: u64 = counts.iter().map(|c| u64::from(c.free_blocks)).sum();
     let free_inodes: u64 = counts.iter().map(|c| u64::from(c.free_inodes)).sum();
@@ -412,15 +391,90 @@ pub fn render(
         }
         let sb = superblock::superblock(&sp, gi as u32);
         let sb_at = if gi == 0 { 1024 } else { geo.offset(g.start) };
-        items.push(Item {
-            at: sb_at,
-            payload: Payload::Bytes(sb),
-        });
-        items.push(Item {
-            at: geo.offset(g.start + 1),
-            payload: Payload::Bytes(gdt.clone()),
-        });
+        sink.bytes(sb_at, &sb)?;
+        sink.bytes(geo.offset(g.start + 1), &gdt)?;
     }
-    items.sort_by_key(|i| i.at);
-    Ok(Image { items })
+    Ok(())
+}
+
+/// Places and writes one inode: its table entry, map blocks, attribute block (for its first
+/// user) and data. Returns whether it is a directory.
+fn render_inode(
+    inv: &Inventory,
+    tree: &Tree,
+    geo: &Geometry,
+    placer: &mut Placer,
+    table: &mut Table,
+    rec: &InodeRec,
+    sink: &mut Sink,
+) -> Result<bool, ExtError> {
+    let bs = inv.block_size as usize;
+    let isz = inv.inode_size as usize;
+    let extra = if isz > 128 { 32 } else { 0 };
+    let features = &inv.features;
+    let extents = features.has_incompat(INCOMPAT_EXTENTS);
+    let huge = features.has_ro_compat(RO_COMPAT_HUGE_FILE);
+    let (placed, xattr) = placer.inode(inv, rec);
+    let d = inv.describe(tree, rec)?;
+    let mut ind = d.inode;
+    let runs = inv.runs(rec);
+    let mut map_count = 0;
+    let is_file = matches!(d.body, Body::File { .. });
+    if !placed.extents.is_empty() || (extents && rec.node != NO_NODE && is_file) {
+        let (block, map) = map_inode(features, rec.ino, &placed, &runs, bs, inv.csum_seed);
+        ind.block = block;
+        map_count = map.len() as u64;
+        if extents {
+            ind.flags |= inode::EXTENTS_FL;
+        }
+        for (addr, b) in map {
+            sink.bytes(geo.offset(addr), &b)?;
+        }
+    }
+    if let (Some((addr, first)), Some(block)) = (xattr, &d.xattr_block) {
+        ind.file_acl = addr;
+        if first {
+            let refs = rec
+                .xattr_block()
+                .map(|x| inv.xattr_blocks[x].1)
+                .unwrap_or(1);
+            let mut b = block.clone();
+            xattr::finish_block(&mut b, refs, addr, inv.csum_seed);
+            sink.bytes(geo.offset(addr), &b)?;
+        }
+    }
+    let total = rec.data_blocks + map_count + u64::from(xattr.is_some());
+    ind.sectors = sectors(total, bs, huge, &format!("inode {}", rec.ino))?;
+    table.put(
+        sink,
+        rec.ino,
+        &ind.encode(rec.ino, isz, extra, inv.csum_seed),
+    )?;
+    match &d.body {
+        Body::None => {}
+        Body::Blocks(blocks) => {
+            // Blocks are numbered logically from 0; extents say where each went.
+            for e in &placed.extents {
+                for k in 0..e.len {
+                    sink.bytes(
+                        geo.offset(e.physical + k),
+                        &blocks[(e.logical + k) as usize],
+                    )?;
+                }
+            }
+        }
+        Body::File { node, size } => {
+            for e in &placed.extents {
+                let start = e.logical * bs as u64;
+                let end = ((e.logical + e.len) * bs as u64).min(*size);
+                let mut off = start;
+                while off < end {
+                    let len = (end - off).min(MAX_ITEM);
+                    sink.file(geo.offset(e.physical) + (off - start), *node, off, len)?;
+                    off += len;
+                }
+            }
+        }
+    }
+    Ok(d.is_dir)
 }

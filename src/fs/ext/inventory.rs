@@ -1,79 +1,37 @@
-//! What the tree becomes, before any block is placed: inode numbers, inode fields, directory
-//! blocks, symlink blocks, attribute blocks and the logical block runs of each file. Depends
-//! on the block size and format options, not on the file system size.
+//! What the tree becomes, before any block is placed: inode numbers and, per inode, a compact
+//! record of its data blocks and attribute block (inode fields and directory blocks are made
+//! again from the tree when written, see [`super::describe`]). Depends on the block size and
+//! format options, not on the file system size.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::dir::{self, DirEntry, DirFormat};
+use super::describe::Body;
+use super::dir::{self, DirFormat};
 use super::geometry::FIRST_INO;
-use super::hash::{csum_seed, inode_seed};
-use super::inode::{self, Inode};
+use super::hash::csum_seed;
+use super::inode;
 use super::options::{
     Features, COMPAT_DIR_INDEX, COMPAT_EXT_ATTR, INCOMPAT_EXTENTS, INCOMPAT_FILETYPE,
-    INCOMPAT_LARGEDIR, RO_COMPAT_DIR_NLINK, RO_COMPAT_LARGE_FILE, RO_COMPAT_METADATA_CSUM,
+    INCOMPAT_LARGEDIR, RO_COMPAT_METADATA_CSUM,
 };
-use super::xattr;
 use super::{ExtError, Resolved};
-use crate::content::{self, NodeId, NodeKind, Tree, ROOT};
+use crate::content::{self, FileSource, NodeId, NodeKind, Tree, ROOT};
+use std::os::unix::fs::MetadataExt;
 
 pub const ROOT_INO: u32 = 2;
 pub const JOURNAL_INO: u32 = 8;
 pub const LPF_INO: u32 = 11;
-const LINK_MAX: u32 = 65000;
+pub const LINK_MAX: u32 = 65000;
 
-/// Where an inode's block content comes from.
-#[derive(Debug, Clone)]
-pub enum Data {
-    /// No blocks (fast symlinks, devices, FIFOs, sockets).
-    None,
-    /// Directory or long symlink blocks, built in memory.
-    Blocks(Vec<Vec<u8>>),
-    /// A regular file's bytes, read at write time: `node` in the tree.
-    File { node: NodeId, size: u64 },
-}
-
-#[derive(Debug, Clone)]
-pub struct InodePlan {
-    pub ino: u32,
-    pub node: Option<NodeId>,
-    /// Inode fields except the block map, block count and attribute block.
-    pub inode: Inode,
-    pub data: Data,
-    /// Logical block runs (start, len) that hold data, in order.
-    pub runs: Vec<(u64, u64)>,
-    /// Index into `Inventory::xattr_blocks`.
-    pub xattr_block: Option<usize>,
-    pub is_dir: bool,
-}
-
-impl InodePlan {
-    pub fn data_blocks(&self) -> u64 {
-        self.runs.iter().map(|r| r.1).sum()
-    }
-}
-
-/// The tree as inodes, for one block size.
-pub struct Inventory {
-    pub block_size: u32,
-    pub inode_size: u32,
-    pub features: Features,
-    /// Checksum seed when metadata_csum is on.
-    pub csum_seed: Option<u32>,
-    /// Inodes from 2 up, in number order; reserved inodes other than the root are absent.
-    pub inodes: Vec<InodePlan>,
-    /// Distinct attribute blocks (without refcount/checksum) and how many inodes use each.
-    pub xattr_blocks: Vec<(Vec<u8>, u32)>,
-    pub max_ino: u32,
-}
-
-fn content_err(path: &str, reason: impl Into<String>) -> ExtError {
+pub fn content_err(path: &str, reason: impl Into<String>) -> ExtError {
     ExtError::Content {
         path: path.to_string(),
         reason: reason.into(),
     }
 }
 
-fn file_type(kind: &NodeKind) -> (u8, u16) {
+pub fn file_type(kind: &NodeKind) -> (u8, u16) {
     match kind {
         NodeKind::Dir(_) => (dir::FT_DIR, inode::S_IFDIR),
         NodeKind::File { .. } => (dir::FT_REG, inode::S_IFREG),
@@ -101,24 +59,38 @@ fn block_runs(ranges: &[(u64, u64)], bs: u64) -> Vec<(u64, u64)> {
     out
 }
 
-/// The data ranges of every regular file, read once (they do not depend on the block size).
+/// The data ranges of the regular files with holes, read once (they do not depend on the
+/// block size). Files not listed are data from 0 to their size.
 pub struct Ranges(pub HashMap<NodeId, Vec<(u64, u64)>>);
 
 impl Ranges {
     pub fn scan(tree: &Tree) -> Result<Ranges, ExtError> {
         let mut map = HashMap::new();
-        for (path, id) in tree.walk() {
-            if let NodeKind::File { size, source } = &tree.node(id).kind {
-                if map.contains_key(&id) {
+        let counts = tree.link_counts();
+        for (id, node) in tree.nodes() {
+            let NodeKind::File { size, source } = &node.kind else {
+                continue;
+            };
+            if counts[id] == 0 || *size == 0 {
+                continue;
+            }
+            let read_err = |e| ExtError::Read {
+                path: path_of(tree, id),
+                source: e,
+            };
+            // Only a file with fewer blocks than bytes can have holes: the rest are not
+            // opened here (cp and tar decide the same way).
+            if let FileSource::Host(path) = source {
+                let md = std::fs::symlink_metadata(path).map_err(read_err)?;
+                if md.blocks().saturating_mul(512) >= *size {
                     continue;
                 }
-                let mut r = content::data_ranges(source, *size).map_err(|e| ExtError::Read {
-                    path: path.clone(),
-                    source: e,
-                })?;
-                for range in &mut r {
-                    range.1 = range.1.min(*size);
-                }
+            }
+            let mut r = content::data_ranges(source, *size).map_err(read_err)?;
+            for range in &mut r {
+                range.1 = range.1.min(*size);
+            }
+            if r != [(0, *size)] {
                 map.insert(id, r);
             }
         }
@@ -158,6 +130,72 @@ pub fn check_features(f: &Features) -> Result<(), ExtError> {
     Ok(())
 }
 
+/// Blocks and attribute block of one inode, and what else later passes need (32 bytes).
+#[derive(Debug, Clone, Copy)]
+pub struct InodeRec {
+    pub ino: u32,
+    /// Tree node, or [`NO_NODE`] for the lost+found ingot adds.
+    pub node: u32,
+    /// A directory's parent inode.
+    pub parent: u32,
+    /// Index into `Inventory::sparse_runs`, or [`DENSE`]: one run over all `data_blocks`.
+    pub sparse: u32,
+    /// Index into `Inventory::xattr_blocks`, or [`NO_XATTR`].
+    pub xattr_block: u32,
+    pub data_blocks: u64,
+}
+
+pub const NO_NODE: u32 = u32::MAX;
+pub const DENSE: u32 = u32::MAX;
+pub const NO_XATTR: u32 = u32::MAX;
+
+impl InodeRec {
+    pub fn xattr_block(&self) -> Option<usize> {
+        (self.xattr_block != NO_XATTR).then_some(self.xattr_block as usize)
+    }
+}
+
+/// The tree as inodes, for one block and inode size.
+pub struct Inventory {
+    pub block_size: u32,
+    pub inode_size: u32,
+    pub features: Features,
+    /// Checksum seed when metadata_csum is on.
+    pub csum_seed: Option<u32>,
+    /// Inodes from 2 up, in number order; reserved inodes other than the root are absent.
+    pub inodes: Vec<InodeRec>,
+    /// Logical block runs (start, len) of the files with holes.
+    pub sparse_runs: Vec<Vec<(u64, u64)>>,
+    /// Distinct attribute blocks (without refcount/checksum) and how many inodes use each.
+    pub xattr_blocks: Vec<(Vec<u8>, u32)>,
+    pub max_ino: u32,
+    pub(super) fmt: DirFormat,
+    pub(super) fs_seed: u32,
+    pub(super) timestamp: i64,
+    pub(super) ibody_space: usize,
+    pub(super) root_owner: Option<(u32, u32)>,
+    pub(super) extents: bool,
+    /// Inode number by tree node (0: unreachable).
+    pub(super) ino_of: Vec<u32>,
+    /// Link counts by tree node, as ext counts them.
+    pub(super) links: Vec<u32>,
+    pub(super) lpf_node: Option<NodeId>,
+}
+
+/// A node's path, for messages (found by a walk: no path is kept per entry).
+pub fn path_of(tree: &Tree, id: NodeId) -> String {
+    let mut stack = vec![(String::new(), ROOT)];
+    while let Some((path, at)) = stack.pop() {
+        if at == id {
+            return if path.is_empty() { "/".into() } else { path };
+        }
+        for (name, child) in tree.children(at) {
+            stack.push((format!("{path}/{}", String::from_utf8_lossy(name)), *child));
+        }
+    }
+    format!("node {id}")
+}
+
 impl Inventory {
     pub fn new(
         tree: &Tree,
@@ -170,7 +208,6 @@ impl Inventory {
     ) -> Result<Inventory, ExtError> {
         let bs = block_size as usize;
         let csum = features.has_ro_compat(RO_COMPAT_METADATA_CSUM);
-        let fs_seed = csum_seed(&resolved.uuid.0);
         let hs = resolved.hash_seed.0;
         let hash_seed = [0, 1, 2, 3]
             .map(|i| u32::from_le_bytes([hs[4 * i], hs[4 * i + 1], hs[4 * i + 2], hs[4 * i + 3]]));
@@ -186,12 +223,6 @@ impl Inventory {
             csum,
         };
         let extra_isize = if inode_size > 128 { 32 } else { 0 };
-        let ibody_space = (inode_size as usize).saturating_sub(128 + extra_isize);
-
-        // Inode numbers in depth-first tree order; lost+found is always 11.
-        let mut ino_of: HashMap<NodeId, u32> = HashMap::new();
-        let mut parent_of: HashMap<NodeId, NodeId> = HashMap::new();
-        let mut order: Vec<(NodeId, String)> = Vec::new();
         let lpf_node = tree.lookup_in(ROOT, b"lost+found");
         if let Some(id) = lpf_node {
             if !matches!(tree.node(id).kind, NodeKind::Dir(_)) {
@@ -201,272 +232,163 @@ impl Inventory {
                 ));
             }
         }
-        ino_of.insert(ROOT, ROOT_INO);
-        order.push((ROOT, "/".to_string()));
-        let mut next = LPF_INO + 1;
-        let mut stack = vec![(ROOT, String::new())];
-        while let Some((id, path)) = stack.pop() {
-            // A directory's entries get consecutive numbers (and later, neighbouring blocks).
-            let mut subdirs = Vec::new();
-            for (name, child) in tree.children(id) {
-                let child_path = format!("{path}/{}", String::from_utf8_lossy(name));
-                if name.len() > 255 || name.is_empty() || name.contains(&b'/') || name.contains(&0)
-                {
-                    return Err(content_err(
-                        &child_path,
-                        "names must be 1 to 255 bytes without '/' or NUL",
-                    ));
-                }
-                if ino_of.contains_key(child) {
-                    if matches!(tree.node(*child).kind, NodeKind::Dir(_)) {
-                        return Err(content_err(&child_path, "a directory is linked twice"));
-                    }
-                    continue;
-                }
-                let ino = if Some(*child) == lpf_node && id == ROOT {
-                    LPF_INO
-                } else {
-                    next += 1;
-                    next - 1
-                };
-                ino_of.insert(*child, ino);
-                order.push((*child, child_path.clone()));
-                if matches!(tree.node(*child).kind, NodeKind::Dir(_)) {
-                    parent_of.insert(*child, id);
-                    subdirs.push((*child, child_path));
-                }
-            }
-            stack.extend(subdirs.into_iter().rev());
-        }
-        let max_ino = next - 1;
-        let counts = tree.link_counts();
-        let dir_nlink = features.has_ro_compat(RO_COMPAT_DIR_NLINK);
-        let large_file = features.has_ro_compat(RO_COMPAT_LARGE_FILE);
-        let extents = features.has_incompat(INCOMPAT_EXTENTS);
+        let (ino_of, order) = number(tree, lpf_node)?;
+        let max_ino = order.last().map(|o| o.ino).unwrap_or(ROOT_INO).max(LPF_INO);
         if !features.has_compat(COMPAT_EXT_ATTR) {
-            if let Some((_, path)) = order
+            if let Some(o) = order
                 .iter()
-                .find(|(id, _)| !tree.node(*id).meta.xattrs.is_empty())
+                .find(|o| !tree.node(o.node as NodeId).meta.xattrs.is_empty())
             {
                 return Err(content_err(
-                    path,
+                    &path_of(tree, o.node as NodeId),
                     "has extended attributes but the ext_attr feature is off",
                 ));
             }
         }
-
-        let mut plans: Vec<Option<InodePlan>> = vec![None; (max_ino + 1) as usize];
-        let mut xattr_index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut xattr_blocks: Vec<(Vec<u8>, u32)> = Vec::new();
-        for (id, path) in &order {
-            let id = *id;
-            let node = tree.node(id);
-            let ino = ino_of[&id];
-            let (_, type_bits) = file_type(&node.kind);
-            let mut links = counts[id];
-            if id == ROOT && lpf_node.is_none() {
-                links += 1; // lost+found's '..'
-            }
-            let is_dir = matches!(node.kind, NodeKind::Dir(_));
-            if links > LINK_MAX {
-                if is_dir && dir_nlink {
-                    links = 1;
-                } else if is_dir {
-                    return Err(content_err(
-                        path,
-                        "more than 64998 subdirectories need the dir_nlink feature",
-                    ));
-                } else {
-                    return Err(content_err(path, "more than 65000 hard links"));
-                }
-            }
-            // -E root_owner wins over the tree for the root, as with mke2fs -d.
-            let (uid, gid) = match resolved.options.root_owner {
-                Some(owner) if id == ROOT => owner,
-                _ => (node.meta.uid, node.meta.gid),
-            };
-            let mut ind = Inode {
-                mode: type_bits | (node.meta.mode & 0o7777) as u16,
-                uid,
-                gid,
-                atime: timestamp,
-                ctime: timestamp,
-                mtime: node.meta.mtime,
-                crtime: timestamp,
-                links: links as u16,
-                ..Default::default()
-            };
-            if inode_size == 128 {
-                for t in [node.meta.mtime, timestamp] {
-                    if i32::try_from(t).is_err() {
-                        return Err(content_err(
-                            path,
-                            "a time outside 1901-2038 needs inodes larger than 128 bytes (-I 256)",
-                        ));
-                    }
-                }
-            }
-            let seed = inode_seed(fs_seed, ino, 0);
-            let (data, runs) = match &node.kind {
-                NodeKind::Dir(children) => {
-                    let mut entries: Vec<DirEntry> = children
-                        .iter()
-                        .map(|(name, child)| DirEntry {
-                            name,
-                            ino: ino_of[child],
-                            file_type: file_type(&tree.node(*child).kind).0,
-                        })
-                        .collect();
-                    if id == ROOT && lpf_node.is_none() {
-                        let at = entries
-                            .binary_search_by(|e| e.name.cmp(b"lost+found".as_slice()))
-                            .unwrap_or_else(|i| i);
-                        entries.insert(
-                            at,
-                            DirEntry {
-                                name: b"lost+found",
-                                ino: LPF_INO,
-                                file_type: dir::FT_DIR,
-                            },
-                        );
-                    }
-                    let parent = parent_of.get(&id).map(|p| ino_of[p]).unwrap_or(ROOT_INO);
-                    let min_blocks = if ino == LPF_INO {
-                        (16384 / bs).max(2)
-                    } else {
-                        1
-                    };
-                    let d = dir::build(&fmt, ino, parent, &entries, min_blocks, seed, path)?;
-                    if d.indexed {
-                        ind.flags |= inode::INDEX_FL;
-                    }
-                    ind.size = (d.blocks.len() * bs) as u64;
-                    let n = d.blocks.len() as u64;
-                    (Data::Blocks(d.blocks), vec![(0, n)])
-                }
-                NodeKind::File { size, .. } => {
-                    if *size >= 1 << 31 && !large_file {
-                        return Err(content_err(
-                            path,
-                            "files of 2 GiB or more need the large_file feature",
-                        ));
-                    }
-                    ind.size = *size;
-                    let r = ranges.0.get(&id).cloned().unwrap_or_default();
-                    let runs = block_runs(&r, bs as u64);
-                    let limit = if extents {
-                        1u64 << 32
-                    } else {
-                        inode::block_map_limit(bs)
-                    };
-                    if size.div_ceil(bs as u64) > limit {
-                        return Err(content_err(
-                            path,
-                            format!("is larger than an ext file with {bs}-byte blocks can be"),
-                        ));
-                    }
-                    (
-                        Data::File {
-                            node: id,
-                            size: *size,
-                        },
-                        runs,
-                    )
-                }
-                NodeKind::Symlink(target) => {
-                    ind.size = target.len() as u64;
-                    if target.is_empty() {
-                        return Err(content_err(path, "a symbolic link needs a target"));
-                    }
-                    if target.len() < 60 {
-                        ind.block[..target.len()].copy_from_slice(target);
-                        (Data::None, vec![])
-                    } else if target.len() < bs {
-                        let mut b = target.clone();
-                        b.resize(bs, 0);
-                        (Data::Blocks(vec![b]), vec![(0, 1)])
-                    } else {
-                        return Err(content_err(
-                            path,
-                            format!("symbolic link target longer than {} bytes", bs - 1),
-                        ));
-                    }
-                }
-                NodeKind::CharDevice { major, minor } | NodeKind::BlockDevice { major, minor } => {
-                    if *major >= 1 << 12 || *minor >= 1 << 20 {
-                        return Err(content_err(path, "device number out of range"));
-                    }
-                    ind.block = inode::device_block(*major, *minor);
-                    (Data::None, vec![])
-                }
-                NodeKind::Fifo | NodeKind::Socket => (Data::None, vec![]),
-            };
-            let layout = xattr::layout(&node.meta.xattrs, ibody_space, bs, path)?;
-            ind.xattrs = layout.ibody;
-            let xattr_block = layout.block.map(|b| {
-                let next = xattr_blocks.len();
-                let i = *xattr_index.entry(b.clone()).or_insert(next);
-                if i == next {
-                    xattr_blocks.push((b, 0));
-                }
-                xattr_blocks[i].1 += 1;
-                i
-            });
-            plans[ino as usize] = Some(InodePlan {
-                ino,
-                node: Some(id),
-                inode: ind,
-                data,
-                runs,
-                xattr_block,
-                is_dir,
-            });
-        }
-        if lpf_node.is_none() {
-            let d = dir::build(
-                &fmt,
-                LPF_INO,
-                ROOT_INO,
-                &[],
-                (16384 / bs).max(2),
-                inode_seed(fs_seed, LPF_INO, 0),
-                "/lost+found",
-            )?;
-            let n = d.blocks.len() as u64;
-            plans[LPF_INO as usize] = Some(InodePlan {
-                ino: LPF_INO,
-                node: None,
-                inode: Inode {
-                    mode: inode::S_IFDIR | 0o700,
-                    atime: timestamp,
-                    ctime: timestamp,
-                    mtime: timestamp,
-                    crtime: timestamp,
-                    links: 2,
-                    size: n * bs as u64,
-                    ..Default::default()
-                },
-                data: Data::Blocks(d.blocks),
-                runs: vec![(0, n)],
-                xattr_block: None,
-                is_dir: true,
-            });
-        }
-        Ok(Inventory {
+        let mut inv = Inventory {
             block_size,
             inode_size,
             features: *features,
-            csum_seed: csum.then_some(fs_seed),
-            inodes: plans.into_iter().flatten().collect(),
-            xattr_blocks,
+            csum_seed: csum.then_some(csum_seed(&resolved.uuid.0)),
+            inodes: Vec::new(),
+            sparse_runs: Vec::new(),
+            xattr_blocks: Vec::new(),
             max_ino: max_ino.max(FIRST_INO),
-        })
+            fmt,
+            fs_seed: csum_seed(&resolved.uuid.0),
+            timestamp,
+            ibody_space: (inode_size as usize).saturating_sub(128 + extra_isize),
+            root_owner: resolved.options.root_owner,
+            extents: features.has_incompat(INCOMPAT_EXTENTS),
+            ino_of,
+            links: tree.link_counts(),
+            lpf_node,
+        };
+        let mut xattr_index: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut add = |inv: &mut Inventory, mut rec: InodeRec| -> Result<InodeRec, ExtError> {
+            let d = inv.describe(tree, &rec)?;
+            rec.data_blocks = match &d.body {
+                Body::None => 0,
+                Body::Blocks(b) => b.len() as u64,
+                Body::File { node, size } => match ranges.0.get(node) {
+                    Some(r) => {
+                        let runs = block_runs(r, bs as u64);
+                        rec.sparse = inv.sparse_runs.len() as u32;
+                        let n = runs.iter().map(|r| r.1).sum();
+                        inv.sparse_runs.push(runs);
+                        n
+                    }
+                    None => size.div_ceil(bs as u64),
+                },
+            };
+            if let Some(b) = d.xattr_block {
+                let i = match xattr_index.get(&b) {
+                    Some(&i) => i,
+                    None => {
+                        let i = inv.xattr_blocks.len() as u32;
+                        xattr_index.insert(b.clone(), i);
+                        inv.xattr_blocks.push((b, 0));
+                        i
+                    }
+                };
+                inv.xattr_blocks[i as usize].1 += 1;
+                rec.xattr_block = i;
+            }
+            Ok(rec)
+        };
+        // Filled in place: the numbering's records become the inventory's.
+        let mut order = order;
+        for rec in order.iter_mut() {
+            *rec = add(&mut inv, *rec)?;
+        }
+        inv.inodes = order;
+        Ok(inv)
     }
 
     /// Inodes the file system must have (every number up to the highest used).
     pub fn needed_inodes(&self) -> u64 {
         u64::from(self.max_ino)
     }
+
+    /// The logical block runs (start, len) of `rec`'s data.
+    pub fn runs(&self, rec: &InodeRec) -> Cow<'_, [(u64, u64)]> {
+        if rec.sparse != DENSE {
+            Cow::Borrowed(&self.sparse_runs[rec.sparse as usize])
+        } else if rec.data_blocks == 0 {
+            Cow::Borrowed(&[])
+        } else {
+            Cow::Owned(vec![(0, rec.data_blocks)])
+        }
+    }
+}
+
+impl InodeRec {
+    fn new(ino: u32, node: u32, parent: u32) -> Self {
+        InodeRec {
+            ino,
+            node,
+            parent,
+            sparse: DENSE,
+            xattr_block: NO_XATTR,
+            data_blocks: 0,
+        }
+    }
+}
+
+/// Inode numbers in depth-first tree order, a directory's entries consecutive; lost+found is
+/// always 11 (ingot's own when the tree has none). Returns the number of every node and the
+/// inodes in number order.
+fn number(tree: &Tree, lpf_node: Option<NodeId>) -> Result<(Vec<u32>, Vec<InodeRec>), ExtError> {
+    let mut ino_of = vec![0u32; tree.len()];
+    ino_of[ROOT] = ROOT_INO;
+    let mut order = vec![InodeRec::new(ROOT_INO, ROOT as u32, ROOT_INO)];
+    let mut lpf = None;
+    let mut next = LPF_INO + 1;
+    let mut stack = vec![ROOT];
+    while let Some(id) = stack.pop() {
+        let dir_ino = ino_of[id];
+        let first_subdir = stack.len();
+        for (name, child) in tree.children(id) {
+            if name.len() > 255 || name.is_empty() || name.contains(&b'/') || name.contains(&0) {
+                let parent = path_of(tree, id);
+                let parent = if parent == "/" { "" } else { &parent };
+                return Err(content_err(
+                    &format!("{parent}/{}", String::from_utf8_lossy(name)),
+                    "names must be 1 to 255 bytes without '/' or NUL",
+                ));
+            }
+            let child = *child;
+            let is_dir = matches!(tree.node(child).kind, NodeKind::Dir(_));
+            if ino_of[child] != 0 {
+                if is_dir {
+                    return Err(content_err(
+                        &path_of(tree, child),
+                        "a directory is linked twice",
+                    ));
+                }
+                continue;
+            }
+            let rec = if Some(child) == lpf_node && id == ROOT {
+                ino_of[child] = LPF_INO;
+                lpf = Some(InodeRec::new(LPF_INO, child as u32, dir_ino));
+                None
+            } else {
+                ino_of[child] = next;
+                next += 1;
+                Some(InodeRec::new(next - 1, child as u32, dir_ino))
+            };
+            order.extend(rec);
+            if is_dir {
+                stack.push(child);
+            }
+        }
+        // Subdirectories are expanded in name order.
+        stack[first_subdir..].reverse();
+    }
+    let lpf = lpf.unwrap_or(InodeRec::new(LPF_INO, NO_NODE, ROOT_INO));
+    let at = order.partition_point(|r| r.ino < LPF_INO);
+    order.insert(at, lpf);
+    Ok((ino_of, order))
 }
 
 #[cfg(test)]

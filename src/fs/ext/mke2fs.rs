@@ -305,7 +305,7 @@ fn copy_file(
 }
 
 fn run_tool(cmd: &mut Command, tool: &str) -> Result<String, ExtError> {
-    let out = cmd.output().map_err(|e| ExtError::Tool {
+    let out = crate::child::output(cmd).map_err(|e| ExtError::Tool {
         tool: tool.to_string(),
         detail: format!("cannot run it ({e}); install e2fsprogs"),
     })?;

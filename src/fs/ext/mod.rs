@@ -22,6 +22,7 @@
 //! source's inode numbers, ctimes or atimes.
 
 mod build;
+mod describe;
 mod dir;
 mod geometry;
 mod hash;

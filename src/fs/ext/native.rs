@@ -1,9 +1,9 @@
-//! ingot's own writer: plan everything in memory, refuse what does not fit, then write the
-//! metadata and stream the file data in one pass.
+//! ingot's own writer: number the inodes and count their blocks, refuse what does not fit,
+//! then render and stream metadata and file data in one pass.
 
 use std::collections::HashMap;
 
-use super::build::{self, Identity, Placement};
+use super::build::{self, Identity};
 use super::geometry::{self, Geometry, GeometryError};
 use super::inventory::{check_features, Inventory, Ranges};
 use super::{ExtError, ExtParams, Resolved};
@@ -24,7 +24,6 @@ struct Sizing<'a> {
 struct Plan {
     inventory_key: (u32, u32),
     geometry: Geometry,
-    placement: Placement,
 }
 
 impl<'a> Sizing<'a> {
@@ -82,11 +81,10 @@ impl<'a> Sizing<'a> {
                 reason: "a journal needs at least 1024 blocks".into(),
             });
         }
-        match build::place(inv, &geometry) {
-            Ok(placement) => Ok(Some(Plan {
+        match build::fits(inv, &geometry) {
+            Ok(()) => Ok(Some(Plan {
                 inventory_key: key,
                 geometry,
-                placement,
             })),
             Err(_) => Ok(None),
         }
@@ -136,7 +134,7 @@ impl<'a> Sizing<'a> {
         let key = self.key(1);
         let inv = self.inventory(key)?;
         let blocks: u64 =
-            inv.inodes.iter().map(|p| p.data_blocks()).sum::<u64>() + inv.xattr_blocks.len() as u64;
+            inv.inodes.iter().map(|r| r.data_blocks).sum::<u64>() + inv.xattr_blocks.len() as u64;
         Ok((blocks * u64::from(key.0)).max(64 * 1024))
     }
 
@@ -211,6 +209,7 @@ pub fn write(
         hash_seed: resolved.hash_seed,
         timestamp: params.timestamp,
     };
-    let image = build::render(inv, &plan.geometry, &plan.placement, &id)?;
-    super::writer::write(target, tree, &image.items, u64::from(inv.block_size))
+    super::writer::stream(target, tree, u64::from(inv.block_size), |sink| {
+        build::render(inv, tree, &plan.geometry, &id, sink)
+    })
 }

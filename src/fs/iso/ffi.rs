@@ -142,6 +142,8 @@ library! {
     iso_file_get_stream: fn(*mut IsoFile) -> *mut IsoStream;
     iso_stream_ref: fn(*mut IsoStream);
     iso_node_zf_by_magic: fn(*mut IsoNode, c_int) -> c_int;
+    iso_node_set_attrs: fn(*mut IsoNode, usize, *mut *mut c_char, *mut usize, *mut *mut c_char, c_int) -> c_int;
+    iso_node_set_acl_text: fn(*mut IsoNode, *mut c_char, *mut c_char, c_int) -> c_int;
 
     iso_image_set_boot_image: fn(*mut IsoImage, *const c_char, c_int, *const c_char, *mut *mut ElToritoBootImage) -> c_int;
     iso_image_add_boot_image: fn(*mut IsoImage, *const c_char, c_int, c_int, *mut *mut ElToritoBootImage) -> c_int;
@@ -153,6 +155,7 @@ library! {
     iso_write_opts_free: fn(*mut IsoWriteOpts);
     iso_write_opts_set_iso_level: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_rockridge: fn(*mut IsoWriteOpts, c_int) -> c_int;
+    iso_write_opts_set_aaip: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_joliet: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_joliet_longer_paths: fn(*mut IsoWriteOpts, c_int) -> c_int;
     iso_write_opts_set_joliet_long_names: fn(*mut IsoWriteOpts, c_int) -> c_int;

@@ -22,6 +22,8 @@ pub struct Plan {
     pub esp_size: u64,
     /// The 16 digits of the volume "UUID".
     pub vol_uuid: [u8; 16],
+    /// Some node has xattrs or ACLs: write AAIP (see `aaip`).
+    pub aaip: bool,
 }
 
 /// Name of the hidden node holding the FAT image when it is not appended as a partition.
@@ -143,6 +145,7 @@ pub fn check(tree: &Tree, p: &IsoParams) -> Result<Plan, IsoError> {
         catalog,
         esp_size,
         vol_uuid,
+        aaip: tree.nodes().any(|(_, n)| !n.meta.xattrs.is_empty()),
     })
 }
 
@@ -363,7 +366,10 @@ fn add_tree(
     let image = built.image;
     // SAFETY: image is valid.
     let root = unsafe { (lib.iso_image_get_root)(image) };
-    unsafe { set_meta(lib, root, &tree.node(ROOT).meta, p.timestamp) };
+    unsafe {
+        set_meta(lib, root, &tree.node(ROOT).meta, p.timestamp);
+        super::aaip::apply(lib, root, &tree.node(ROOT).meta, "/")?;
+    }
     // The first IsoFile of each tree node: later hard links share its stream (and data).
     let mut files: HashMap<NodeId, *mut IsoFile> = HashMap::new();
     let mut stack: Vec<(NodeId, *mut IsoDir, Vec<u8>)> = vec![(ROOT, root, Vec::new())];
@@ -451,6 +457,7 @@ fn add_tree(
                     }
                 }
                 set_meta(lib, new, &node.meta, p.timestamp);
+                super::aaip::apply(lib, new, &node.meta, &path)?;
                 if path_bytes.starts_with(b"/boot/") {
                     // Boot files first on the medium, as grub-mkrescue's --sort-weight 1 /boot.
                     (lib.iso_node_set_sort_weight)(new, 1);

@@ -17,6 +17,7 @@
 //! Dates, the volume "UUID" (the modification date blkid shows), GPT GUIDs and the data layout
 //! are all derived from the parameters and the tree, so the output is reproducible.
 
+pub mod aaip;
 mod compress;
 mod ffi;
 mod image;
@@ -50,7 +51,7 @@ pub struct EfiBoot {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IsoParams {
-    /// The volume id (up to 32 characters; Guix upper-cases the label).
+    /// The volume id (up to 32 characters; see [`volume_id`]).
     pub volume_id: String,
     /// Every date in the image (seconds since the epoch).
     pub timestamp: i64,
@@ -65,6 +66,23 @@ pub struct IsoParams {
     /// and modification dates (what blkid and Linux's `root=UUID=` see, as in Guix's
     /// `-volume_date uuid`). None: the digits of `timestamp`.
     pub volume_uuid: Option<[u8; 16]>,
+}
+
+/// The volume id an ISO gets for a label: upper case (as Guix makes it), characters outside
+/// printable ASCII as '_', at most 32 bytes.
+pub fn volume_id(label: &str) -> String {
+    let mut id: String = label
+        .chars()
+        .map(|c| match c {
+            ' ' | '!'..='~' => c.to_ascii_uppercase(),
+            _ => '_',
+        })
+        .collect();
+    id.truncate(32);
+    if id.is_empty() {
+        id.push_str("CDROM");
+    }
+    id
 }
 
 /// Where GRUB's hybrid MBR boot code is on Debian (package grub-pc-bin).
@@ -123,4 +141,18 @@ pub fn write_iso(out: &File, tree: &Tree, params: &IsoParams) -> Result<(), IsoE
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let built = image::build(lib, tree, params, &plan)?;
     output::write(lib, &built, params, &plan, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::volume_id;
+
+    #[test]
+    fn volume_ids_are_upper_case_printable_ascii() {
+        assert_eq!(volume_id("Guix_image"), "GUIX_IMAGE");
+        assert_eq!(volume_id("debian-root"), "DEBIAN-ROOT");
+        assert_eq!(volume_id("héllo wörld"), "H_LLO W_RLD");
+        assert_eq!(volume_id(&"a".repeat(40)), "A".repeat(32));
+        assert_eq!(volume_id(""), "CDROM");
+    }
 }

@@ -106,6 +106,11 @@ fn write_options<'l>(lib: &'l Lib, p: &IsoParams, plan: &Plan) -> Result<Opts<'l
         for (call, rc) in calls {
             check_rc(lib, rc, call, "")?;
         }
+        if plan.aaip {
+            // xorriso's -xattr on -acl on: only when there is something to keep, so images
+            // of trees without xattrs stay as they were.
+            check_rc(lib, (lib.iso_write_opts_set_aaip)(o, 1), "aaip", "")?;
+        }
         if p.isohybrid {
             hybrid_options(lib, o, p, plan)?;
         }
