@@ -302,3 +302,17 @@ fn inspect_survives_a_crafted_gpt() {
         }
     }
 }
+
+/// Steel cannot be interrupted while it expands macros: ingot stops it from outside.
+#[test]
+fn a_macro_that_expands_forever_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    refused_with(
+        dir.path(),
+        "(define-syntax m (syntax-rules () ((_ x) (m (x x)))))\n(m 1)\n",
+        "evaluation stopped after 2 s while expanding or compiling this form",
+        &["--eval-timeout", "2"],
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -46,6 +46,9 @@ pub(crate) struct Shared {
     pub current_file: Option<PathBuf>,
     pub record_failure: Option<RecordFailure>,
     pub trees: HashMap<i128, Vec<TreeOp>>,
+    /// The form being evaluated (its text and start), for the watchdog's message when Steel
+    /// cannot be stopped.
+    pub current_form: Option<(Arc<super::SourceText>, usize)>,
 }
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;

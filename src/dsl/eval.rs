@@ -156,6 +156,7 @@ impl Dsl {
                 }
                 None => {}
             }
+            lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
             let values = self
                 .run_form(&padded, &steel_path, &src, *form)

@@ -5,6 +5,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use super::bounds::Limits;
+use super::engine::lock;
 use super::watch::{Stopped, Watch};
 use super::{Dsl, DslError, Evaluated, ReplOutcome};
 use crate::model;
@@ -53,7 +54,8 @@ impl Dsl {
         name: &str,
         f: impl FnOnce(&mut Dsl) -> Result<T, DslError>,
     ) -> Result<T, DslError> {
-        let watch = Watch::start(&self.engine, self.limits, &self.budget);
+        lock(&self.shared).current_form = None;
+        let watch = Watch::start(&self.engine, self.limits, &self.budget, name, &self.shared);
         let result = catch_unwind(AssertUnwindSafe(|| f(self)));
         let stopped = watch.stopped();
         drop(watch);

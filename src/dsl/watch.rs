@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use steel::steel_vm::engine::Engine;
 
 use super::bounds::{Budget, Limits};
+use super::diagnose::location_in;
+use super::engine::{lock, SharedRef};
 use crate::alloc_count::{count_on_this_thread, Counting};
 
 /// Why the watchdog stopped an evaluation.
@@ -29,6 +31,12 @@ const STOPPED_MEMORY: u8 = 2;
 /// How often the watchdog looks at the clock and the counter.
 const TICK: Duration = Duration::from_millis(5);
 
+/// How long the VM may take to stop once told to (and to free what it built). Steel checks
+/// only while running bytecode: while it expands macros or compiles (a macro that expands
+/// forever) it cannot be stopped, and ingot exits instead — at once if, meanwhile, memory
+/// reaches twice the limit.
+const GRACE: Duration = Duration::from_secs(10);
+
 /// Alive while an evaluation runs; dropping it stops the watchdog and restores the outputs.
 pub(crate) struct Watch {
     done: Arc<AtomicBool>,
@@ -41,7 +49,13 @@ pub(crate) struct Watch {
 }
 
 impl Watch {
-    pub(crate) fn start(engine: &Engine, limits: Limits, budget: &Arc<Budget>) -> Watch {
+    pub(crate) fn start(
+        engine: &Engine,
+        limits: Limits,
+        budget: &Arc<Budget>,
+        name: &str,
+        shared: &SharedRef,
+    ) -> Watch {
         let controller = engine.get_thread_state_controller();
         controller.resume();
         budget.limit.store(limits.memory, Ordering::Relaxed);
@@ -52,6 +66,7 @@ impl Watch {
         let thread = {
             let (done, stopped, controller) = (done.clone(), stopped.clone(), controller.clone());
             let used: Arc<AtomicI64> = budget.used.clone();
+            let (name, shared) = (name.to_string(), shared.clone());
             let start = Instant::now();
             std::thread::Builder::new()
                 .name("ingot-eval-watchdog".into())
@@ -70,6 +85,15 @@ impl Watch {
                                 Ordering::Relaxed,
                             );
                             controller.interrupt();
+                            let told = Instant::now();
+                            while !done.load(Ordering::Relaxed) {
+                                let held = u64::try_from(used.load(Ordering::Relaxed));
+                                let runaway = held.is_ok_and(|u| u / 2 > limits.memory);
+                                if told.elapsed() >= GRACE || runaway {
+                                    stuck(&name, &shared, over_time, limits);
+                                }
+                                std::thread::park_timeout(TICK);
+                            }
                             return;
                         }
                         std::thread::park_timeout(TICK);
@@ -107,6 +131,28 @@ impl Drop for Watch {
         // The next evaluation must not start interrupted.
         (self.resume)();
     }
+}
+
+/// Steel did not stop: say where it was and exit, the only way to stop it.
+fn stuck(name: &str, shared: &SharedRef, over_time: bool, limits: Limits) -> ! {
+    let at = lock(shared)
+        .current_form
+        .as_ref()
+        .map(|(src, offset)| location_in(src, *offset).to_string())
+        .unwrap_or_else(|| name.to_string());
+    let why = if over_time {
+        format!(
+            "evaluation stopped after {} s while expanding or compiling this form — a macro that expands forever?",
+            limits.timeout.map(|t| t.as_secs()).unwrap_or_default()
+        )
+    } else {
+        format!(
+            "evaluation stopped: expanding or compiling this form used more than {} MiB of memory — a macro that expands forever?",
+            limits.memory >> 20
+        )
+    };
+    user_error(&format!("error: {at}: {why}\n"));
+    std::process::exit(1);
 }
 
 /// stdout and stderr as they were before the first `Quiet`, while one is alive; the
@@ -172,6 +218,18 @@ impl Drop for Quiet {
                 }
             }
         }
+    }
+}
+
+/// Writes to the real stderr, also while a `Quiet` is alive.
+fn user_error(text: &str) {
+    let saved = SAVED.lock().unwrap_or_else(|e| e.into_inner());
+    match saved.stderr.as_ref() {
+        Some(err) => {
+            // SAFETY: writing to the saved descriptor, which `saved` keeps open.
+            unsafe { libc::write(err.as_raw_fd(), text.as_ptr().cast(), text.len()) };
+        }
+        None => eprint!("{text}"),
     }
 }
 
