@@ -1,6 +1,7 @@
 ;;; ingot prelude: the Guile and SRFI vocabulary Guix files rely on, on top of Steel.
 ;;;
-;;; ingot has one global namespace: module forms are accepted and do nothing. A user file may
+;;; ingot has one global namespace: module forms do nothing here; the user modules they name
+;;; are loaded by src/dsl/modules.rs. A user file may
 ;;; define names the prelude also defines (find, every, basename, …): the prelude's own code
 ;;; calls %-prefixed versions, so that such a definition does not change how records work.
 
@@ -161,12 +162,118 @@
 (define assq %assq)
 (define basename %basename)
 
-;; Guile's define*/lambda* with plain formals; #:optional and #:key are not supported and
-;; Steel reports them as bad syntax.
-(define-syntax define*
-  (syntax-rules () ((_ . rest) (define . rest))))
+;; Guile's define*/lambda*: required, #:optional (NAME or (NAME DEFAULT)), #:key (NAME or
+;; (NAME DEFAULT), passed as #:NAME VALUE), #:allow-other-keys, #:rest NAME or a dotted rest.
+;; Defaults are evaluated in order and may use the parameters before them. Plain formals stay
+;; a plain lambda. The parser walks the formals collecting
+;; (required …) (optional …) (key …) rest allow-other-keys?.
 (define-syntax lambda*
-  (syntax-rules () ((_ . rest) (lambda . rest))))
+  (syntax-rules ()
+    ((_ formals body ...) (%lambda* %req () () () #f #f formals (body ...)))))
+
+(define-syntax define*
+  (syntax-rules ()
+    ((_ (name . formals) body ...) (define name (lambda* formals body ...)))
+    ((_ name value) (define name value))))
+
+(define-syntax %lambda*
+  (syntax-rules (%req %opt %key)
+    ;; The end: plain formals make a plain lambda.
+    ((_ phase (r ...) () () #f #f () body) (lambda (r ...) . body))
+    ((_ phase (r ...) () () rest #f () body) (lambda (r ... . rest) . body))
+    ((_ phase req opt key rest allow () body) (%lambda*-body req opt key rest allow body))
+    ((_ phase req opt key rest allow (#:optional . more) body)
+     (%lambda* %opt req opt key rest allow more body))
+    ((_ phase req opt key rest allow (#:key . more) body)
+     (%lambda* %key req opt key rest allow more body))
+    ((_ phase req opt key rest allow (#:allow-other-keys . more) body)
+     (%lambda* phase req opt key rest #t more body))
+    ((_ phase req opt key old-rest allow (#:rest rest . more) body)
+     (%lambda* phase req opt key rest allow more body))
+    ((_ %req (r ...) opt key rest allow (var . more) body)
+     (%lambda* %req (r ... var) opt key rest allow more body))
+    ((_ %opt req (o ...) key rest allow ((var default) . more) body)
+     (%lambda* %opt req (o ... (var default)) key rest allow more body))
+    ((_ %opt req (o ...) key rest allow (var . more) body)
+     (%lambda* %opt req (o ... (var #f)) key rest allow more body))
+    ((_ %key req opt (k ...) rest allow ((var default) . more) body)
+     (%lambda* %key req opt (k ... (var default)) rest allow more body))
+    ((_ %key req opt (k ...) rest allow (var . more) body)
+     (%lambda* %key req opt (k ... (var #f)) rest allow more body))
+    ;; A dotted rest: (a b . rest).
+    ((_ phase req opt key old-rest allow rest body)
+     (%lambda* phase req opt key rest allow () body))))
+
+;; Bindings are made one at a time by recursive macros: Steel's expander mishandles a
+;; pattern variable used under two different ellipses of one template.
+(define-syntax %lambda*-body
+  (syntax-rules ()
+    ((_ req opts keys rest allow body)
+     (lambda %star-args
+       (%star-reqs %star-args req
+         (%star-opts %star-args (map car 'keys) opts
+           (%star-keys %star-args keys
+             (begin
+               (%star-check-rest %star-args (map car 'keys) (%star-rest? rest) allow)
+               (%star-bind-rest rest %star-args body)))))))))
+
+(define-syntax %star-reqs
+  (syntax-rules ()
+    ((_ left () inner) inner)
+    ((_ left (r . more) inner)
+     (let* ((r (%star-required left 'r)) (left (cdr left)))
+       (%star-reqs left more inner)))))
+
+(define-syntax %star-opts
+  (syntax-rules ()
+    ((_ left names () inner) inner)
+    ((_ left names ((o od) . more) inner)
+     (let* ((o (if (%star-positional? left names) (car left) od))
+            (left (if (%star-positional? left names) (cdr left) left)))
+       (%star-opts left names more inner)))))
+
+(define-syntax %star-keys
+  (syntax-rules ()
+    ((_ left () inner) inner)
+    ((_ left ((k kd) . more) inner)
+     (let ((k (%keyword-arg left (%star-keyword 'k) kd)))
+       (%star-keys left more inner)))))
+
+(define-syntax %star-rest?
+  (syntax-rules () ((_ #f) #f) ((_ name) #t)))
+
+(define-syntax %star-bind-rest
+  (syntax-rules ()
+    ((_ #f left body) (let () . body))
+    ((_ name left body) (let ((name left)) . body))))
+
+(define (%star-keyword name) (string->symbol (string-append "#:" (symbol->string name))))
+(define (%star-keyword? x)
+  (and (symbol? x) (string-prefix? "#:" (symbol->string x))))
+(define (%star-required left name)
+  (if (pair? left)
+      (car left)
+      (error (string-append "missing required argument " (symbol->string name)))))
+;; An optional takes the next argument unless it is one of the procedure's keywords.
+(define (%star-positional? left keys)
+  (and (pair? left)
+       (not (and (pair? keys) (%star-keyword? (car left))))))
+;; What is left after the positional arguments: keyword/value pairs for #:key, anything for
+;; #:rest; else nothing.
+(define (%star-check-rest left keys rest? allow?)
+  (cond ((and (null? keys) (not rest?) (pair? left))
+         (error "too many arguments:" (%write-string left)))
+        ((pair? keys)
+         (let loop ((l left))
+           (cond ((null? l) #t)
+                 ((and (%star-keyword? (car l)) (pair? (cdr l)))
+                  (if (or allow? rest?
+                          (member (car l) (map %star-keyword keys)))
+                      (loop (cddr l))
+                      (error "unrecognized keyword:" (car l))))
+                 (rest? (loop (cdr l)))
+                 (else (error "invalid keyword arguments:" (%write-string left))))))
+        (else #t)))
 
 ;; (ice-9 match) is not available: say so where it is used, rather than treating `match` as
 ;; an unknown name.
@@ -183,11 +290,51 @@
                     "ingot does not support (ice-9 match); write a lambda with cond"
                     (#%syntax-span (match-lambda . rest)) #f))))
 
-;; Loading other files is not supported: a silent placeholder would hide every definition
-;; the loaded file makes.
+;; A top-level (load "file.scm") or (include "file.scm") is evaluated by ingot before Steel
+;; sees the form (src/dsl/modules.rs); anywhere else, say so rather than ignore the file.
 (define-syntax load
   (syntax-rules ()
     ((_ . rest)
      (%record-error 'unsupported 'load #f void
-                    "ingot evaluates one file; copy the definitions into it"
+                    "load and include take a literal \"file.scm\" and work at top level only"
                     (#%syntax-span (load . rest)) #f))))
+(define-syntax include
+  (syntax-rules ()
+    ((_ . rest)
+     (%record-error 'unsupported 'include #f void
+                    "load and include take a literal \"file.scm\" and work at top level only"
+                    (#%syntax-span (include . rest)) #f))))
+
+;; A definition reads no environment: every variable is unset, as Guile's getenv says.
+(define (getenv name) #f)
+
+;; Guile's (compose f g …): f applied to the values of g …, right to left; Steel's own compose
+;; is about transducers.
+(define (compose . procs)
+  (cond ((null? procs) (lambda (x) x))
+        ((null? (cdr procs)) (car procs))
+        (else (let ((f (car procs)) (g (apply compose (cdr procs))))
+                (lambda args (f (apply g args)))))))
+
+;; Guile's (string-split STR CHAR): the pieces between each CHAR, empty ones kept.
+(define (string-split str ch)
+  (let loop ((chars (string->list str)) (piece '()) (acc '()))
+    (cond ((null? chars) (reverse (cons (list->string (reverse piece)) acc)))
+          ((char=? (car chars) ch) (loop (cdr chars) '() (cons (list->string (reverse piece)) acc)))
+          (else (loop (cdr chars) (cons (car chars) piece) acc)))))
+
+;; SRFI-11 let-values / let*-values and SRFI-8 receive, over call-with-values.
+(define-syntax let*-values
+  (syntax-rules ()
+    ((_ () body ...) (let () body ...))
+    ((_ ((formals expr) rest ...) body ...)
+     (call-with-values (lambda () expr)
+       (lambda formals (let*-values (rest ...) body ...))))))
+(define-syntax let-values
+  (syntax-rules ()
+    ((_ bindings body ...) (let*-values bindings body ...))))
+(define-syntax receive
+  (syntax-rules ()
+    ((_ formals expr body ...)
+     (call-with-values (lambda () expr) (lambda formals body ...)))))
+(define (string-null? s) (= (string-length s) 0))

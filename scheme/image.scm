@@ -8,7 +8,7 @@
     ((_ datum) (%gexp 'datum))))
 
 (define (%initializer-check v)
-  (or (equal? v #f) (%gexp? v) (symbol? v) (procedure? v)
+  (or (equal? v #f) (%gexp? v) (symbol? v) (procedure? v) (pair? v)
       "expected (gexp initialize-root-partition), #f, or a procedure (lambda (root) …)"))
 
 ;;; Partitions.

@@ -47,6 +47,11 @@
 (define (scheme-file name . rest) (%inert 'file name rest))
 (define (file-append base . suffixes) (%inert 'file-append base suffixes))
 (define (current-filename) (%current-filename))
+;; Guile's source-location forms, as far as ingot knows them: the file being evaluated (no
+;; line or column).
+(define (current-source-location) (list (cons 'filename (%current-filename))))
+(define (current-source-directory)
+  (let ((file (%current-filename))) (and file (dirname file))))
 
 ;;; UUIDs: (uuid "…") is a DCE UUID; (uuid "…" 'fat) and friends carry their type.
 
@@ -104,35 +109,58 @@
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
 
-;;; Bootloaders: each is known by name; the model decides what ingot can install.
+;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by `installer`: the
+;;; prelude's bootloaders carry ingot's marker there ('ingot:NAME), so that
+;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI; a
+;;; bootloader with an installer of its own is one ingot cannot install.
 
-(struct %bootloader (name))
-(define grub-bootloader (%bootloader 'grub-bootloader))
-(define grub-minimal-bootloader (%bootloader 'grub-minimal-bootloader))
-(define grub-efi-bootloader (%bootloader 'grub-efi-bootloader))
-(define grub-efi-removable-bootloader (%bootloader 'grub-efi-removable-bootloader))
-(define grub-efi32-bootloader (%bootloader 'grub-efi32-bootloader))
-(define grub-efi-netboot-bootloader (%bootloader 'grub-efi-netboot-bootloader))
-(define grub-efi-netboot-removable-bootloader (%bootloader 'grub-efi-netboot-removable-bootloader))
-(define extlinux-bootloader (%bootloader 'extlinux-bootloader))
-(define syslinux-bootloader (%bootloader 'syslinux-bootloader))
-(define u-boot-bootloader (%bootloader 'u-boot-bootloader))
-(define u-boot-pine64-lts-bootloader (%bootloader 'u-boot-pine64-lts-bootloader))
-(define u-boot-pine64-plus-bootloader (%bootloader 'u-boot-pine64-plus-bootloader))
-(define u-boot-rock64-rk3328-bootloader (%bootloader 'u-boot-rock64-rk3328-bootloader))
-(define u-boot-rock-4c-plus-rk3399-bootloader (%bootloader 'u-boot-rock-4c-plus-rk3399-bootloader))
-(define u-boot-orangepi-r1-plus-lts-rk3328-bootloader
-  (%bootloader 'u-boot-orangepi-r1-plus-lts-rk3328-bootloader))
-(define u-boot-pinebook-pro-rk3399-bootloader (%bootloader 'u-boot-pinebook-pro-rk3399-bootloader))
-(define u-boot-novena-bootloader (%bootloader 'u-boot-novena-bootloader))
-(define u-boot-a20-olinuxino-lime2-bootloader (%bootloader 'u-boot-a20-olinuxino-lime2-bootloader))
-(define u-boot-beaglebone-black-bootloader (%bootloader 'u-boot-beaglebone-black-bootloader))
-(define u-boot-am335x-evm-bootloader (%bootloader 'u-boot-am335x-evm-bootloader))
-(define u-boot-sifive-unmatched-bootloader (%bootloader 'u-boot-sifive-unmatched-bootloader))
-(define u-boot-starfive-visionfive2-bootloader (%bootloader 'u-boot-starfive-visionfive2-bootloader))
+(define-record-type* <bootloader> bootloader make-bootloader bootloader?
+  (name bootloader-name)
+  (package bootloader-package (default #f))
+  (installer bootloader-installer (default #f))
+  (disk-image-installer bootloader-disk-image-installer (default #f))
+  (configuration-file bootloader-configuration-file (default #f))
+  (configuration-file-generator bootloader-configuration-file-generator (default #f)))
+
+;; `(bootloader (name …) …)` in user text is rewritten to this (see src/dsl/rewrite.rs).
+(define-syntax %bootloadr
+  (syntax-rules ()
+    ((_ . clauses) (%construct <bootloader> (bootloader . clauses) . clauses))))
+
+(define-syntax %define-bootloaders
+  (syntax-rules ()
+    ((_ id ...)
+     (begin
+       (define id
+         (%make-record <bootloader> #f #f
+                       (list (list 'name 'id #f)
+                             (list 'installer
+                                   (string->symbol (string-append "ingot:" (symbol->string 'id)))
+                                   #f))))
+       ...))))
+
+;; What ingot installs (GRUB, the boards' U-Boots) and the Guix bootloaders it knows but cannot
+;; install (an image that boots with one of those is refused, naming it).
+(%define-bootloaders
+ grub-bootloader grub-minimal-bootloader grub-efi-bootloader grub-efi-removable-bootloader
+ grub-efi32-bootloader grub-efi-netboot-bootloader grub-efi-netboot-removable-bootloader
+ grub-efi-bootloader-chain grub-efi-bootloader-chain-raspi-64
+ extlinux-bootloader syslinux-bootloader depthcharge-bootloader
+ u-boot-bootloader u-boot-pine64-lts-bootloader u-boot-pine64-plus-bootloader
+ u-boot-rock64-rk3328-bootloader u-boot-rock-4c-plus-rk3399-bootloader
+ u-boot-orangepi-r1-plus-lts-rk3328-bootloader u-boot-pinebook-pro-rk3399-bootloader
+ u-boot-novena-bootloader u-boot-a20-olinuxino-lime2-bootloader
+ u-boot-beaglebone-black-bootloader u-boot-am335x-evm-bootloader
+ u-boot-sifive-unmatched-bootloader u-boot-starfive-visionfive2-bootloader
+ u-boot-rpi-arm64-bootloader u-boot-rpi-bootloader u-boot-rpi-3-bootloader
+ u-boot-rpi-4-bootloader u-boot-qemu-riscv64-bootloader u-boot-bananapi-m2-ultra-bootloader
+ u-boot-cubieboard-bootloader u-boot-cubietruck-bootloader u-boot-firefly-rk3399-bootloader
+ u-boot-mx6cuboxi-bootloader u-boot-nintendo-nes-classic-edition-bootloader
+ u-boot-pinebook-bootloader u-boot-puma-rk3399-bootloader u-boot-rockpro64-rk3399-bootloader
+ u-boot-wandboard-bootloader u-boot-ts7970-q-2g-1000mhz-c-bootloader)
 
 (define (%bootloader-check v)
-  (or (%bootloader? v) (%unknown? v)
+  (or (bootloader? v)
       "expected a bootloader such as grub-bootloader or grub-efi-bootloader"))
 (define (%targets-check v)
   (or (equal? v #f) (and (list? v) (%every string? v))
@@ -260,16 +288,18 @@
   (source mapped-device-source)
   (targets mapped-device-targets (default #f))
   (target mapped-device-target (default #f))
-  (type mapped-device-type))
+  (type mapped-device-type)
+  (arguments mapped-device-arguments (default '())))
 (define-syntax mapped-device
   (syntax-rules () ((_ . clauses) (%construct <mapped-device> (mapped-device . clauses) . clauses))))
 (define luks-device-mapping (%inert 'mapped-device-kind 'luks-device-mapping '()))
 (define raid-device-mapping (%inert 'mapped-device-kind 'raid-device-mapping '()))
 (define lvm-device-mapping (%inert 'mapped-device-kind 'lvm-device-mapping '()))
 
-(define %base-user-accounts
-  (list (user-account (name "root") (password "") (uid 0) (group "root")
-                      (comment "System administrator") (home-directory "/root"))))
+(define %root-account
+  (user-account (name "root") (password "") (uid 0) (group "root")
+                (comment "System administrator") (home-directory "/root")))
+(define %base-user-accounts (list %root-account))
 (define %base-groups
   (map (lambda (g) (user-group (name (car g)) (id (cdr g)) (system? #t)))
        (list (cons "root" 0) (cons "wheel" #f) (cons "users" #f) (cons "nogroup" #f)
@@ -413,6 +443,7 @@
   (services operating-system-user-services (default %base-services))
   (pam-services operating-system-pam-services (default '()))
   (setuid-programs operating-system-setuid-programs (default %setuid-programs))
+  (privileged-programs operating-system-privileged-programs (default '()))
   (sudoers-file operating-system-sudoers-file (default #f))
   ;; ingot's own fields.
   (root-tree operating-system-root-tree (default #f) (sanitize %file-ref-check))
@@ -425,3 +456,44 @@
 (define-syntax operating-system
   (syntax-rules ()
     ((_ . clauses) (%construct <operating-system> (operating-system . clauses) . clauses))))
+
+;;; Guix's ready-made operating-systems, with the fields ingot reads as Guix sets them: the
+;;; installer image's ((gnu system install) installation-os) and the Hurd's
+;;; ((gnu system hurd) %hurd-default-operating-system). Their packages and services are
+;;; placeholders like every Guix package list.
+
+(define installation-os
+  (operating-system
+    (host-name "gnu")
+    (timezone "Europe/Paris")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-bootloader)
+                 (targets '("/dev/sda"))))
+    (label "GNU Guix installation")
+    (file-systems (cons* (file-system
+                           (mount-point "/")
+                           (device (file-system-label "Guix_image"))
+                           (type "ext4"))
+                         (file-system
+                           (mount-point "/tmp")
+                           (device "none")
+                           (type "tmpfs"))
+                         %base-file-systems))))
+
+(define %base-packages/hurd (%package-list '("hurd" "bash" "coreutils" "findutils" "grep" "sed")))
+(define %base-services/hurd %base-services)
+
+(define %hurd-default-operating-system
+  (operating-system
+    (host-name "guixygnu")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-minimal-bootloader)
+                 (targets '("/dev/vda"))))
+    (kernel-arguments '("noide"))
+    (file-systems (cons (file-system
+                          (device (file-system-label "hurd"))
+                          (mount-point "/")
+                          (type "ext2"))
+                        %base-file-systems))
+    (packages %base-packages/hurd)
+    (services %base-services/hurd)))

@@ -70,6 +70,9 @@ pub struct BuildOptions {
     pub alignment: u64,
     /// docker: write an OCI image layout instead of a docker-archive.
     pub oci: bool,
+    /// `show`: plan without content ingot cannot have and without running any tool; what
+    /// build will need is a warning (see `populate::need`).
+    pub dry_run: bool,
 }
 
 impl Default for BuildOptions {
@@ -81,6 +84,7 @@ impl Default for BuildOptions {
             owners: Owners::Auto,
             alignment: MIB,
             oci: false,
+            dry_run: false,
         }
     }
 }
@@ -113,27 +117,30 @@ impl BuildOptions {
                 clamp_mtime: self.source_date_epoch,
             },
             timestamp: self.timestamp(),
+            dry_run: self.dry_run,
         }
     }
 }
 
-/// The seed when none is given: the image's shape, so different images differ and the same
-/// definition always gives the same identifiers.
+/// The seed when none is given: the image's shape and its operating-system, not its format or
+/// file name, so that one definition gets the same identifiers in every disk format (as Guix
+/// derives them from the OS) and different definitions get different ones.
 fn default_seed(image: &Image) -> String {
-    let mut s = format!(
-        "ingot/{}/{}",
-        plan::default_file_name(image),
-        image.format.as_str()
-    );
+    let mut s = format!("ingot/{:?}", image.partition_table_type);
     for p in &image.partitions {
-        s.push_str(&format!("/{}:{}", p.label, p.file_system));
+        s.push_str(&format!("/{}:{}:{}", p.label, p.file_system, p.size));
     }
-    if let Some(host) = image
-        .operating_system
-        .as_ref()
-        .and_then(|o| o.host_name.as_ref())
-    {
-        s.push_str(&format!("/host={host}"));
+    if let Some(os) = &image.operating_system {
+        s.push_str(&format!(
+            "/host={:?}/kernel={:?}/initrd={:?}/args={:?}/bootloader={:?}/root-tree={:?}/fs={:?}",
+            os.host_name,
+            os.kernel,
+            os.initrd,
+            os.kernel_arguments,
+            os.bootloader.as_ref().map(|b| b.bootloader.name()),
+            os.root_tree,
+            os.file_systems
+        ));
     }
     s
 }
@@ -158,7 +165,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
     // What the operating-system's fields ignored is the DSL's warning, with its location.
-    let (trees, report) = populate::partition_trees(image, opts.populate_options())?;
+    let (trees, mut report) = populate::partition_trees(image, opts.populate_options())?;
+    let mut warnings = std::mem::take(&mut report.warnings);
+    if opts.dry_run {
+        warnings.extend(estimated_sizes(image));
+    }
     let plan_opts = PlanOptions {
         ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
         timestamp: opts.timestamp(),
@@ -166,21 +177,26 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     };
     let sizer = Sizer::new(opts.ext_backend, plan_opts.timestamp);
     let mut plan = plan::plan(image, trees, &sizer, &plan_opts)?;
-    let mut report = report;
+    let has_tree = image
+        .operating_system
+        .as_ref()
+        .is_some_and(|os| os.root_tree.is_some());
     if matches!(
         plan.format,
         ImageFormat::Docker | ImageFormat::Tarball | ImageFormat::Wsl2
-    ) {
+    ) && (has_tree || !opts.dry_run)
+    {
         // No partitions: the root tree is read here, once, and kept for the writer.
         let (tree, root_report) = populate::root_tree(image, opts.populate_options())?;
         report.notes.extend(root_report.notes);
-        report.warnings.extend(root_report.warnings);
-        report.warnings.extend(sockets_left_out(&tree));
+        warnings.extend(root_report.warnings);
+        warnings.extend(sockets_left_out(&tree));
         plan.tree_content = Some(tree);
     }
+    warnings.extend(small_fat32(&plan));
     if plan.format.is_disk() {
-        check_firmware(image)?;
-        plan.bios_core = bios_core(&plan)?;
+        check_firmware(image, opts, &mut warnings)?;
+        plan.bios_core = bios_core(&plan, opts.dry_run, &mut warnings)?;
     }
     plan.boot_files = report.boot_files;
     plan.notes = report.notes;
@@ -189,7 +205,6 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
         .as_ref()
         .and_then(|os| os.root_tree.as_deref())
         .map(|tree| populate::owners_description(tree, opts.populate_options().policy));
-    let mut warnings = report.warnings;
     if plan.format == ImageFormat::Iso9660 {
         warnings.extend(crate::output::iso::warnings(&plan));
     }
@@ -220,8 +235,67 @@ fn sockets_left_out(tree: &crate::content::Tree) -> Option<String> {
     })
 }
 
-/// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition.
-fn bios_core(plan: &Plan) -> Result<Option<Vec<u8>>, BuildError> {
+/// FAT32 partitions with fewer clusters than the FAT specification asks: made, as mkfs.fat
+/// (which Guix uses) makes them, with its warning.
+fn small_fat32(plan: &Plan) -> Vec<String> {
+    plan.partitions
+        .iter()
+        .filter(|p| p.file_system == crate::model::FileSystemKind::Fat32)
+        .filter_map(|p| {
+            crate::fs::fat::fat32_below_spec(p.size).map(|clusters| {
+                let at = p
+                    .location
+                    .as_ref()
+                    .map(|l| format!("{l}: "))
+                    .unwrap_or_default();
+                format!(
+                    "{at}partition {:?}: FAT32 with {clusters} clusters, fewer than the 65,525 \
+                     the FAT specification asks for (made as mkfs.fat makes it; some firmware \
+                     and Windows may not read it)",
+                    p.label
+                )
+            })
+        })
+        .collect()
+}
+
+/// What `show` prints as an estimate: a root partition sized by 'guess with no root tree.
+fn estimated_sizes(image: &Image) -> Vec<String> {
+    let no_tree = image
+        .operating_system
+        .as_ref()
+        .is_some_and(|os| os.root_tree.is_none());
+    image
+        .partitions
+        .iter()
+        .filter(|p| {
+            no_tree
+                && p.size == crate::model::SizeSpec::Guess
+                && p.effective_initializer() == crate::model::Initializer::Root
+        })
+        .map(|p| {
+            format!(
+                "partition {:?}: size 'guess: estimated, no root tree given (build sizes it by \
+                 the root tree's content)",
+                p.label
+            )
+        })
+        .collect()
+}
+
+/// Bounds of GRUB's BIOS core image with ingot's modules (about 160 KiB with GRUB 2.06), for a
+/// dry run that does not run GRUB: a gap below the least is refused as build would refuse it,
+/// one below the most is left for build to check.
+const BIOS_CORE_LEAST: u64 = 64 * 1024;
+const BIOS_CORE_MOST: u64 = 512 * 1024;
+
+/// GRUB for BIOS: the core image, checked to fit between the MBR and the first partition. A
+/// dry run makes none and checks the gap against `BIOS_CORE_BOUND`.
+fn bios_core(
+    plan: &Plan,
+    dry_run: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<u8>>, BuildError> {
     let Some(os) = &plan.image.operating_system else {
         return Ok(None);
     };
@@ -247,13 +321,29 @@ fn bios_core(plan: &Plan) -> Result<Option<Vec<u8>>, BuildError> {
         }
     };
     use crate::boot::grub;
+    let first = plan.partitions.iter().map(|p| p.offset).min().unwrap_or(0);
+    if dry_run {
+        let least = plan::SECTOR + BIOS_CORE_LEAST;
+        if least > first {
+            return Err(BuildError::Input(format!(
+                "GRUB's BIOS core image needs bytes 512..{least} at least after the MBR, but \
+                 the first partition starts at {first}; start it at 1 MiB (offset 0 does)"
+            )));
+        }
+        if plan::SECTOR + BIOS_CORE_MOST > first {
+            warnings.push(format!(
+                "GRUB's BIOS core image may not fit before the first partition at {first}: \
+                 build checks it (it takes about 160 KiB)"
+            ));
+        }
+        return Ok(None);
+    }
     let prefix = format!("(hd0,msdos{})/boot/grub", root.index);
     let core = grub::bios_core_image(
         &prefix,
         &grub::bios_early_config(&search),
         grub::BIOS_MODULES,
     )?;
-    let first = plan.partitions.iter().map(|p| p.offset).min().unwrap_or(0);
     let needed = plan::SECTOR + (core.len() as u64).div_ceil(plan::SECTOR) * plan::SECTOR;
     if needed > first {
         return Err(BuildError::Input(format!(
@@ -264,8 +354,13 @@ fn bios_core(plan: &Plan) -> Result<Option<Vec<u8>>, BuildError> {
     Ok(Some(core))
 }
 
-/// A board bootloader's blobs must all be there before anything is written.
-fn check_firmware(image: &Image) -> Result<(), BuildError> {
+/// A board bootloader's blobs must all be there before anything is written (a dry run
+/// warns).
+fn check_firmware(
+    image: &Image,
+    opts: &BuildOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(), BuildError> {
     let Some(os) = &image.operating_system else {
         return Ok(());
     };
@@ -276,20 +371,25 @@ fn check_firmware(image: &Image) -> Result<(), BuildError> {
     let board = crate::boot::board::board(name)
         .ok_or_else(|| BuildError::Input(format!("no U-Boot board named {name:?} is known")))?;
     let names: Vec<&str> = board.blobs.iter().map(|b| b.file).collect();
-    let dir = os.firmware_directory.as_ref().ok_or_else(|| {
-        BuildError::Input(format!(
-            "the {name} bootloader writes firmware blobs ({}): give their directory with \
-             --firmware-dir DIR or (firmware-directory \"DIR\")",
-            names.join(", ")
-        ))
-    })?;
+    let Some(dir) = os.firmware_directory.as_ref() else {
+        return populate::need(
+            os,
+            opts.populate_options(),
+            warnings,
+            format!(
+                "the {name} bootloader writes firmware blobs ({}): give their directory with \
+                 --firmware-dir DIR or (firmware-directory \"DIR\")",
+                names.join(", ")
+            ),
+        );
+    };
     for file in names {
         if !dir.join(file).is_file() {
-            return Err(crate::boot::BootError::BlobMissing {
+            let missing = crate::boot::BootError::BlobMissing {
                 file: file.to_string(),
                 dir: dir.clone(),
-            }
-            .into());
+            };
+            populate::need(os, opts.populate_options(), warnings, missing.to_string())?;
         }
     }
     Ok(())

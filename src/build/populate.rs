@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
 use crate::content::{self, ContentError, LoadPolicy, Tree};
-use crate::model::{Bootloader, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
+use crate::model::{Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
 
 use super::boot_files::{self, BootFiles};
 use super::{fstab, host_name, BuildError};
@@ -17,7 +17,34 @@ pub struct PopulateOptions {
     pub policy: LoadPolicy,
     /// mtime of every file ingot generates.
     pub timestamp: i64,
+    /// `show`: content ingot cannot have (no kernel, no GRUB run) is a warning and a stand-in
+    /// of the same layout, not an error.
+    pub dry_run: bool,
 }
+
+/// What `build` needs and the definition does not give, found without building: located at
+/// the operating-system form; in a dry run a warning ("build will need …"), else the error.
+pub(super) fn need(
+    os: &crate::model::OperatingSystem,
+    opts: PopulateOptions,
+    warnings: &mut Vec<String>,
+    message: String,
+) -> Result<(), BuildError> {
+    let located = match &os.location {
+        Some(l) => format!("{l}: {message}"),
+        None => message,
+    };
+    if opts.dry_run {
+        warnings.push(format!("{located}; build will need it"));
+        Ok(())
+    } else {
+        Err(BuildError::Input(located))
+    }
+}
+
+/// The size `show` assumes for a standalone GRUB EFI binary it does not make: above what
+/// grub-mkimage gives for ingot's module list on every architecture (x86_64: about 620 KiB).
+pub const EFI_BINARY_BOUND: usize = 2 * 1024 * 1024;
 
 /// How the root file system is found at boot: by the root partition's explicit UUID, else its
 /// label.
@@ -106,24 +133,67 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
             .notes
             .extend(fstab::iso_root(&mut tree, &volume_id, opts.timestamp)?);
     }
-    let (files, warnings) = boot_files::choose(&tree, os.kernel.as_ref(), os.initrd.as_ref())?;
+    // A dry run without the root tree a path names: build will need it.
+    let mut needs = Vec::new();
+    let mut present = |file: Option<&FileRef>, what: &str| -> Result<bool, BuildError> {
+        if let Some(FileRef::InRoot(path)) = file {
+            if opts.dry_run && tree.lookup(path).is_none() {
+                need(
+                    os,
+                    opts,
+                    &mut needs,
+                    format!("{what} {path} is neither a host file nor in the root tree"),
+                )?;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    };
+    let kernel_ref = os.kernel.as_ref();
+    let kernel_ref = if present(kernel_ref, "kernel")? {
+        kernel_ref
+    } else {
+        None
+    };
+    let initrd_ref = os.initrd.as_ref();
+    let initrd_ref = if present(initrd_ref, "initrd")? {
+        initrd_ref
+    } else {
+        None
+    };
+    let stood_in = os.kernel.is_some() && kernel_ref.is_none();
+    let (files, warnings) = boot_files::choose(&tree, kernel_ref, initrd_ref)?;
     report.warnings = warnings;
+    report.warnings.extend(needs);
     boot_files::place(&mut tree, &files)?;
     if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
             BuildError::Input("the image has no partition with the boot flag for the root".into())
         })?;
-        let kernel = files
-            .kernel
-            .as_ref()
-            .map(|k| k.path.clone())
-            .ok_or_else(|| {
-                BuildError::Input(
-                    "the operating-system has a bootloader but no kernel: set (kernel …) or put \
-                 /boot/vmlinuz-VERSION in the root tree"
-                        .into(),
-                )
-            })?;
+        let kernel = match files.kernel.as_ref() {
+            Some(k) => k.path.clone(),
+            None if stood_in => "/boot/vmlinuz".to_string(),
+            None => {
+                let given = if os.root_tree.is_some() {
+                    "no /boot/vmlinuz* in the root tree"
+                } else {
+                    "no root tree given"
+                };
+                need(
+                    os,
+                    opts,
+                    &mut report.warnings,
+                    format!(
+                        "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
+                         Guix's default linux-libre is a package ingot does not build: set \
+                         (kernel (local-file \"…\")) or put /boot/vmlinuz in the root tree",
+                        bl.bootloader.name()
+                    ),
+                )?;
+                // The stand-in path gives grub.cfg the length a real one has.
+                "/boot/vmlinuz".to_string()
+            }
+        };
         let initrd = files.initrd.as_ref().map(|i| i.path.clone());
         let root_arg = root_argument(&search);
         let (path, text) = match &bl.bootloader {
@@ -168,7 +238,12 @@ fn set_mtime(tree: &mut Tree, path: &str, mtime: i64) {
 /// The ESP's tree: a standalone GRUB EFI binary that finds the root and loads its grub.cfg.
 fn efi_tree(image: &Image, arch: EfiArch, opts: PopulateOptions) -> Result<Tree, BuildError> {
     let search = root_search(image).unwrap_or(RootSearch::Label("Guix_image".into()));
-    let binary = grub::efi_binary(arch, &grub::efi_config(&search))?;
+    // A dry run runs no GRUB: a stand-in of `EFI_BINARY_BOUND` bytes takes its place.
+    let binary = if opts.dry_run {
+        vec![0; EFI_BINARY_BOUND]
+    } else {
+        grub::efi_binary(arch, &grub::efi_config(&search))?
+    };
     let mut tree = Tree::new_at(opts.timestamp);
     tree.add_bytes(arch.removable_path(), binary, 0o644)
         .map_err(|e| BuildError::Input(e.to_string()))?;

@@ -97,6 +97,10 @@ struct SourceArgs {
         conflicts_with = "file"
     )]
     expression: Option<String>,
+    /// Add DIR to the directories searched for user modules (as Guix's -L; repeatable). The
+    /// file's own directory is searched last.
+    #[arg(short = 'L', long = "load-path", value_name = "DIR")]
+    load_path: Vec<PathBuf>,
     /// Image type used when the value is an operating-system (see list-image-types)
     /// [default: mbr-hybrid-raw].
     #[arg(short = 't', long = "image-type", value_name = "TYPE")]
@@ -255,6 +259,13 @@ impl SourceArgs {
     /// Evaluates the definition into an image (the command line is applied by `plan_of`).
     fn image(&self) -> Result<Image> {
         let mut dsl = self.limits.dsl()?;
+        dsl.set_load_path(
+            self.load_path
+                .iter()
+                .cloned()
+                .map(absolute)
+                .collect::<Result<_>>()?,
+        );
         let value = match (&self.file, &self.expression) {
             (Some(file), None) => dsl.eval_file(file)?,
             (None, Some(expr)) => dsl.eval_expr(expr)?,
@@ -278,13 +289,21 @@ impl SourceArgs {
         Ok(image)
     }
 
+    /// `show`'s plan: a dry run, with no content ingot cannot have and no tool run.
     fn plan(&self) -> Result<(Plan, BuildOptions)> {
-        self.plan_of(self.image()?)
+        self.plan_with(self.image()?, true)
     }
 
     /// The image's plan with the command line applied, as the REPL makes it too.
     fn plan_of(&self, image: Image) -> Result<(Plan, BuildOptions)> {
-        let opts = self.build_options()?;
+        self.plan_with(image, false)
+    }
+
+    fn plan_with(&self, image: Image, dry_run: bool) -> Result<(Plan, BuildOptions)> {
+        let opts = BuildOptions {
+            dry_run,
+            ..self.build_options()?
+        };
         let (plan, warnings) = build::plan_image(image, &self.overrides()?, &opts)?;
         for w in warnings {
             warn(&w);

@@ -13,6 +13,8 @@ pub(super) enum Datum {
     Symbol(String),
     /// Items, byte offset of the opening parenthesis, whether it is quoted data.
     List(Vec<Datum>, usize, bool),
+    /// `#:name`, for the module forms.
+    Keyword(String),
     Other,
 }
 
@@ -93,6 +95,12 @@ pub(super) fn read_datum(bytes: &[u8], i: &mut usize) -> Option<Datum> {
         }
         b'#' => {
             let start = *i;
+            if bytes.get(*i + 1) == Some(&b':') {
+                *i = skip_atom(bytes, *i);
+                return Some(Datum::Keyword(
+                    String::from_utf8_lossy(&bytes[start + 2..*i]).into_owned(),
+                ));
+            }
             if bytes.get(*i + 1) == Some(&b'\\') {
                 *i += 3;
             }
@@ -136,7 +144,7 @@ fn bound_names(list: &[Datum]) -> Vec<String> {
                     _ => None,
                 })
                 .collect(),
-            Datum::Other => Vec::new(),
+            Datum::Keyword(_) | Datum::Other => Vec::new(),
         }
     };
     let binding_names = |d: Option<&Datum>| -> Vec<String> {

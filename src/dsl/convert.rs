@@ -231,6 +231,16 @@ impl<'h> Converter<'h> {
                 let ops = self.host.run_initializer(p, r.location.as_ref())?;
                 Some(Initializer::Custom(ops))
             }
+            // `#~(lambda* … (apply initialize-root-partition …))`, read as quoted code: the
+            // root initializer with build-side extras (as Guix's Hurd image has it) is ingot's
+            // root initializer; other code is one ingot cannot run.
+            code if v::list_items(code).is_some() => {
+                Some(if mentions(code, "initialize-root-partition") {
+                    Initializer::Root
+                } else {
+                    Initializer::Unknown(render(code))
+                })
+            }
             _ => {
                 return Err(r.error(
                     "initializer",
@@ -296,6 +306,7 @@ impl<'h> Converter<'h> {
                 "firmware" => counted("firmware package", "firmware packages"),
                 "initrd-modules" => counted("initrd module", "initrd modules"),
                 "setuid-programs" => counted("setuid program", "setuid programs"),
+                "privileged-programs" => counted("privileged program", "privileged programs"),
                 "pam-services" => counted("PAM service", "PAM services"),
                 _ => None,
             };
@@ -358,18 +369,16 @@ impl<'h> Converter<'h> {
 
     fn bootloader(&mut self, value: &SteelVal) -> Result<BootloaderConfig, DslError> {
         let r = self.rec(value, "bootloader-configuration")?;
-        let b = r.get("bootloader");
-        let name = if v::is_struct(&b, layout::BOOTLOADER) {
-            v::struct_field(&b, 0).and_then(|n| v::as_symbol(&n).map(str::to_string))
-        } else {
-            v::unknown_name(&b)
-        }
-        .ok_or_else(|| {
-            r.error(
-                "bootloader",
-                "expected a bootloader such as grub-bootloader",
-            )
-        })?;
+        let b = self.rec(&r.get("bootloader"), "bootloader")?;
+        let name = b.symbol("name")?;
+        // The prelude's bootloaders carry ingot's marker as their installer; a bootloader with
+        // an installer of its own is one ingot cannot install, whatever its name.
+        let kind = match v::as_symbol(&b.get("installer")) {
+            Some(marker) if marker.starts_with("ingot:") => {
+                bootloader_by_name(&marker["ingot:".len()..])
+            }
+            _ => Bootloader::Other(name.clone()),
+        };
         let mut targets = Vec::new();
         match r.get("targets") {
             SteelVal::BoolV(false) => {
@@ -390,7 +399,7 @@ impl<'h> Converter<'h> {
         let timeout =
             u32::try_from(r.u64("timeout")?).map_err(|_| r.error("timeout", "too large"))?;
         Ok(BootloaderConfig {
-            bootloader: bootloader_by_name(&name),
+            bootloader: kind,
             targets,
             timeout,
             location: r.location.clone(),
@@ -466,6 +475,14 @@ fn describe(value: &SteelVal) -> String {
         return "(a procedure)".into();
     }
     render(value)
+}
+
+/// Whether the quoted code `datum` contains the symbol `name`.
+fn mentions(datum: &SteelVal, name: &str) -> bool {
+    match v::list_items(datum) {
+        Some(items) => items.iter().any(|i| mentions(i, name)),
+        None => v::as_symbol(datum) == Some(name),
+    }
 }
 
 /// Guix's bootloader variables -> what ingot installs. Board U-Boots are named by board.

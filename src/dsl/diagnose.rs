@@ -107,7 +107,12 @@ impl Dsl {
 /// The location of `offset` in `src`, with lines counted from the start of its part.
 pub(super) fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
     let (name, start) = src.part(offset);
-    let (line, column) = source::line_column(&src.text[start..], offset.saturating_sub(start));
+    let (start, offset) = (
+        source::to_source_offset(&src.shifts, start),
+        source::to_source_offset(&src.shifts, offset),
+    );
+    let part = src.original.get(start..).unwrap_or_default();
+    let (line, column) = source::line_column(part, offset.saturating_sub(start));
     SourceLoc {
         file: name.to_string(),
         line,
@@ -135,9 +140,12 @@ fn record_hint(
     if let Some(v) = &f.value {
         for name in unknowns {
             if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
-                return Some(format!(
-                    "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
-                ));
+                return Some(match closest_bound_name(engine, name) {
+                    Some(close) => format!("`{name}` is not defined: did you mean {close}?"),
+                    None => format!(
+                        "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
+                    ),
+                });
             }
         }
     }
@@ -173,6 +181,29 @@ fn record_hint(
             _ => None,
         },
     }
+}
+
+/// The bound name closest to `name` (a few edits away), from every global the engine has; the
+/// prelude's internal names (`%…`, Steel's `#…` and module-mangled ones) are not offered.
+pub(super) fn closest_bound_name(
+    engine: &steel::steel_vm::engine::Engine,
+    name: &str,
+) -> Option<String> {
+    let limit = 2.max(name.chars().count() / 4);
+    engine
+        .globals()
+        .iter()
+        .map(|g| g.resolve())
+        .filter(|g| {
+            *g != name
+                && !g.starts_with(['%', '#', '<'])
+                && !g.contains("__")
+                && !g.contains("mangler")
+        })
+        .map(|g| (edit_distance(g, name), g))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, g)| g.to_string())
 }
 
 /// The field names of the record type called `record` (from its descriptor `<record>`).

@@ -11,6 +11,7 @@ use super::convert::{Converter, Host};
 use super::diagnose::location_in;
 use super::engine::lock;
 use super::error::DslError;
+use super::modules;
 use super::rewrite;
 use super::source::{self, Form};
 use super::value::{self, RawSpan};
@@ -28,6 +29,19 @@ impl Dsl {
     ) -> Result<SteelVal, DslError> {
         self.warnings.clear();
         self.unknowns.clear();
+        self.loading.clear();
+        self.search_dir = base_dir.clone();
+        self.eval_text(input, text, base_dir, current_file)
+    }
+
+    /// Evaluates one text (the file given, a module or an included file) form by form.
+    fn eval_text(
+        &mut self,
+        input: Input,
+        text: &str,
+        base_dir: PathBuf,
+        current_file: Option<PathBuf>,
+    ) -> Result<SteelVal, DslError> {
         self.base_dir = base_dir.clone();
         {
             let mut shared = lock(&self.shared);
@@ -45,18 +59,19 @@ impl Dsl {
                 0,
                 name.clone(),
                 SourceText {
-                    text: String::new(),
                     parts: vec![(0, name)],
+                    ..SourceText::default()
                 },
             ),
             Input::Session { name } => {
                 let mut session = (*self.session).clone();
                 if !session.text.is_empty() {
                     session.text.push('\n');
+                    session.original.push('\n');
                 }
                 let offset = session.text.len();
                 session.parts.push((offset, name.clone()));
-                (base_dir, offset, name, session)
+                (base_dir.clone(), offset, name, session)
             }
         };
         if let Some(at) = super::bounds::too_deep(text) {
@@ -86,9 +101,18 @@ impl Dsl {
                 hint: e.hint,
             }
         })?;
+        let (new_base, old_base) = (src.text.len(), src.original.len());
+        src.shifts.extend(
+            scanned
+                .shifts
+                .iter()
+                .map(|(new, old)| (new + new_base, old + old_base)),
+        );
         src.text.push_str(&scanned.text);
+        src.original.push_str(text);
         if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
-            let (line, column) = source::line_column(&scanned.text, at);
+            let (line, column) =
+                source::line_column(text, source::to_source_offset(&scanned.shifts, at));
             return Err(DslError::Eval {
                 location: Some(SourceLoc {
                     file: name.clone(),
@@ -120,6 +144,18 @@ impl Dsl {
         self.predeclare(&src.text, &forms);
         let mut last = SteelVal::Void;
         for form in &forms {
+            match modules::requests(&src.text, form.start, form.end) {
+                Some(modules::Request::Modules(names)) => {
+                    for (module, at) in names {
+                        self.use_module(&module, &src, at)?;
+                    }
+                }
+                Some(modules::Request::File { path, at }) => {
+                    last = self.load_file(&path, &src, at, &base_dir, false)?;
+                    continue;
+                }
+                None => {}
+            }
             lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
             let values = self
@@ -131,6 +167,94 @@ impl Dsl {
         }
         self.last_form = forms.last().map(|f| location_in(&src, f.start));
         Ok(last)
+    }
+
+    /// Loads a user module (once), or checks that ingot provides it.
+    fn use_module(&mut self, name: &[String], src: &SourceText, at: usize) -> Result<(), DslError> {
+        if modules::is_built_in(name) {
+            return Ok(());
+        }
+        let shown = modules::display(name);
+        let load_path = self.load_path_now();
+        let Some(file) = modules::find(name, &load_path) else {
+            let dirs: Vec<String> = load_path.iter().map(|d| d.display().to_string()).collect();
+            return Err(DslError::value(
+                Some(location_in(src, at)),
+                format!(
+                    "module {shown} not found in {}: add -L DIR",
+                    dirs.join(", ")
+                ),
+            ));
+        };
+        if let Some(i) = self.loading.iter().position(|m| *m == shown) {
+            let mut cycle = self.loading[i..].to_vec();
+            cycle.push(shown);
+            return Err(DslError::value(
+                Some(location_in(src, at)),
+                format!("module cycle: {}", cycle.join(" -> ")),
+            ));
+        }
+        let file = file.canonicalize().unwrap_or(file);
+        if self.loaded.contains(&file) {
+            return Ok(());
+        }
+        self.loading.push(shown);
+        let base = self.base_dir.clone();
+        let result = self.load_file(&file.display().to_string(), src, at, &base, true);
+        self.loading.pop();
+        self.loaded.insert(file);
+        result.map(|_| ())
+    }
+
+    /// Evaluates a module's file, or a file `include`d/`load`ed relative to `base`; restores
+    /// the including file's directory afterwards.
+    fn load_file(
+        &mut self,
+        path: &str,
+        src: &SourceText,
+        at: usize,
+        base: &Path,
+        module: bool,
+    ) -> Result<SteelVal, DslError> {
+        let file = if module {
+            PathBuf::from(path)
+        } else {
+            modules::resolve_file(path, base, &self.load_path_now())
+                .map_err(|m| DslError::value(Some(location_in(src, at)), m))?
+        };
+        let text = std::fs::read_to_string(&file).map_err(|source| DslError::Read {
+            path: file.clone(),
+            source,
+        })?;
+        let dir = file
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let saved = (
+            self.base_dir.clone(),
+            lock(&self.shared).current_file.clone(),
+        );
+        let input = Input::File {
+            path: file.clone(),
+            name: file.display().to_string(),
+        };
+        let result = self.eval_text(input, &text, dir, Some(file));
+        self.base_dir = saved.0.clone();
+        {
+            let mut shared = lock(&self.shared);
+            shared.base_dir = saved.0;
+            shared.current_file = saved.1;
+        }
+        result
+    }
+
+    /// Where user modules are looked for: the -L directories, then the given file's directory.
+    fn load_path_now(&self) -> Vec<PathBuf> {
+        let mut dirs = self.load_path.clone();
+        if !dirs.contains(&self.search_dir) {
+            dirs.push(self.search_dir.clone());
+        }
+        dirs
     }
 
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in

@@ -21,8 +21,8 @@
 //! - The operating-system's kernel and initrd are files (`local-file` or a path), not
 //!   packages; its root content is the ingot-specific `root-tree` field.
 //! - Partition uuids must be 128-bit (DCE) UUIDs; FAT volume ids are refused there.
-//! - `(ice-9 match)`, `load`, and `#:optional`/`#:key` in `define*` are not supported (the
-//!   first two report it where they are used). Gexps (`#~`, `#$`) read as quoted data; the
+//! - `(ice-9 match)` is not supported (it
+//!   reports it where it is used). Gexps (`#~`, `#$`) read as quoted data; the
 //!   three initializer gexps ingot knows are named, any other is `Initializer::Unknown`.
 //! - The Hurd image types use ingot's root initializer (the root tree brings its device
 //!   nodes).
@@ -38,6 +38,7 @@ mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod modules;
 mod repl_api;
 mod rewrite;
 mod run;
@@ -86,7 +87,12 @@ pub enum ReplOutcome {
 /// inputs (each input a part, named "<expr>" or "<repl-N>", lines counted from its start).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceText {
+    /// What Steel compiles (see `source::scan`).
     pub text: String,
+    /// What the user wrote, for line and column.
+    pub original: String,
+    /// `text` offset -> `original` offset points (see `source::Scanned::shifts`).
+    pub shifts: Vec<(usize, usize)>,
     /// (start offset, name) of each part, in order.
     pub parts: Vec<(usize, String)>,
 }
@@ -137,6 +143,14 @@ pub struct Dsl {
     /// Where the last top-level form of the last evaluation starts.
     last_form: Option<model::SourceLoc>,
     inputs: usize,
+    /// -L directories, searched for user modules before the given file's directory.
+    load_path: Vec<PathBuf>,
+    /// The given file's directory (the current directory for -e and the REPL).
+    search_dir: PathBuf,
+    /// Module files evaluated so far (each once).
+    loaded: HashSet<PathBuf>,
+    /// Modules being loaded, outermost first, for reporting a cycle.
+    loading: Vec<String>,
     limits: Limits,
     budget: Arc<bounds::Budget>,
 }
@@ -164,9 +178,18 @@ impl Dsl {
             base_dir,
             last_form: None,
             inputs: 0,
+            load_path: Vec::new(),
+            search_dir: PathBuf::from("."),
+            loaded: HashSet::new(),
+            loading: Vec::new(),
             limits: Limits::default(),
             budget,
         })
+    }
+
+    /// Directories searched for user modules (`-L`), in order, before the file's own.
+    pub fn set_load_path(&mut self, dirs: Vec<PathBuf>) {
+        self.load_path = dirs;
     }
 
     /// Evaluates a definition file; its value is its last expression, an image or an

@@ -4,13 +4,73 @@
 //! `(define-syntax-rule (NAME . PATTERN) [DOC] TEMPLATE)` becomes
 //! `(define-syntax NAME (syntax-rules () ((_ . PATTERN) TEMPLATE)))`, placed so that the
 //! template keeps its byte offsets (spans inside it still point at the user's text).
+//!
+//! Guix's `bootloader` is both a record constructor and a field of the operating-system and of
+//! bootloader-configuration; Steel expands a field clause `(bootloader (bootloader-configuration
+//! …))` nested in another record as a call of the constructor. So the constructor is a macro of
+//! another name, `%bootloadr` (the same length: offsets stay), and a `(bootloader …)` whose
+//! every argument is a clause of the bootloader record becomes a use of it.
 
-use super::calls::{next_datum, Datum};
+use super::calls::{next_datum, read_datum, Datum};
 use super::source::{self, Form};
 
 /// The text to compile for `form`: the form alone at its offsets, rewritten if needed.
 pub(crate) fn compile_text(text: &str, form: Form) -> String {
-    define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form))
+    let mut out = define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form));
+    bootloader_constructors(&mut out);
+    out
+}
+
+/// The bootloader record's fields, as `(bootloader (FIELD …) …)` clauses.
+const BOOTLOADER_CLAUSES: &[&str] = &[
+    "inherit",
+    "name",
+    "package",
+    "installer",
+    "disk-image-installer",
+    "configuration-file",
+    "configuration-file-generator",
+];
+
+/// Renames the head of every `(bootloader CLAUSE …)` constructor call in `text` (see the
+/// module docs).
+fn bootloader_constructors(text: &mut String) {
+    let mut heads = Vec::new();
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while let Some(d) = read_datum(bytes, &mut i) {
+        collect_bootloader_heads(bytes, &d, &mut heads);
+    }
+    for at in heads {
+        text.replace_range(at..at + "bootloader".len(), "%bootloadr");
+    }
+}
+
+fn collect_bootloader_heads(bytes: &[u8], datum: &Datum, heads: &mut Vec<usize>) {
+    let Datum::List(items, open, false) = datum else {
+        return;
+    };
+    let is_clause = |d: &Datum| match d {
+        Datum::List(c, _, false) => {
+            matches!(c.first(), Some(Datum::Symbol(s)) if BOOTLOADER_CLAUSES.contains(&s.as_str()))
+        }
+        _ => false,
+    };
+    if matches!(items.first(), Some(Datum::Symbol(s)) if s == "bootloader")
+        && items.len() > 1
+        && items[1..].iter().all(is_clause)
+    {
+        let mut at = open + 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if bytes[at..].starts_with(b"bootloader") {
+            heads.push(at);
+        }
+    }
+    for item in items {
+        collect_bootloader_heads(bytes, item, heads);
+    }
 }
 
 fn define_syntax_rule(text: &str, form: Form) -> Option<String> {
@@ -79,6 +139,23 @@ mod tests {
             compile_text(text, form(text)),
             "(define-syntax my-image (syntax-rules () ((_ . fields) (image . fields))))"
         );
+    }
+
+    #[test]
+    fn renames_bootloader_constructors_only() {
+        let text = "(define b (bootloader (inherit grub-efi-bootloader) (name 'x)))\n\
+                    (bootloader-configuration (bootloader b))\n\
+                    (operating-system (bootloader (bootloader-configuration (bootloader grub))))";
+        let out = compile_text(
+            text,
+            Form {
+                start: 0,
+                end: text.len(),
+            },
+        );
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out.matches("%bootloadr").count(), 1);
+        assert!(out.starts_with("(define b (%bootloadr (inherit"), "{out}");
     }
 
     #[test]

@@ -5,7 +5,10 @@
 //!   inlines calls between definitions compiled together and then skips their arity checks);
 //! - reports unbalanced parentheses and unterminated strings with the line:column of the culprit;
 //! - rewrites Guix's gexp reader syntax (`#~`, `#$`, `#$@`, `#+`) into quote/unquote of the same
-//!   length, so that byte offsets — and so every reported location — stay those of the file.
+//!   length, so that byte offsets — and so every reported location — stay those of the file;
+//! - rewrites Guile's string escapes Steel reads otherwise (`\xHH` with exactly two digits,
+//!   `\uHHHH`, `\UHHHHHH`, `\v`, `\f`, `\b`, `\0`) into Steel's `\x…;`: those change lengths, so
+//!   `Scanned::shifts` maps offsets of the text back to the file's.
 
 use std::fmt;
 
@@ -36,6 +39,38 @@ impl fmt::Display for LexError {
 pub struct Scanned {
     pub text: String,
     pub forms: Vec<Form>,
+    /// (offset in `text`, offset in the source) after each length-changing rewrite, in order.
+    pub shifts: Vec<(usize, usize)>,
+}
+
+/// The source offset of `offset` in a text rewritten with `shifts` (see `Scanned`).
+pub fn to_source_offset(shifts: &[(usize, usize)], offset: usize) -> usize {
+    match shifts.iter().rev().find(|(new, _)| *new <= offset) {
+        Some((new, old)) => old + (offset - new),
+        None => offset,
+    }
+}
+
+/// A Guile string escape at `bytes[i]` (the byte after a backslash) that Steel does not read
+/// the same: (source bytes it spans after the backslash, Steel's spelling after the backslash).
+fn guile_escape(bytes: &[u8], i: usize) -> Option<(usize, String)> {
+    let hex = |n: usize| -> Option<String> {
+        let digits = bytes.get(i + 1..i + 1 + n)?;
+        digits
+            .iter()
+            .all(u8::is_ascii_hexdigit)
+            .then(|| String::from_utf8_lossy(digits).into_owned())
+    };
+    match bytes.get(i)? {
+        b'x' => hex(2).map(|h| (3, format!("x{h};"))),
+        b'u' => hex(4).map(|h| (5, format!("x{h};"))),
+        b'U' => hex(6).map(|h| (7, format!("x{h};"))),
+        b'v' => Some((1, "x0b;".into())),
+        b'f' => Some((1, "x0c;".into())),
+        b'b' => Some((1, "x08;".into())),
+        b'0' => Some((1, "x0;".into())),
+        _ => None,
+    }
 }
 
 /// Line and column (both 1-based, columns counted in characters) of a byte offset.
@@ -82,6 +117,8 @@ pub fn is_operator_position(text: &str, offset: usize) -> bool {
 struct Open {
     offset: usize,
     close: u8,
+    /// Guile reads `(. x)` as `x`: the parentheses and the dot are blanked out.
+    blank: bool,
 }
 
 /// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
@@ -91,6 +128,8 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
     let mut out = bytes.to_vec();
     let mut forms = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
+    // Guile string escapes to respell: (offset after the backslash, length, Steel's text).
+    let mut escapes: Vec<(usize, usize, String)> = Vec::new();
     // Start of the current top-level datum (including its quote prefixes), if one is open.
     let mut form_start: Option<usize> = None;
     let mut i = 0usize;
@@ -126,7 +165,14 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                         });
                     }
                     match bytes[i] {
-                        b'\\' => i += 2,
+                        b'\\' => {
+                            if let Some((len, steel)) = guile_escape(bytes, i + 1) {
+                                escapes.push((i + 1, len, steel));
+                                i += 1 + len;
+                            } else {
+                                i += 2;
+                            }
+                        }
                         b'"' => break,
                         _ => i += 1,
                     }
@@ -141,9 +187,22 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                 if stack.is_empty() && form_start.is_none() {
                     form_start = Some(i);
                 }
+                // `(. rest)`, as in `(lambda (. rest) …)`: Guile reads it as `rest`.
+                let mut j = i + 1;
+                while j < n && bytes[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                let blank = j + 1 < n
+                    && bytes[j] == b'.'
+                    && (bytes[j + 1].is_ascii_whitespace() || bytes[j + 1] == b'(');
+                if blank {
+                    out[i] = b' ';
+                    out[j] = b' ';
+                }
                 stack.push(Open {
                     offset: i,
                     close: if b == b'(' { b')' } else { b']' },
+                    blank,
                 });
                 i += 1;
                 continue;
@@ -170,7 +229,11 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                             hint: Some(format!("close it with `{}`", open.close as char)),
                         })
                     }
-                    Some(_) => {}
+                    Some(open) => {
+                        if open.blank {
+                            out[i] = b' ';
+                        }
+                    }
                 }
                 i += 1;
                 if stack.is_empty() {
@@ -294,10 +357,36 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
         // A dangling quote prefix at the very end.
         forms.push(Form { start, end: n });
     }
-    // The rewrite only replaced ASCII bytes with ASCII bytes, so this cannot fail; keep the
+    // The rewrites only replace ASCII bytes with ASCII bytes, so this cannot fail; keep the
     // original text if it somehow did rather than panic.
-    let text = String::from_utf8(out).unwrap_or_else(|_| source.to_string());
-    Ok(Scanned { text, forms })
+    let mut shifts = Vec::new();
+    let mut respelt = Vec::with_capacity(out.len() + escapes.len() * 2);
+    let mut copied = 0;
+    for (at, len, steel) in &escapes {
+        respelt.extend_from_slice(&out[copied..*at]);
+        respelt.extend_from_slice(steel.as_bytes());
+        copied = at + len;
+        shifts.push((respelt.len(), copied));
+    }
+    respelt.extend_from_slice(&out[copied..]);
+    let text = String::from_utf8(respelt).unwrap_or_else(|_| source.to_string());
+    // Form boundaries are never inside a string: map them forward.
+    let forward = |o: usize| match shifts.iter().rev().find(|(_, old)| *old <= o) {
+        Some((new, old)) => new + (o - old),
+        None => o,
+    };
+    let forms = forms
+        .into_iter()
+        .map(|f| Form {
+            start: forward(f.start),
+            end: forward(f.end),
+        })
+        .collect();
+    Ok(Scanned {
+        text,
+        forms,
+        shifts,
+    })
 }
 
 fn is_symbol_byte(b: u8) -> bool {
@@ -391,6 +480,23 @@ mod tests {
         let s = scan(src).unwrap();
         assert_eq!(s.text, "(x  '(mkdir  ,output  ,@rest)  ,y \"#~\")");
         assert_eq!(s.text.len(), src.len());
+    }
+
+    #[test]
+    fn respells_guile_escapes_and_maps_offsets_back() {
+        let src = "(a \"\\x1b[1m\\u00e9\\v\\x41;\\n\") (b)";
+        let s = scan(src).unwrap();
+        assert_eq!(s.text, "(a \"\\x1b;[1m\\x00e9;\\x0b;\\x41;;\\n\") (b)");
+        let b = s.text.find("(b)").unwrap();
+        assert_eq!(&s.text[s.forms[1].start..s.forms[1].end], "(b)");
+        assert_eq!(to_source_offset(&s.shifts, b), src.find("(b)").unwrap());
+        assert_eq!(to_source_offset(&s.shifts, 1), 1);
+    }
+
+    #[test]
+    fn a_list_of_only_a_dotted_tail_reads_as_the_tail() {
+        let s = scan("(lambda (. rest) rest) '(a . b)").unwrap();
+        assert_eq!(s.text, "(lambda    rest  rest) '(a . b)");
     }
 
     #[test]

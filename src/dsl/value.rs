@@ -17,7 +17,6 @@ pub(crate) mod layout {
     pub const LOCAL_FILE: &str = "%local-file";
     pub const PLAIN_FILE: &str = "%plain-file";
     pub const FS_LABEL: &str = "%file-system-label";
-    pub const BOOTLOADER: &str = "%bootloader";
     pub const GEXP: &str = "%gexp";
     pub const PLATFORM: &str = "%platform";
     pub const INERT: &str = "%inert";
@@ -296,6 +295,13 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
     match name.as_str() {
         layout::RECORD => {
             let ty = record_type(v).unwrap_or_default();
+            // A bootloader is written as the variable Guix files name it by.
+            if ty == "bootloader" {
+                if let Some(name) = record_get(v, "name").filter(|n| as_symbol(n).is_some()) {
+                    write_value(&name, out, depth + 1);
+                    return;
+                }
+            }
             out.push_str("#<");
             out.push_str(&ty);
             // A short identification: the label or name when the record has one.
@@ -340,9 +346,6 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
             out.push_str("(gexp ");
             write_datum(&field(0), out, depth + 1);
             out.push(')');
-        }
-        layout::BOOTLOADER => {
-            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
         }
         layout::PLATFORM => {
             out.push_str("#<platform ");

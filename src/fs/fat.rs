@@ -109,11 +109,21 @@ pub enum FatError {
 pub fn choose_kind(size: u64) -> FatKind {
     if size > 0 && Geometry::new(size / SECTOR, FatKind::Fat16, 0).is_some() {
         FatKind::Fat16
-    } else if Geometry::new(size / SECTOR, FatKind::Fat32, 0).is_some() {
+    } else if Geometry::new(size / SECTOR, FatKind::Fat32, 0)
+        .is_some_and(|g| g.clusters >= geometry::FAT32_SPEC_MIN_CLUSTERS)
+    {
         FatKind::Fat32
     } else {
         FatKind::Fat16
     }
+}
+
+/// The clusters of a FAT32 file system of `size` bytes when they are fewer than the FAT
+/// specification's minimum (it is made anyway, as mkfs.fat does, with a warning).
+pub fn fat32_below_spec(size: u64) -> Option<u32> {
+    Geometry::new(size / SECTOR, FatKind::Fat32, 0)
+        .map(|g| g.clusters)
+        .filter(|c| *c < geometry::FAT32_SPEC_MIN_CLUSTERS)
 }
 
 /// The smallest size (a multiple of 512) of a `kind` file system holding `tree`.

@@ -212,6 +212,7 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
             "a disk image needs at least one partition (add one to `partitions`)".into(),
         ));
     }
+    check_bootloader(image)?;
     if let (Some(PartitionTableType::Mbr), Some(os)) = (table, &image.operating_system) {
         if let Some(bl) = &os.bootloader {
             if bl.bootloader.is_efi() {
@@ -236,6 +237,42 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
         return Err(image_err("a GPT table holds at most 128 partitions".into()));
     }
 
+    Ok(())
+}
+
+/// An image that boots needs a bootloader ingot installs, for the image's platform.
+fn check_bootloader(image: &Image) -> Result<(), PlanError> {
+    let boots = image.format.is_disk() || image.format == crate::model::ImageFormat::Iso9660;
+    let Some(bl) = image
+        .operating_system
+        .as_ref()
+        .and_then(|os| os.bootloader.as_ref())
+        .filter(|_| boots)
+    else {
+        return Ok(());
+    };
+    let err = |message: String| PlanError::Image {
+        at: at(&bl.location.clone().or(image.location.clone())),
+        message,
+    };
+    use crate::model::Bootloader;
+    if let Bootloader::Other(name) = &bl.bootloader {
+        return Err(err(format!(
+            "{name}: ingot cannot install this bootloader (it installs grub-bootloader, \
+             grub-minimal-bootloader, grub-efi-bootloader, grub-efi-removable-bootloader, \
+             grub-efi32-bootloader and the U-Boot bootloaders of its board image types)"
+        )));
+    }
+    let platform = image.platform.as_deref().unwrap_or("x86_64-linux");
+    let x86 = ["x86_64", "i386", "i486", "i586", "i686"]
+        .iter()
+        .any(|p| platform.starts_with(p));
+    if !x86 && matches!(bl.bootloader, Bootloader::GrubBios | Bootloader::GrubEfi32) {
+        return Err(err(format!(
+            "{} is an x86 bootloader, but the image's platform is {platform}",
+            bl.bootloader.name()
+        )));
+    }
     Ok(())
 }
 

@@ -8,12 +8,17 @@ pub(crate) const FATS: u32 = 2;
 /// Root directory entries of FAT16 unless the root needs more (mkfs.fat's default).
 pub(crate) const ROOT_ENTRIES_MIN: u32 = 512;
 
-/// Valid cluster counts: fewer than 4085 clusters reads as FAT12, 65525 or more as FAT32
-/// (Microsoft's FAT specification; Linux and dosfstools decide the same way).
+/// The fewest clusters Microsoft's FAT specification gives FAT32; below, Windows would read
+/// the count as FAT16's. Linux and dosfstools tell FAT32 by its BPB (no 16-bit FAT size), so
+/// mkfs.fat -F 32 makes smaller ones with a warning, and so does ingot.
+pub const FAT32_SPEC_MIN_CLUSTERS: u32 = 65525;
+
+/// Valid cluster counts: fewer than 4085 clusters reads as FAT12; FAT32 down to one cluster
+/// (see `FAT32_SPEC_MIN_CLUSTERS`).
 fn cluster_range(kind: FatKind) -> (u32, u32) {
     match kind {
         FatKind::Fat16 => (4085, 65524),
-        FatKind::Fat32 => (65525, 0x0fff_fff5),
+        FatKind::Fat32 => (1, 0x0fff_fff5),
     }
 }
 
@@ -191,11 +196,9 @@ mod tests {
         assert!(Geometry::new(hi16 + 1, FatKind::Fat16, 0).is_none());
         assert!(hi16 * SECTOR > 2000 << 20, "{hi16}");
         let (lo32, _) = size_range(FatKind::Fat32, 0);
-        assert_eq!(
-            Geometry::new(lo32, FatKind::Fat32, 0).unwrap().clusters,
-            65525
-        );
-        assert!((32 << 20..34 << 20).contains(&(lo32 * SECTOR)), "{lo32}");
+        assert_eq!(Geometry::new(lo32, FatKind::Fat32, 0).unwrap().clusters, 1);
+        let spec = Geometry::new(33 << 11, FatKind::Fat32, 0).unwrap();
+        assert!(spec.clusters >= FAT32_SPEC_MIN_CLUSTERS);
         // A big root directory on FAT16 gets room.
         let g = Geometry::new(40 * 2048, FatKind::Fat16, 1000).unwrap();
         assert_eq!(g.root_entries, 1008);

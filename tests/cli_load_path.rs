@@ -1,0 +1,52 @@
+//! `-L DIR` (repeatable) adds directories searched for user modules, before the file's own.
+
+mod common;
+
+use common::ingot::{ingot_err, show_json};
+
+#[test]
+fn modules_over_the_load_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib/site");
+    let other = dir.path().join("other");
+    let machines = dir.path().join("machines");
+    for d in [&lib, &other, &machines] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        lib.join("defaults.scm"),
+        "(define-module (site defaults) #:export (%site-label))\n\
+         (define %site-label \"site-root\")\n",
+    )
+    .unwrap();
+    std::fs::write(
+        other.join("names.scm"),
+        "(define-module (names))\n(define-public %site-host \"from-other\")\n",
+    )
+    .unwrap();
+    let machine = machines.join("box.scm");
+    std::fs::write(
+        &machine,
+        "(use-modules (gnu) (site defaults) (names))\n\
+         (operating-system (host-name %site-host)\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems (cons (file-system (device (file-system-label %site-label))\n\
+                                 (mount-point \"/\") (type \"ext4\"))\n\
+                               %base-file-systems)))\n",
+    )
+    .unwrap();
+    let m = machine.to_str().unwrap();
+    let l1 = dir.path().join("lib");
+    let (l1, l2) = (l1.to_str().unwrap(), other.to_str().unwrap());
+    let plan = show_json(&[m, "-t", "efi-raw", "-L", l1, "--load-path", l2]);
+    assert_eq!(plan["partitions"][1]["label"], "site-root");
+    let err = ingot_err(&["show", m, "-t", "efi-raw", "-L", l2]);
+    let dirs = format!("{l2}, {}", machines.display());
+    assert!(
+        err.contains(&format!(
+            "box.scm:1:20: module (site defaults) not found in {dirs}: add -L DIR"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("did you mean"), "{err}");
+}

@@ -1,0 +1,3 @@
+(define-module (cycle a)
+  #:use-module (cycle b))
+(define a 1)

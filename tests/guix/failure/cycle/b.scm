@@ -1,0 +1,3 @@
+(define-module (cycle b)
+  #:use-module (cycle a))
+(define b 2)

@@ -1,0 +1,2 @@
+;; error: module cycle: (cycle a) -> (cycle b) -> (cycle a)
+(use-modules (cycle a))

@@ -1,0 +1,4 @@
+(define-module (systems extra)
+  #:use-module (systems base))
+
+(define-public extra-arguments '("quiet" "console=ttyS0"))

@@ -1,0 +1,3 @@
+;; error: missing required argument label
+(define* (part label #:key (size 4096)) (partition (label label) (size size)))
+(part)

@@ -1,0 +1,138 @@
+//! `ingot show` is a dry run: no kernel, firmware, root tree or GRUB needed, nothing run; what
+//! build will need is one located warning each, and build refuses it before writing anything.
+
+mod common;
+
+use std::path::Path;
+
+use common::ingot::{fixture, ingot};
+
+fn run(args: &[&str], path: Option<&str>) -> (bool, String, String) {
+    let mut cmd = ingot();
+    cmd.args(args);
+    if let Some(p) = path {
+        cmd.env("PATH", p);
+    }
+    let out = cmd.output().expect("running ingot");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn root_with_kernel() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("boot")).unwrap();
+    std::fs::write(dir.path().join("boot/vmlinuz-6.1"), b"kernel").unwrap();
+    dir
+}
+
+#[test]
+fn an_os_without_a_kernel_shows_its_layout_with_one_warning() {
+    let os = fixture("os-efi.scm");
+    let (ok, out, err) = run(&["show", "--json", &os, "-t", "efi-raw"], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let parts = plan["partitions"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0]["label"], "GNU-ESP");
+    assert_eq!(parts[0]["size"], 40 * 1024 * 1024);
+    let kernel: Vec<&str> = err.lines().filter(|l| l.contains("kernel")).collect();
+    assert_eq!(kernel.len(), 1, "{err}");
+    assert!(
+        kernel[0].contains("os-efi.scm:2:1: the grub-efi-bootloader needs a kernel")
+            && kernel[0].contains("no root tree given")
+            && kernel[0].ends_with("build will need it"),
+        "{err}"
+    );
+    assert!(
+        err.contains("size 'guess: estimated, no root tree given"),
+        "{err}"
+    );
+}
+
+#[test]
+fn build_refuses_the_same_os_located_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.img");
+    let os = fixture("os-efi.scm");
+    let (ok, _, err) = run(
+        &["build", &os, "-t", "efi-raw", "-o", out.to_str().unwrap()],
+        None,
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("error: ")
+            && err.contains("os-efi.scm:2:1: the grub-efi-bootloader needs a kernel"),
+        "{err}"
+    );
+    assert!(!err.contains("build will need it"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn show_runs_no_tool_but_build_does() {
+    // With no PATH there is no grub-mkimage: show still prints the layout, build cannot.
+    let empty = tempfile::tempdir().unwrap();
+    let path = empty.path().to_str().unwrap();
+    let root = root_with_kernel();
+    let r = root.path().to_str().unwrap();
+    for (os, ty) in [("os-efi.scm", "efi-raw"), ("os-bios.scm", "mbr-raw")] {
+        let os = fixture(os);
+        let (ok, out, err) = run(
+            &["show", "--json", &os, "-t", ty, "--root-tree", r],
+            Some(path),
+        );
+        assert!(ok, "{ty}: {err}");
+        assert!(out.contains("\"partitions\""), "{out}");
+        assert!(!err.contains("kernel"), "{err}");
+        let dest = empty.path().join("x.img");
+        let (ok, _, err) = run(
+            &[
+                "build",
+                &os,
+                "-t",
+                ty,
+                "--root-tree",
+                r,
+                "-o",
+                dest.to_str().unwrap(),
+            ],
+            Some(path),
+        );
+        assert!(!ok && err.contains("grub-mkimage"), "{ty}: {err}");
+        assert!(!dest.exists());
+    }
+}
+
+#[test]
+fn board_firmware_is_a_warning_in_show_and_an_error_in_build() {
+    let os = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guix/pine64.scm");
+    let os = os.to_str().unwrap();
+    let (ok, _, err) = run(&["show", os], None);
+    assert!(ok, "{err}");
+    let firmware: Vec<&str> = err.lines().filter(|l| l.contains("firmware")).collect();
+    assert_eq!(firmware.len(), 1, "{err}");
+    assert!(firmware[0].contains("u-boot-sunxi-with-spl.bin"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let root = root_with_kernel();
+    let dest = dir.path().join("p.img");
+    let (ok, _, err) = run(
+        &[
+            "build",
+            os,
+            "--root-tree",
+            root.path().to_str().unwrap(),
+            "-o",
+            dest.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        !ok && err
+            .contains("pine64.scm:20:3: firmware file \"u-boot-sunxi-with-spl.bin\" not found"),
+        "{err}"
+    );
+    assert!(!dest.exists());
+}
