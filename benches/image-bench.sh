@@ -102,12 +102,12 @@ run() {
 # summary CASE REF TOOL... : min and median seconds, peak RSS, ratios to REF's min and median
 summary() {
   local case=$1 ref=$2; shift 2
-  read -r rmin rmed < <(sort -n "$W/$case.$ref" | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)]}')
+  read -r rmin rmed < <(sort -n "$W/$case.$ref" | awk '{a[NR]=$1} END {print a[1], (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}')
   printf '%-8s %-14s %8s %8s %9s %10s %10s\n' case tool min_s med_s peak_MiB "min/$ref" "med/$ref"
   for tool in "$@"; do
     [ -s "$W/$case.$tool" ] || continue
     sort -n "$W/$case.$tool" | awk -v c="$case" -v t="$tool" -v rmin="$rmin" -v rmed="$rmed" '
-      {s[NR]=$1; if ($2>m) m=$2} END {med=s[int((NR+1)/2)];
+      {s[NR]=$1; if ($2>m) m=$2} END {med=(s[int((NR+1)/2)]+s[int(NR/2)+1])/2;
       printf "%-8s %-14s %8.2f %8.2f %9.1f %10.2f %10.2f\n", c, t, s[1], med, m/1024, s[1]/rmin, med/rmed}'
   done
   echo "load average after $case: $(cut -d' ' -f1-3 /proc/loadavg)"
