@@ -134,3 +134,18 @@
     (unless (symbol? t)
       (error "show: the image type must be a symbol such as 'efi-raw, got" (%write-string t)))
     (%show value t)))
+
+;; The REPL's `(build img "out.img" [#:type 'efi-raw])`: a request the REPL answers by writing
+;; the image as `ingot build` does (an operating-system goes through the type, default
+;; mbr-hybrid-raw). Outside the REPL it is an inert value.
+(struct %build (value path image-type))
+(define (build value path . options)
+  (unless (string? path)
+    (error "build: the output must be a file name such as \"out.img\", got" (%write-string path)))
+  (let ((t (cond ((null? options) 'mbr-hybrid-raw)
+                 ((and (= (length options) 2) (equal? (car options) '#:type)) (cadr options))
+                 ((= (length options) 1) (car options))
+                 (else (error "build: expected (build IMAGE \"FILE\" [#:type 'TYPE])")))))
+    (unless (symbol? t)
+      (error "build: the image type must be a symbol such as 'efi-raw, got" (%write-string t)))
+    (%build value path t)))

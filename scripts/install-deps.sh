@@ -22,11 +22,12 @@
 # genimage hyperfine time   benchmark peers and timing (benches/image-bench.sh)
 # libarchive-tools     bsdtar (oracle for tarball/wsl2 content)
 # mmdebstrap           the real Debian root of the distribution boot test (tests/boot_debian.rs)
+# man-db groff-base    man -l: the test that renders ingot's man page
 set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
       grub-common xorriso libisofs6 genisoimage seabios ovmf ovmf-ia32 linux-image-cloud-amd64 busybox-static
       cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc
-      mmdebstrap)
+      mmdebstrap man-db groff-base)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -3,6 +3,7 @@
 //! The flow: `dsl` evaluates Scheme into `model` values; `plan` resolves them into an exact byte
 //! layout; `output` writes that layout with `fs`, `disk` and `boot`.
 
+pub mod alloc_count;
 pub mod boot;
 pub mod build;
 pub mod child;
@@ -14,5 +15,6 @@ pub mod fs;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod reference;
 pub mod repl;
 pub mod time;

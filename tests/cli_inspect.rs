@@ -100,6 +100,22 @@ fn a_disk_image_with_types_labels_and_uuids_as_blkid_sees_them() {
             "{p}"
         );
     }
+    // show's uuid column is what was written: the FAT serial for the ESP.
+    let table = ingot_ok(&[
+        "show",
+        &fixture("os-efi.scm"),
+        "-t",
+        "efi-raw",
+        "--root-tree",
+        dir.path().join("root").to_str().unwrap(),
+    ]);
+    let shown: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|l| l.split_whitespace().last().unwrap())
+        .collect();
+    let found: Vec<&str> = parts.iter().map(|p| p["uuid"].as_str().unwrap()).collect();
+    assert_eq!(shown, found, "{table}");
     let text = ingot_ok(&["inspect", img.to_str().unwrap()]);
     assert!(
         text.contains("EFI System") && text.contains("45 MiB"),

@@ -97,3 +97,120 @@ fn repl_show_is_ingot_show() {
     assert!(out.status.success(), "{repl}");
     assert!(repl.contains(cli.trim_end()), "REPL:\n{repl}\nCLI:\n{cli}");
 }
+
+fn output(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = ingot().args(args).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn options_that_do_not_apply_are_named() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("boot")).unwrap();
+    std::fs::write(root.path().join("boot/vmlinuz"), b"kernel").unwrap();
+    std::fs::write(root.path().join("boot/initrd.img"), b"initrd").unwrap();
+    let r = root.path().to_str().unwrap();
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/efi-os.scm");
+    let os = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/os-efi.scm");
+    // The example's value is an image: -t has nothing to turn into one.
+    let (code, _, err) = output(&["show", example, "-t", "qcow2", "--root-tree", r]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("-t qcow2 was not used"), "{err}");
+    let (code, _, err) = output(&["show", os, "-t", "efi-raw", "--oci", "--root-tree", r]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--oci applies to docker images only"), "{err}");
+    let (code, _, err) = output(&["show", os, "-t", "docker", "--label", "X", "--root-tree", r]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("--label X was not used"), "{err}");
+    // ISO volume ids hold 32 characters, not ext4's 16.
+    let long = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let (code, out, err) = output(&[
+        "show",
+        os,
+        "-t",
+        "iso9660",
+        "--label",
+        long,
+        "--root-tree",
+        r,
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains(long), "{out}");
+    let too_long = format!("{long}0123456");
+    let (code, _, err) = output(&[
+        "show",
+        os,
+        "-t",
+        "iso9660",
+        "--label",
+        &too_long,
+        "--root-tree",
+        r,
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("ISO 9660 volume id holds 1 to 32"), "{err}");
+    let docker = "(image (inherit docker-image) (max-layers 5) (operating-system (operating-system (host-name \"h\") (bootloader (bootloader-configuration (bootloader grub-efi-bootloader))) (file-systems '()))))";
+    let (code, _, err) = output(&["show", "-e", docker, "--root-tree", r]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("(max-layers 5)") && err.contains("one layer"),
+        "{err}"
+    );
+    let iso = docker.replace("docker-image", "iso9660-image");
+    let (code, _, err) = output(&["show", "-e", &iso, "--root-tree", r]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("(max-layers 5) was not used"), "{err}");
+}
+
+#[test]
+fn list_image_types_describes_and_marks() {
+    let out = ingot_ok(&["list-image-types"]);
+    let efi = out.lines().find(|l| l.starts_with("efi-raw ")).unwrap();
+    assert!(efi.contains("GPT") && !efi.contains('['), "{efi}");
+    let hurd = out.lines().find(|l| l.starts_with("hurd-raw ")).unwrap();
+    assert!(hurd.contains("[cannot build]"), "{hurd}");
+    let v: serde_json::Value =
+        serde_json::from_str(&ingot_ok(&["list-image-types", "--json"])).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"qcow2") && names.contains(&"pine64-raw"));
+    // Every type -t accepts is listed: each one shows (or fails for its own reason, not
+    // "unknown type").
+    for t in v.as_array().unwrap() {
+        assert!(t["description"].as_str().unwrap().len() > 10, "{t}");
+    }
+}
+
+#[test]
+fn doctor_exits_non_zero_when_an_image_type_is_unavailable() {
+    let v: serde_json::Value = serde_json::from_str(&ingot_ok(&["doctor", "--json"])).unwrap();
+    assert_eq!(v["unavailable_image_types"], serde_json::json!([]));
+    // Without qemu-img on PATH (and in an empty PATH nothing else either).
+    let empty = tempfile::tempdir().unwrap();
+    let out = ingot()
+        .args(["doctor", "--json"])
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&str> = v["unavailable_image_types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        missing.contains(&"qcow2") && !missing.contains(&"docker"),
+        "{v}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable here"));
+}

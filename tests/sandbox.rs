@@ -182,3 +182,137 @@ fn the_pure_language_still_works() {
         "must end with an image or an operating-system",
     );
 }
+
+#[test]
+fn an_endless_loop_stops_at_the_time_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    refused_with(
+        dir.path(),
+        "(define x 1)\n(let loop () (loop))\n",
+        "evaluation stopped after 2 s — an endless loop?",
+        &["--eval-timeout", "2"],
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}
+
+#[test]
+fn runaway_allocation_stops_at_the_memory_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    refused_with(
+        dir.path(),
+        "(define (grow l) (grow (cons l l)))\n(grow (list))\n",
+        "evaluation stopped: it used more than 256 MiB of memory",
+        &["--eval-memory", "256MiB"],
+    );
+}
+
+#[test]
+fn deep_nesting_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    refused(
+        dir.path(),
+        &"(".repeat(6000),
+        "nest more than 1000 levels deep",
+    );
+    refused(
+        dir.path(),
+        &format!("{}x", "'".repeat(10_000)),
+        "nest more than 1000 levels deep",
+    );
+}
+
+#[test]
+fn deep_recursion_is_located_and_prints_no_bytecode() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = refused(
+        dir.path(),
+        "(define (r n) (+ 1 (r n)))\n(r 0)\n",
+        "the recursion is too deep",
+    );
+    assert_eq!(stdout, "", "Steel's debugging output reached stdout");
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn huge_allocation_requests_are_refused_before_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expect) in [
+        ("(make-string -1 #\\x)", "make-string: the length must not be negative"),
+        ("(make-vector 100000000000 0)", "make-vector: 100000000000 items would need"),
+        ("(expt 2 18446744073709551615)", "expt: the result would need"),
+        ("(arithmetic-shift 1 100000000000)", "arithmetic-shift: the result would need"),
+        ("(range 100000000000)", "range: 100000000000 items would need"),
+        (
+            "(define (double s n) (if (= n 0) s (double (string-append s s) (- n 1))))\n(double \"ab\" 40)",
+            "string-append: the result would need",
+        ),
+    ] {
+        refused_with(dir.path(), text, expect, &["--eval-memory", "64MiB"]);
+    }
+}
+
+#[test]
+fn what_a_definition_prints_still_reaches_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (stdout, _) = refused(
+        dir.path(),
+        "(display \"hello\")\n(newline)\n(car '())",
+        "car",
+    );
+    assert_eq!(stdout, "hello\n");
+}
+
+/// A GPT whose header and entry hold LBAs near 2^64: `inspect` skips what it cannot address
+/// instead of overflowing.
+#[test]
+fn inspect_survives_a_crafted_gpt() {
+    let dir = tempfile::tempdir().unwrap();
+    for (entries_lba, last) in [(2u64, u64::MAX), (2, u64::MAX / 512), (u64::MAX / 256, 40)] {
+        let mut disk = vec![0u8; 1 << 20];
+        disk[510] = 0x55;
+        disk[511] = 0xAA;
+        disk[512..520].copy_from_slice(b"EFI PART");
+        disk[512 + 72..512 + 80].copy_from_slice(&entries_lba.to_le_bytes());
+        disk[512 + 80..512 + 84].copy_from_slice(&1u32.to_le_bytes());
+        disk[512 + 84..512 + 88].copy_from_slice(&128u32.to_le_bytes());
+        let entry = 1024;
+        disk[entry] = 0xAF; // a non-zero type GUID
+        disk[entry + 32..entry + 40].copy_from_slice(&34u64.to_le_bytes());
+        disk[entry + 40..entry + 48].copy_from_slice(&last.to_le_bytes());
+        let image = dir.path().join("crafted.img");
+        std::fs::write(&image, &disk).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_ingot"))
+            .args(["inspect", "--json"])
+            .arg(&image)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Either an empty table or "not a disk image" (a table it cannot read at all) — never
+        // a panic (exit 101) or a signal.
+        if out.status.success() {
+            let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(found["partitions"], serde_json::json!([]), "{found}");
+        } else {
+            assert_eq!(out.status.code(), Some(1), "{stderr}");
+            assert!(
+                stderr.starts_with("error: ") && stderr.contains("not a disk image"),
+                "{stderr}"
+            );
+        }
+    }
+}
+
+/// Steel cannot be interrupted while it expands macros: ingot stops it from outside.
+#[test]
+fn a_macro_that_expands_forever_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = std::time::Instant::now();
+    refused_with(
+        dir.path(),
+        "(define-syntax m (syntax-rules () ((_ x) (m (x x)))))\n(m 1)\n",
+        "evaluation stopped after 2 s while expanding or compiling this form",
+        &["--eval-timeout", "2"],
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -1,6 +1,7 @@
 //! From a model image to a file at the destination: apply overrides, fill the partitions'
 //! trees, plan, write the format into a temporary file, rename it into place.
 
+mod applies;
 pub mod boot_files;
 mod destination;
 mod fstab;
@@ -146,7 +147,10 @@ pub fn plan_image(
     opts: &BuildOptions,
 ) -> Result<(Plan, Vec<String>), BuildError> {
     overrides::apply(&mut image, overrides);
-    prepare(&image, opts)
+    let mut warnings = applies::check(&image, opts, overrides)?;
+    let (plan, more) = prepare(&image, opts)?;
+    warnings.extend(more);
+    Ok((plan, warnings))
 }
 
 /// Everything before the first byte is written: trees, sizes, layout, checks.

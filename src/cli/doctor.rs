@@ -1,8 +1,10 @@
-//! `ingot doctor`: which external pieces are here, and what they enable.
+//! `ingot doctor` and `ingot list-image-types`: which external pieces are here, which image
+//! types they make available, and one line about each type.
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
+use serde_json::json;
 
 struct Piece {
     what: &'static str,
@@ -31,41 +33,48 @@ fn library(name: &str) -> bool {
     .any(|d| Path::new(d).join(name).exists())
 }
 
-pub fn run() -> Result<()> {
+const GRUB: &str = "grub-mkimage";
+const GRUB_PC: &str = "GRUB i386-pc modules";
+const GRUB_EFI: &str = "GRUB x86_64-efi modules";
+const GRUB_EFI32: &str = "GRUB i386-efi modules";
+const LIBISOFS: &str = "libisofs";
+const QEMU_IMG: &str = "qemu-img";
+
+fn pieces() -> Vec<Piece> {
     let grub = in_path("grub-mkimage");
-    let pieces = [
+    vec![
         Piece {
-            what: "grub-mkimage",
+            what: GRUB,
             present: grub,
             package: "grub-common",
             enables: "every bootable image",
         },
         Piece {
-            what: "GRUB i386-pc modules",
+            what: GRUB_PC,
             present: grub && Path::new("/usr/lib/grub/i386-pc/boot.img").exists(),
             package: "grub-pc-bin",
             enables: "grub-bootloader (BIOS): mbr-raw, mbr-hybrid-raw, qcow2, iso9660 (BIOS)",
         },
         Piece {
-            what: "GRUB x86_64-efi modules",
+            what: GRUB_EFI,
             present: grub && Path::new("/usr/lib/grub/x86_64-efi").is_dir(),
             package: "grub-efi-amd64-bin",
             enables: "the ESP: efi-raw, mbr-hybrid-raw, qcow2, qcow2-gpt, iso9660 (UEFI)",
         },
         Piece {
-            what: "GRUB i386-efi modules",
+            what: GRUB_EFI32,
             present: grub && Path::new("/usr/lib/grub/i386-efi").is_dir(),
             package: "grub-efi-ia32-bin",
             enables: "efi32-raw",
         },
         Piece {
-            what: "libisofs",
+            what: LIBISOFS,
             present: library("libisofs.so.6"),
             package: "libisofs6",
             enables: "iso9660, uncompressed-iso9660",
         },
         Piece {
-            what: "qemu-img",
+            what: QEMU_IMG,
             present: in_path("qemu-img"),
             package: "qemu-utils",
             enables: "qcow2, qcow2-gpt",
@@ -76,21 +85,166 @@ pub fn run() -> Result<()> {
             package: "e2fsprogs",
             enables: "--ext-writer mke2fs (ingot's own ext writer needs nothing)",
         },
-    ];
-    let mut missing = 0;
-    for p in &pieces {
-        let mark = if p.present { "ok     " } else { "MISSING" };
-        println!("{mark} {:<24} {}", p.what, p.enables);
-        if !p.present {
-            missing += 1;
-            println!("        install: apt-get install {}", p.package);
+    ]
+}
+
+/// One line about an image type, and the pieces it needs (with its usual bootloader).
+fn describe(name: &str) -> (String, &'static [&'static str]) {
+    let (text, needs): (&str, &'static [&'static str]) = match name {
+        "mbr-raw" => ("raw disk, MBR table, GRUB for BIOS", &[GRUB, GRUB_PC]),
+        "mbr-hybrid-raw" => (
+            "raw disk, MBR table with an ESP: boots with BIOS and UEFI (the default)",
+            &[GRUB, GRUB_PC, GRUB_EFI],
+        ),
+        "efi-raw" => ("raw disk, GPT with an ESP: 64-bit UEFI", &[GRUB, GRUB_EFI]),
+        "efi32-raw" => (
+            "raw disk, GPT with an ESP: 32-bit UEFI",
+            &[GRUB, GRUB_EFI32],
+        ),
+        "qcow2" => (
+            "compressed qcow2 of an mbr-hybrid-raw disk, for QEMU",
+            &[GRUB, GRUB_PC, GRUB_EFI, QEMU_IMG],
+        ),
+        "qcow2-gpt" => (
+            "compressed qcow2 of a GPT (efi-raw) disk, for QEMU",
+            &[GRUB, GRUB_EFI, QEMU_IMG],
+        ),
+        "iso9660" => (
+            "hybrid ISO 9660 (zisofs), boots from CD or USB with BIOS and UEFI",
+            &[GRUB, GRUB_PC, GRUB_EFI, LIBISOFS],
+        ),
+        "uncompressed-iso9660" => (
+            "the same ISO without zisofs compression",
+            &[GRUB, GRUB_PC, GRUB_EFI, LIBISOFS],
+        ),
+        "docker" => (
+            "docker-archive of the root tree, one layer (--oci: an OCI image layout)",
+            &[],
+        ),
+        "tarball" => ("gzip-compressed tarball of the root tree", &[]),
+        "wsl2" => ("WSL2 root file system tarball", &[]),
+        "raw-with-offset" => (
+            "raw disk whose root partition starts at an offset (boards)",
+            &[GRUB, GRUB_PC],
+        ),
+        "hurd-raw" | "hurd-qcow2" => (
+            "GNU/Hurd disk (ingot writes only the Linux ext2 layout, not the Hurd's)",
+            &[],
+        ),
+        board => {
+            let name = board.strip_suffix("-raw").unwrap_or(board);
+            return (
+                format!("raw disk for the {name} board with its U-Boot (--firmware-dir DIR)"),
+                &[],
+            );
         }
+    };
+    (text.to_string(), needs)
+}
+
+fn buildable(name: &str) -> bool {
+    !name.starts_with("hurd-")
+}
+
+/// The image types whose pieces are missing here, with the missing pieces.
+fn unavailable(types: &[String], pieces: &[Piece]) -> Vec<(String, Vec<&'static str>)> {
+    types
+        .iter()
+        .filter_map(|t| {
+            let missing: Vec<&'static str> = describe(t)
+                .1
+                .iter()
+                .copied()
+                .filter(|need| pieces.iter().any(|p| p.what == *need && !p.present))
+                .collect();
+            (!missing.is_empty()).then(|| (t.clone(), missing))
+        })
+        .collect()
+}
+
+pub fn list_image_types(types: &[String], json: bool) -> Result<()> {
+    let pieces = pieces();
+    let missing = unavailable(types, &pieces);
+    let rows: Vec<_> = types
+        .iter()
+        .map(|t| {
+            let lacks = missing.iter().find(|(n, _)| n == t).map(|(_, m)| m.clone());
+            (t, describe(t).0, buildable(t), lacks)
+        })
+        .collect();
+    if json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(t, text, can, lacks)| {
+                json!({"name": t, "description": text, "buildable": can,
+                       "available": *can && lacks.is_none(), "missing": lacks})
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
     }
-    println!(
-        "always available: docker, tarball, wsl2, ext2/3/4 and FAT file systems, GPT/MBR tables"
-    );
-    if missing > 0 {
-        println!("{missing} piece(s) missing");
+    let width = types.iter().map(|t| t.len()).max().unwrap_or(0);
+    for (t, text, can, lacks) in rows {
+        let mark = match (can, lacks) {
+            (false, _) => "  [cannot build]".to_string(),
+            (true, Some(m)) => format!("  [missing here: {}]", m.join(", ")),
+            (true, None) => String::new(),
+        };
+        println!("{t:<width$}  {text}{mark}");
     }
     Ok(())
+}
+
+pub fn run(types: &[String], json: bool) -> Result<()> {
+    let pieces = pieces();
+    let missing = unavailable(types, &pieces);
+    if json {
+        let v = json!({
+            "pieces": pieces.iter().map(|p| json!({
+                "name": p.what, "present": p.present, "package": p.package, "enables": p.enables,
+            })).collect::<Vec<_>>(),
+            "unavailable_image_types": missing.iter().map(|(t, m)| json!({"name": t, "missing": m})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for p in &pieces {
+            let mark = if p.present { "ok     " } else { "MISSING" };
+            println!("{mark} {:<24} {}", p.what, p.enables);
+            if !p.present {
+                println!("        install: apt-get install {}", p.package);
+            }
+        }
+        println!(
+            "always available: docker, tarball, wsl2, ext2/3/4 and FAT file systems, GPT/MBR tables"
+        );
+    }
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|(t, _)| t.as_str()).collect();
+        bail!(
+            "{} image type(s) unavailable here: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_piece_makes_its_types_unavailable() {
+        let mut pieces = pieces();
+        for p in &mut pieces {
+            p.present = p.what != QEMU_IMG;
+        }
+        let types: Vec<String> = ["efi-raw", "qcow2", "qcow2-gpt", "docker"]
+            .map(String::from)
+            .to_vec();
+        let missing = unavailable(&types, &pieces);
+        let names: Vec<&str> = missing.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(names, ["qcow2", "qcow2-gpt"]);
+        assert_eq!(missing[0].1, [QEMU_IMG]);
+    }
 }

@@ -1,7 +1,10 @@
 //! The command line: Guix-like options, one module per command.
 
 mod doctor;
+mod output;
 mod progress;
+mod repl;
+pub mod report;
 
 use std::path::PathBuf;
 
@@ -20,9 +23,31 @@ use ingot::plan::{self, Plan};
     version,
     about = "Build bootable disk images from Guix-style Scheme definitions, without root"
 )]
+#[command(after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors (no warnings, progress or summary).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print each stage of the work as a line.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour the error and warning prefixes.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// Documented in --help, the man page and the README.
+const EXIT_CODES: &str = "Exit status: 0 success; 1 an error (bad definition or option, a \
+failed build, doctor finding an image type unavailable); 2 a usage error (unknown option or \
+subcommand); 130 interrupted (Ctrl-C, SIGTERM or SIGHUP: temporary files removed).";
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -33,10 +58,23 @@ enum Command {
     Show(ShowArgs),
     /// An interactive Scheme session with ingot's definitions; (show IMG) prints a plan.
     Repl(ReplArgs),
-    /// List the image types for -t.
-    ListImageTypes,
-    /// Which external tools are present and which image types they enable.
-    Doctor,
+    /// List the image types for -t, one line each; marks those that cannot be built here.
+    ListImageTypes {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Which external tools are present and which image types they enable; exits 1 when an
+    /// image type is unavailable.
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script: `ingot completions bash > /etc/bash_completion.d/ingot`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `ingot man | man -l -`.
+    Man,
     /// Read an existing image: its partition table and each partition's file system and label.
     Inspect {
         image: PathBuf,
@@ -89,6 +127,32 @@ struct SourceArgs {
     /// docker images: an OCI image layout archive instead of a docker-archive.
     #[arg(long)]
     oci: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Bounds on evaluating a definition (which is untrusted: see README, "Trust model").
+#[derive(Args, Clone)]
+struct LimitArgs {
+    /// Stop evaluating the definition after SECS seconds (0: no limit).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    eval_timeout: u64,
+    /// Stop evaluating the definition when it holds more than SIZE of memory.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB")]
+    eval_memory: String,
+}
+
+impl LimitArgs {
+    /// A `Dsl` with these limits.
+    fn dsl(&self) -> Result<Dsl> {
+        let mut dsl = Dsl::new()?;
+        dsl.set_limits(ingot::dsl::Limits {
+            timeout: (self.eval_timeout > 0)
+                .then(|| std::time::Duration::from_secs(self.eval_timeout)),
+            memory: parse_size(&self.eval_memory).context("--eval-memory")?,
+        });
+        Ok(dsl)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,6 +169,9 @@ struct BuildArgs {
     /// image's name in the current directory. Only a regular file is ever replaced.
     #[arg(short = 'o', long, value_name = "FILE|DIR")]
     output: Option<PathBuf>,
+    /// Print the result as JSON (path, format, size, allocated, sha256, seconds).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -117,6 +184,8 @@ struct ReplArgs {
     /// Directory holding board firmware blobs (U-Boot bootloaders).
     #[arg(long, value_name = "DIR")]
     firmware_dir: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -131,7 +200,7 @@ struct ShowArgs {
 const DEFAULT_IMAGE_TYPE: &str = "mbr-hybrid-raw";
 
 fn warn(message: &str) {
-    eprintln!("warning: {message}");
+    progress::warn(message);
 }
 
 impl SourceArgs {
@@ -166,7 +235,7 @@ impl SourceArgs {
 
     /// Evaluates the definition into an image (the command line is applied by `plan_of`).
     fn image(&self) -> Result<Image> {
-        let mut dsl = Dsl::new()?;
+        let mut dsl = self.limits.dsl()?;
         let value = match (&self.file, &self.expression) {
             (Some(file), None) => dsl.eval_file(file)?,
             (None, Some(expr)) => dsl.eval_expr(expr)?,
@@ -228,85 +297,76 @@ fn show(args: &ShowArgs) -> Result<()> {
 }
 
 fn build_command(args: &BuildArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     // The destination is checked before any work: a device or FIFO is never touched.
-    let target = args
-        .output
-        .as_deref()
-        .map(OutputTarget::check)
-        .transpose()?;
+    if let Some(path) = &args.output {
+        OutputTarget::check(path)?;
+    }
     let progress = progress::Progress::start();
     progress.stage("evaluating the definition");
     let image = args.source.image()?;
-    let default_name = plan::default_file_name(&image);
-    let output = match &target {
-        Some(target) => target.file(&default_name)?,
-        None => {
-            let path = PathBuf::from(&default_name);
-            build::check_output_file(&path)?;
-            path
-        }
-    };
+    let destination =
+        output::destination(args.output.as_deref(), &plan::default_file_name(&image))?;
     let (plan, opts) = args.source.plan_of(image)?;
-    let report = build::build(&plan, &output, &opts, &|stage| progress.stage(stage))?;
-    progress.finish();
-    for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
-        eprintln!("{line}");
-    }
-    for note in &plan.notes {
-        eprintln!("note: {note}");
-    }
-    println!("{}", report.path.display());
-    eprintln!(
-        "{}: {} {} bytes ({:.1} MiB), {:.1} MiB allocated",
-        report.path.display(),
-        plan.format.as_str(),
-        report.apparent_size,
-        report.apparent_size as f64 / 1048576.0,
-        report.allocated_size as f64 / 1048576.0
-    );
-    Ok(())
-}
-
-fn list_image_types() -> Result<()> {
-    let mut dsl = Dsl::new()?;
-    for name in dsl.image_type_names()? {
-        println!("{name}");
-    }
-    Ok(())
-}
-
-fn repl(args: &ReplArgs) -> Result<()> {
-    let dsl = Dsl::new()?;
-    let overrides = Overrides {
-        root_tree: args.root_tree.clone().map(absolute).transpose()?,
-        firmware_dir: args.firmware_dir.clone().map(absolute).transpose()?,
-        ..Overrides::default()
-    };
-    let opts = BuildOptions::default().with_env()?;
-    let show = |image: &Image| -> String {
-        match build::plan_image(image.clone(), &overrides, &opts) {
-            Ok((plan, warnings)) => {
-                let mut out = String::new();
-                for w in warnings {
-                    out.push_str(&format!("warning: {w}\n"));
-                }
-                out + &plan::render_table(&plan)
-            }
-            Err(e) => format!("error: {e}\n"),
+    let built = output::write(&plan, &destination, &opts, &progress, started)?;
+    if progress::verbosity() != progress::Verbosity::Quiet {
+        for line in plan.boot_files.iter().flat_map(|b| b.summary()) {
+            eprintln!("{line}");
         }
-    };
-    ingot::repl::run(dsl, args.file.as_deref(), &show)?;
+        for note in &plan.notes {
+            eprintln!("note: {note}");
+        }
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&output::summary_json(&built)?)?
+        );
+    } else {
+        println!("{}", built.report.path.display());
+        if progress::verbosity() != progress::Verbosity::Quiet {
+            eprintln!("{}", output::summary(&built));
+        }
+    }
     Ok(())
+}
+
+fn image_type_names() -> Result<Vec<String>> {
+    Ok(Dsl::new()?.image_type_names()?)
 }
 
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
+    progress::configure(
+        if cli.quiet {
+            progress::Verbosity::Quiet
+        } else if cli.verbose {
+            progress::Verbosity::Verbose
+        } else {
+            progress::Verbosity::Normal
+        },
+        match cli.color {
+            ColorChoice::Auto => None,
+            ColorChoice::Always => Some(true),
+            ColorChoice::Never => Some(false),
+        },
+    );
     match &cli.command {
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "ingot", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(())
+        }
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
-        Command::Repl(args) => repl(args),
-        Command::ListImageTypes => list_image_types(),
-        Command::Doctor => doctor::run(),
+        Command::Repl(args) => repl::run(args),
+        Command::ListImageTypes { json } => doctor::list_image_types(&image_type_names()?, *json),
+        Command::Doctor { json } => doctor::run(&image_type_names()?, *json),
         Command::Inspect { image, json } => {
             let found = ingot::disk::inspect::inspect(image)?;
             if *json {

@@ -1,9 +1,73 @@
-//! A spinner with the current stage on a terminal; silent otherwise (scripts, CI, tests).
+//! What the CLI says while it works, on stderr: a spinner with the current stage on a terminal
+//! (silent otherwise: scripts, CI, tests), and warnings and errors with coloured prefixes,
+//! printed above the spinner, never through it. `-q` silences warnings and the summary, `-v`
+//! prints each stage as a line.
 
 use std::io::IsTerminal;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+struct Settings {
+    verbosity: Verbosity,
+    color: bool,
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+/// The bar on screen, so that messages go above it.
+static ACTIVE: Mutex<Option<ProgressBar>> = Mutex::new(None);
+
+/// Sets verbosity and colour once, at start. `color` None is auto: a terminal, and NO_COLOR
+/// unset.
+pub fn configure(verbosity: Verbosity, color: Option<bool>) {
+    let color = color.unwrap_or_else(|| {
+        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    });
+    let _ = SETTINGS.set(Settings { verbosity, color });
+}
+
+fn settings() -> &'static Settings {
+    SETTINGS.get_or_init(|| Settings {
+        verbosity: Verbosity::Normal,
+        color: false,
+    })
+}
+
+pub fn verbosity() -> Verbosity {
+    settings().verbosity
+}
+
+/// `error:` or `warning:`, coloured when colour is on.
+pub fn prefix(kind: &str) -> String {
+    if !settings().color {
+        return format!("{kind}:");
+    }
+    let code = if kind == "error" { "1;31" } else { "1;33" };
+    format!("\x1b[{code}m{kind}:\x1b[0m")
+}
+
+/// Prints a line on stderr above the bar, if one is drawn.
+pub fn eprint_line(line: &str) {
+    let active = ACTIVE.lock().ok().and_then(|a| a.clone());
+    match active {
+        Some(bar) => bar.suspend(|| eprintln!("{line}")),
+        None => eprintln!("{line}"),
+    }
+}
+
+pub fn warn(message: &str) {
+    if verbosity() != Verbosity::Quiet {
+        eprint_line(&format!("{} {message}", prefix("warning")));
+    }
+}
 
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -11,7 +75,7 @@ pub struct Progress {
 
 impl Progress {
     pub fn start() -> Self {
-        if !std::io::stderr().is_terminal() {
+        if verbosity() != Verbosity::Normal || !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
         let bar = ProgressBar::new_spinner();
@@ -21,10 +85,16 @@ impl Progress {
         );
         // Only visible for builds that take a while: the first tick is after one second.
         bar.enable_steady_tick(Duration::from_millis(1000));
+        if let Ok(mut active) = ACTIVE.lock() {
+            *active = Some(bar.clone());
+        }
         Progress { bar: Some(bar) }
     }
 
     pub fn stage(&self, message: &str) {
+        if verbosity() == Verbosity::Verbose {
+            eprint_line(&format!("ingot: {message}"));
+        }
         if let Some(bar) = &self.bar {
             bar.set_message(message.to_string());
         }
@@ -33,6 +103,16 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
+            if let Ok(mut active) = ACTIVE.lock() {
+                *active = None;
+            }
         }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        // A failed build must not leave its spinner line under the error.
+        self.finish();
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use steel::rerrs::{ErrorKind, SteelErr};
@@ -45,6 +46,9 @@ pub(crate) struct Shared {
     pub current_file: Option<PathBuf>,
     pub record_failure: Option<RecordFailure>,
     pub trees: HashMap<i128, Vec<TreeOp>>,
+    /// The form being evaluated (its text and start), for the watchdog's message when Steel
+    /// cannot be stopped.
+    pub current_form: Option<(Arc<super::SourceText>, usize)>,
 }
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;
@@ -83,12 +87,16 @@ fn opt_symbol(v: Option<&SteelVal>) -> Option<String> {
 
 /// Makes the engine ingot evaluates in: Steel's standard environment, ingot's primitives, the
 /// prelude.
-pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
+pub(crate) fn new_engine(
+    shared: &SharedRef,
+    budget: &Arc<super::bounds::Budget>,
+) -> Result<Engine, SteelErr> {
     quiet_steel_home();
     // Steel's primitives, sandboxed, and its core library (stdlib.scm) are all the prelude
     // needs; the full `Engine::new()` also loads contracts, printing and ports, ~60 ms more
     // at start-up.
-    let mut engine = super::sandbox::new_sandboxed_engine()?;
+    let mut engine = super::sandbox::new_sandboxed_engine(budget)?;
+    super::bounds::register_checks(&mut engine, budget)?;
 
     let s = shared.clone();
     // (%record-error kind record field value message span clause-span)
@@ -126,7 +134,8 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
     });
     register(&mut engine, "write", |args| print_value(args, true, false));
     register(&mut engine, "newline", |_| {
-        println!();
+        super::watch::user_output("\n");
+        OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
         Ok(SteelVal::Void)
     });
 
@@ -235,20 +244,29 @@ pub(crate) fn new_engine(shared: &SharedRef) -> Result<Engine, SteelErr> {
 }
 
 fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::Result<SteelVal> {
-    use std::io::Write as _;
     let text = match args.first() {
         Some(SteelVal::StringV(s)) if !write => s.to_string(),
         Some(v) => value::render_full(v),
         None => String::new(),
     };
-    let mut out = std::io::stdout().lock();
-    // A closed stdout is not the definition's fault: printing is best effort.
-    let _ = write!(out, "{text}");
-    if newline {
-        let _ = writeln!(out);
+    super::watch::user_output(&if newline {
+        format!("{text}\n")
+    } else {
+        text.clone()
+    });
+    if !text.is_empty() || newline {
+        OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
     }
-    let _ = out.flush();
     Ok(SteelVal::Void)
+}
+
+/// Whether the definitions' own output (`display`, `write`) last left a line unfinished: the
+/// REPL then ends it before its prompt, which would otherwise overwrite it.
+static OUTPUT_OPEN_LINE: AtomicBool = AtomicBool::new(false);
+
+/// Reads and clears [`OUTPUT_OPEN_LINE`].
+pub fn take_open_output_line() -> bool {
+    OUTPUT_OPEN_LINE.swap(false, Ordering::Relaxed)
 }
 
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {

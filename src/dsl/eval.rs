@@ -59,6 +59,21 @@ impl Dsl {
                 (base_dir, offset, name, session)
             }
         };
+        if let Some(at) = super::bounds::too_deep(text) {
+            let (line, column) = source::line_column(text, at);
+            return Err(DslError::Syntax {
+                location: SourceLoc {
+                    file: name.clone(),
+                    line,
+                    column,
+                },
+                message: format!(
+                    "lists and quotes nest more than {} levels deep here",
+                    super::bounds::MAX_NESTING
+                ),
+                hint: None,
+            });
+        }
         let scanned = source::scan(text).map_err(|e| {
             let (line, column) = source::line_column(text, e.offset);
             DslError::Syntax {
@@ -105,6 +120,7 @@ impl Dsl {
         self.predeclare(&src.text, &forms);
         let mut last = SteelVal::Void;
         for form in &forms {
+            lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
             let values = self
                 .run_form(&padded, &steel_path, &src, *form)

@@ -31,21 +31,27 @@
 //! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
 //! that made it.
 
+mod bounds;
 mod calls;
 mod convert;
 mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod repl_api;
 mod rewrite;
+mod run;
 mod sandbox;
 mod source;
 mod tree;
 mod unknown;
 mod value;
+mod watch;
 
+pub use bounds::{Limits, EVAL_STACK, MAX_NESTING};
 pub use error::{DslError, RecordError, Warning};
-pub use source::{is_complete, line_column};
+pub use repl_api::take_open_output_line;
+pub use source::{has_expression, is_complete, line_column};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -72,6 +78,8 @@ pub enum ReplOutcome {
     Value(String),
     /// `(show …)`: the image to print the plan of.
     Show(Box<model::Image>),
+    /// `(build IMAGE "FILE" …)`: the image to write, and where.
+    Build(Box<model::Image>, PathBuf),
 }
 
 /// Text the user wrote, for locations: a file, or the session transcript of `-e` and REPL
@@ -129,6 +137,8 @@ pub struct Dsl {
     /// Where the last top-level form of the last evaluation starts.
     last_form: Option<model::SourceLoc>,
     inputs: usize,
+    limits: Limits,
+    budget: Arc<bounds::Budget>,
 }
 
 impl Dsl {
@@ -139,7 +149,9 @@ impl Dsl {
             base_dir: base_dir.clone(),
             ..Shared::default()
         }));
-        let engine = engine::new_engine(&shared).map_err(|e| DslError::Prelude(e.to_string()))?;
+        let budget = Arc::new(bounds::Budget::default());
+        let engine =
+            engine::new_engine(&shared, &budget).map_err(|e| DslError::Prelude(e.to_string()))?;
         Ok(Dsl {
             engine,
             shared,
@@ -152,12 +164,14 @@ impl Dsl {
             base_dir,
             last_form: None,
             inputs: 0,
+            limits: Limits::default(),
+            budget,
         })
     }
 
     /// Evaluates a definition file; its value is its last expression, an image or an
     /// operating-system. Relative paths in it are taken from the file's directory.
-    pub fn eval_file(&mut self, path: &Path) -> Result<Evaluated, DslError> {
+    fn eval_file_unbounded(&mut self, path: &Path) -> Result<Evaluated, DslError> {
         let text = std::fs::read_to_string(path).map_err(|source| DslError::Read {
             path: path.to_path_buf(),
             source,
@@ -176,14 +190,14 @@ impl Dsl {
     }
 
     /// Evaluates `-e EXPR`; relative paths are taken from the current directory.
-    pub fn eval_expr(&mut self, expr: &str) -> Result<Evaluated, DslError> {
+    fn eval_expr_unbounded(&mut self, expr: &str) -> Result<Evaluated, DslError> {
         let value = self.eval_text_as("<expr>", expr)?;
         self.evaluated(value)
     }
 
     /// An image of the evaluated value: an operating-system goes through the constructor of
     /// the image type named `image_type` (Scheme's `os->image`); an image is returned as is.
-    pub fn image_for(
+    fn image_for_unbounded(
         &mut self,
         value: &Evaluated,
         image_type: &str,
@@ -232,13 +246,14 @@ impl Dsl {
     }
 
     /// Evaluates one REPL input: its value printed, or the image `(show …)` asked for.
-    pub fn eval_repl(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
+    fn eval_repl_unbounded(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
         let value = self.eval_text_as(&name, text)?;
-        if value::is_struct(&value, value::layout::SHOW) {
+        let build = value::is_struct(&value, value::layout::BUILD);
+        if value::is_struct(&value, value::layout::SHOW) || build {
             let target = value::struct_field(&value, 0).unwrap_or(SteelVal::Void);
-            let ty = value::struct_field(&value, 1)
+            let ty = value::struct_field(&value, if build { 2 } else { 1 })
                 .and_then(|t| value::as_symbol(&t).map(str::to_string))
                 .unwrap_or_else(|| "mbr-hybrid-raw".into());
             let image = match value::record_type(&target).as_deref() {
@@ -251,7 +266,8 @@ impl Dsl {
                     return Err(DslError::value(
                         None,
                         format!(
-                            "show: expected an image or an operating-system, got {}",
+                            "{}: expected an image or an operating-system, got {}",
+                            if build { "build" } else { "show" },
                             render(&target)
                         ),
                     ))
@@ -259,6 +275,15 @@ impl Dsl {
             };
             if !self.unknowns.is_empty() {
                 self.warn_about_unknowns(image.location.clone());
+            }
+            if build {
+                let path = value::struct_field(&value, 1)
+                    .and_then(|p| match p {
+                        SteelVal::StringV(s) => Some(PathBuf::from(s.as_str())),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                return Ok(ReplOutcome::Build(Box::new(image), path));
             }
             return Ok(ReplOutcome::Show(Box::new(image)));
         }

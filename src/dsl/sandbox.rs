@@ -21,6 +21,8 @@ use steel::steel_vm::engine::Engine;
 use steel::steel_vm::primitives as steel_modules;
 use steel::SteelVal;
 
+use super::bounds::{checked, Budget};
+
 /// Why a group of procedures is not available, as the error message says it.
 const PROGRAMS: &str = "definitions cannot run programs";
 const FILES: &str = "definitions cannot read or write host files (declare inputs with local-file, root-tree, kernel or initrd)";
@@ -116,6 +118,10 @@ const FORBIDDEN_FORMS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Steel's names for its modules and their raw procedures.
+const INTERNAL_PREFIXES: &[&str] = &["#%", "%-builtin-module-", "##"];
+const INTERNAL_NAMES: &[&str] = &["%module-get%", "%#maybe-module-get", "load-from-module!"];
+
 /// Every denied procedure with why: the procedures of the denied modules, of
 /// `steel/filesystem` but its pure path procedures, and `DENIED_PROCEDURES`.
 pub(crate) fn deny_list() -> HashMap<String, &'static str> {
@@ -149,20 +155,29 @@ fn stub(name: &str, why: &'static str) -> SteelVal {
     }))
 }
 
-/// A copy of `module` with every denied procedure replaced by one that says why.
-fn sandboxed(module: BuiltInModule, denied: &HashMap<String, &'static str>) -> BuiltInModule {
+/// A copy of `module` with every denied procedure replaced by one that says why, and the
+/// procedures that allocate what they are asked for checked first (`bounds::checked`).
+fn sandboxed(
+    module: BuiltInModule,
+    denied: &HashMap<String, &'static str>,
+    budget: &Arc<Budget>,
+) -> BuiltInModule {
     let names = module.names();
     let mut copy = BuiltInModule::new(module.name().to_string()).with_module(module);
     for procedure in names {
         if let Some(why) = denied.get(&procedure) {
             copy.register_value(&procedure, stub(&procedure, why));
+        } else if let Some(original) = copy.try_get_ref(&procedure) {
+            if let Some(wrapped) = checked(&procedure, &original, budget) {
+                copy.register_value(&procedure, wrapped);
+            }
         }
     }
     copy
 }
 
 /// An engine with Steel's primitives, each module sandboxed, and Steel's core library.
-pub(crate) fn new_sandboxed_engine() -> Result<Engine, SteelErr> {
+pub(crate) fn new_sandboxed_engine(budget: &Arc<Budget>) -> Result<Engine, SteelErr> {
     use steel_modules::*;
     let mut engine = Engine::new_raw();
     // What `register_builtin_modules` does, with copies of the modules and without the ones
@@ -207,7 +222,7 @@ pub(crate) fn new_sandboxed_engine() -> Result<Engine, SteelErr> {
     ];
     let denied = deny_list();
     for module in modules {
-        engine.register_module(sandboxed(module, &denied));
+        engine.register_module(sandboxed(module, &denied, budget));
     }
     // The network modules are not registered at all; their names still say why.
     for (name, why) in &denied {
@@ -222,12 +237,15 @@ pub(crate) fn new_sandboxed_engine() -> Result<Engine, SteelErr> {
 
 /// The first identifier of `text` that names a form Steel would evaluate outside the sandbox:
 /// (byte offset, name, why).
-pub(crate) fn forbidden_form(text: &str) -> Option<(usize, &'static str, &'static str)> {
+pub(crate) fn forbidden_form(text: &str) -> Option<(usize, &str, &'static str)> {
     identifiers(text).find_map(|(at, ident)| {
-        FORBIDDEN_FORMS
-            .iter()
-            .find(|(name, _)| *name == ident)
-            .map(|(name, why)| (at, *name, *why))
+        if let Some((_, why)) = FORBIDDEN_FORMS.iter().find(|(name, _)| *name == ident) {
+            return Some((at, ident, *why));
+        }
+        // Steel's internal names reach the unchecked procedures behind the sandbox's copies.
+        let internal = INTERNAL_PREFIXES.iter().any(|p| ident.starts_with(p))
+            || INTERNAL_NAMES.contains(&ident);
+        internal.then_some((at, ident, "definitions cannot use Steel's internal names"))
     })
 }
 
@@ -316,6 +334,16 @@ mod tests {
             forbidden_form("'(a . (require-builtin steel/process))").map(|(_, n, _)| n),
             Some("require-builtin")
         );
+        assert_eq!(
+            forbidden_form("(#%prim.make-vector 10)").map(|(_, n, _)| n),
+            Some("#%prim.make-vector")
+        );
+        assert_eq!(
+            forbidden_form("(%module-get% m 'x)").map(|(_, n, _)| n),
+            Some("%module-get%")
+        );
+        // Guix's own % names are fine.
+        assert_eq!(forbidden_form("(list %base-file-systems #t #:type)"), None);
     }
 
     #[test]

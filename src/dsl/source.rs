@@ -327,6 +327,12 @@ pub fn is_complete(source: &str) -> bool {
     }
 }
 
+/// Whether `source` holds an expression (not only comments and blanks); an unreadable text
+/// counts as one, so that evaluating it reports the problem.
+pub fn has_expression(source: &str) -> bool {
+    scan(source).map(|s| !s.forms.is_empty()).unwrap_or(true)
+}
+
 /// `text` with every byte outside `[start, end)` blanked (newlines kept), so that compiling it
 /// alone gives the form the byte offsets it has in the whole file.
 pub fn isolate(text: &str, form: Form) -> String {

@@ -25,6 +25,7 @@ pub(crate) mod layout {
     pub const UNKNOWN_CALL: &str = "%unknown-call";
     pub const TREE_ROOT: &str = "%tree-root";
     pub const SHOW: &str = "%show";
+    pub const BUILD: &str = "%build";
 }
 
 /// The name of the prelude struct `v` is an instance of.

@@ -73,8 +73,9 @@ pub struct PlannedPartition {
 }
 
 impl PlannedPartition {
+    /// Where the partition ends; `plan` checked that this does not overflow.
     pub fn end(&self) -> u64 {
-        self.offset + self.size
+        self.offset.saturating_add(self.size)
     }
     pub fn has_flag(&self, flag: PartitionFlag) -> bool {
         self.flags.contains(&flag)
@@ -131,9 +132,13 @@ fn at(loc: &Option<SourceLoc>) -> String {
     loc.as_ref().map(|l| format!("{l}: ")).unwrap_or_default()
 }
 
-fn align_up(value: u64, to: u64) -> u64 {
-    value.div_ceil(to) * to
+/// `value` rounded up to a multiple of `to`, or `None` past `u64::MAX`.
+fn align_up(value: u64, to: u64) -> Option<u64> {
+    value.div_ceil(to).checked_mul(to)
 }
+
+/// The message when a size or an offset leaves the range ingot can address.
+const TOO_FAR: &str = "is past the largest disk ingot can address (2^64 bytes)";
 
 /// The default output name, as Guix names its outputs.
 pub fn default_file_name(image: &Image) -> String {
@@ -169,6 +174,22 @@ fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
     }
     if kind.is_fat() && !label.is_ascii() {
         return Err(format!("FAT label {label:?} must be ASCII"));
+    }
+    Ok(())
+}
+
+/// An ISO's volume id: at most 32 characters (it is upper-cased, as Guix does).
+fn check_iso_label(label: &str) -> Result<(), String> {
+    if label.is_empty() || label.len() > 32 {
+        return Err(format!(
+            "label {label:?} is {} bytes; an ISO 9660 volume id holds 1 to 32",
+            label.len()
+        ));
+    }
+    if !label.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(format!(
+            "label {label:?}: an ISO 9660 volume id is printable ASCII"
+        ));
     }
     Ok(())
 }
@@ -263,7 +284,12 @@ pub fn plan(
                 p.file_system
             )));
         }
-        check_label(p.file_system, &p.label).map_err(&perr)?;
+        if is_disk {
+            check_label(p.file_system, &p.label).map_err(&perr)?;
+        } else if image.format == ImageFormat::Iso9660 {
+            // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
+            check_iso_label(&p.label).map_err(&perr)?;
+        }
         // Sizing a file system can mean laying it out (ext on a big tree: ~0.5 s), so each
         // kind is sized once. A non-disk format (the ISO's partition) gets no file system of
         // its own: its content is what must fit.
@@ -299,8 +325,10 @@ pub fn plan(
                 if p.file_system == FileSystemKind::Vfat && sizer.vfat_kind(min) != kind {
                     min = content_min(FileSystemKind::Fat32)?;
                 }
-                let guess = (min + min / 4).max(MIB);
-                (align_up(guess, options.alignment.max(SECTOR)), true)
+                let guess = min.saturating_add(min / 4).max(MIB);
+                let aligned = align_up(guess, options.alignment.max(SECTOR))
+                    .ok_or_else(|| perr(format!("the guessed size {guess} {TOO_FAR}")))?;
+                (aligned, true)
             }
         };
         // Partitions are whole sectors: a size like 100MB (195312.5 sectors) is rounded down,
@@ -330,7 +358,13 @@ pub fn plan(
             p.offset
         } else {
             align_up(cursor, options.alignment.max(SECTOR))
+                .ok_or_else(|| perr(format!("the offset after {cursor} {TOO_FAR}")))?
         };
+        let end = offset.checked_add(size).ok_or_else(|| {
+            perr(format!(
+                "offset {offset} + size {size} is past the largest disk ingot can address (2^64 bytes)"
+            ))
+        })?;
         if is_disk {
             if offset % SECTOR != 0 {
                 return Err(perr(format!(
@@ -357,7 +391,7 @@ pub fn plan(
         };
         if table == Some(PartitionTableType::Mbr) {
             let limit = u32::MAX as u64 * SECTOR;
-            if offset + size > limit {
+            if end > limit {
                 return Err(perr("MBR tables address at most 2 TiB; use gpt".into()));
             }
         }
@@ -367,7 +401,7 @@ pub fn plan(
             (_, Some(u), _) => u,
             _ => options.ids.uuid("fs-uuid", index),
         };
-        cursor = offset + size;
+        cursor = end;
         planned.push(PlannedPartition {
             index,
             label: p.label.clone(),
@@ -412,20 +446,25 @@ pub fn plan(
     }
     let last_end = planned.iter().map(PlannedPartition::end).max().unwrap_or(0);
     let size = if !is_disk {
-        planned.iter().map(|p| p.size).sum()
+        planned
+            .iter()
+            .try_fold(0u64, |sum, p| sum.checked_add(p.size))
+            .ok_or_else(|| image_err(format!("the partitions' total size {TOO_FAR}")))?
     } else {
         let tail = if table == Some(PartitionTableType::Gpt) {
             GPT_TAIL_BYTES
         } else {
             0
         };
-        let needed = last_end + tail;
+        let needed = last_end
+            .checked_add(tail)
+            .ok_or_else(|| image_err(format!("the backup GPT after {last_end} {TOO_FAR}")))?;
         match image_size {
             Some(fixed) if !root_takes_image_size => {
                 if needed > fixed {
                     let culprit = planned
                         .iter()
-                        .find(|p| p.end() + tail > fixed)
+                        .find(|p| p.end().saturating_add(tail) > fixed)
                         .or(planned.last());
                     return Err(match culprit {
                         Some(p) => PlanError::Partition {
@@ -447,7 +486,8 @@ pub fn plan(
                 }
                 fixed
             }
-            _ => align_up(needed, MIB),
+            _ => align_up(needed, MIB)
+                .ok_or_else(|| image_err(format!("the disk size {needed} {TOO_FAR}")))?,
         }
     };
 

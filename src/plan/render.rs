@@ -19,6 +19,11 @@ fn human(bytes: u64) -> String {
     }
 }
 
+/// A FAT volume serial as blkid and Guix write it: "1234-ABCD".
+fn fat_serial(serial: u32) -> String {
+    format!("{:04X}-{:04X}", serial >> 16, serial & 0xffff)
+}
+
 /// ISO, docker, tarball and wsl2 have no partition table: say what they hold instead.
 fn render_tree_format(plan: &Plan) -> String {
     let os = plan.image.operating_system.as_ref();
@@ -88,11 +93,7 @@ pub fn render_json(plan: &Plan) -> Value {
                 "size_guessed": p.size_guessed,
             });
             if p.file_system.is_fat() {
-                v["fat_serial"] = json!(format!(
-                    "{:04X}-{:04X}",
-                    p.volume_id >> 16,
-                    p.volume_id & 0xffff
-                ));
+                v["fat_serial"] = json!(fat_serial(p.volume_id));
             }
             if let Some(t) = p.part_type {
                 v["type"] = json!(t.to_string());
@@ -176,7 +177,12 @@ pub fn render_table(plan: &Plan) -> String {
                 .collect::<Vec<_>>()
                 .join(","),
             p.part_type.map(|t| t.to_string()).unwrap_or_default(),
-            p.fs_uuid.to_string(),
+            // What blkid will read: a FAT file system has a serial, not a UUID.
+            if p.file_system.is_fat() {
+                fat_serial(p.volume_id)
+            } else {
+                p.fs_uuid.to_string()
+            },
         ]);
     }
     let widths: Vec<usize> = (0..9)
