@@ -4,11 +4,13 @@
 # Usage: benches/image-bench.sh [WORKDIR]      (default: ${TMPDIR:-/tmp}/ingot-bench)
 # Env:   RUNS (default 3: interleaved rounds per case), TREE (the ~1 GiB tree to use instead
 #        of generating one), CASES (default "small t1 t4 million show"), PEERS4=1 (also run
-#        mke2fs -d on the 4x tree: ~2 min), OLD (another ingot binary, e.g. an older build, run
+#        mke2fs -d on the 4x tree: ~2 min), PEERS=0 (skip genimage and ingot --ext-writer
+#        mke2fs on the 1x tree), OLD (another ingot binary, e.g. an older build, run
 #        interleaved with this one as "ingot-old": before/after in the same run).
 #
 # Cases (each a table of min and median wall time and peak RSS, and ratios to a reference):
-#   small    1,000 files, 20 MB: ingot efi-raw vs the root file system alone with `mke2fs -d`
+#   small    1,000 files, 20 MB: ingot efi-raw vs the root file system alone with `mke2fs -d`;
+#            also `ingot show` of the same (evaluation and planning without writing)
 #   t1       ~1 GiB, ~57k entries (copied from /usr): ingot efi-raw, ingot --ext-writer mke2fs,
 #            `mke2fs -d` (root fs only), genimage (same layout), and the copy limit: every
 #            file cat into one file, then fsync
@@ -100,12 +102,12 @@ run() {
 # summary CASE REF TOOL... : min and median seconds, peak RSS, ratios to REF's min and median
 summary() {
   local case=$1 ref=$2; shift 2
-  read -r rmin rmed < <(sort -n "$W/$case.$ref" | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)]}')
+  read -r rmin rmed < <(sort -n "$W/$case.$ref" | awk '{a[NR]=$1} END {print a[1], (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}')
   printf '%-8s %-14s %8s %8s %9s %10s %10s\n' case tool min_s med_s peak_MiB "min/$ref" "med/$ref"
   for tool in "$@"; do
     [ -s "$W/$case.$tool" ] || continue
     sort -n "$W/$case.$tool" | awk -v c="$case" -v t="$tool" -v rmin="$rmin" -v rmed="$rmed" '
-      {s[NR]=$1; if ($2>m) m=$2} END {med=s[int((NR+1)/2)];
+      {s[NR]=$1; if ($2>m) m=$2} END {med=(s[int((NR+1)/2)]+s[int(NR/2)+1])/2;
       printf "%-8s %-14s %8.2f %8.2f %9.1f %10.2f %10.2f\n", c, t, s[1], med, m/1024, s[1]/rmin, med/rmed}'
   done
   echo "load average after $case: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -138,9 +140,13 @@ for case in $CASES; do
     for ((i=0;i<RUNS;i++)); do
       ingot_build small ingot "$W/small" "$W/small.img"
       old small "$W/small" "$W/small-old.img"
+      # The same definition shown, not built: evaluation and planning alone.
+      run small ingot-show "$W/show.out" "$INGOT" show -t efi-raw --root-tree "$W/small" \
+        --image-size "$(size_mib "$W/small")M" -e "$DEF"
       run small mke2fs "$W/small.ext4" bash -c 'mk_mke2fs "$0" "$1" "$2"' "$W/small.ext4" "$(size_mib "$W/small")" "$W/small"
     done
-    summary small mke2fs ingot ingot-old mke2fs ;;
+    summary small mke2fs ingot ingot-old ingot-show mke2fs
+    paste "$W/small.ingot" "$W/small.ingot-show" | awk '{d=$1-$3; if (NR==1||d<m) m=d} END {printf "small: ingot build minus show (writing alone), best pair: %.2f s\n", m}' ;;
   t1)
     make_t1 "$T1"; describe "$T1"
     cat "$(find "$T1" -type f | head -1)" >/dev/null
@@ -161,9 +167,9 @@ CFG
       run t1 limit "$W/limit" bash -c 'limit "$0" "$1"' "$T1" "$W/limit"
       ingot_build t1 ingot "$T1" "$W/t1.img"
       old t1 "$T1" "$W/t1-old.img"
-      [ "$i" = 0 ] && ingot_build t1 ingot-mke2fs "$T1" "$W/t1-mke2fs.img" --ext-writer mke2fs
+      [ "$i" = 0 ] && [ "${PEERS:-1}" = 1 ] && ingot_build t1 ingot-mke2fs "$T1" "$W/t1-mke2fs.img" --ext-writer mke2fs
       run t1 mke2fs "$W/t1.ext4" bash -c 'mk_mke2fs "$0" "$1" "$2"' "$W/t1.ext4" "$(size_mib "$T1")" "$T1"
-      [ "$i" = 0 ] && run t1 genimage "$W/genimage.img" bash -c mk_genimage
+      [ "$i" = 0 ] && [ "${PEERS:-1}" = 1 ] && run t1 genimage "$W/genimage.img" bash -c mk_genimage
     done
     if command -v systemd-repart >/dev/null && [ "$(systemd-repart --version | awk 'NR==1{print $2}')" -ge 254 ] 2>/dev/null; then
       mkdir -p "$W/repart.d"
@@ -197,7 +203,9 @@ CFG
     rm -f "$W/t4.img" "$W/t4-old.img" "$W/t4.ext4" "$W/limit" ;;
   million)
     make_million "$W/million"; describe "$W/million"
-    ingot_build million ingot "$W/million" "$W/million.img"
+    # No fixed size: 1M inodes need their tables (~4 GiB of groups), not 1.3 x the bytes.
+    run million ingot "$W/million.img" "$INGOT" build -t efi-raw --root-tree "$W/million" \
+      -e "$DEF" -o "$W/million.img"
     summary million ingot ingot
     entries=$(find "$W/million" | wc -l)
     awk -v n="$entries" '{printf "million: %.0f bytes of peak RSS per entry\n", $2*1024/n}' "$W/million.ingot"

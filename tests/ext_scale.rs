@@ -144,3 +144,27 @@ fn more_than_65000_subdirectories() {
     let err = ext::min_size(&tree, &p).unwrap_err().to_string();
     assert!(err.contains("/top") && err.contains("dir_nlink"), "{err}");
 }
+
+/// Many inodes and almost no data: the size is bounded by the inode tables (a group holds
+/// at most 8 × block-size inodes), far above four times the data. 300k empty files need
+/// 10 groups of 128 MiB.
+#[test]
+fn many_inodes_without_data() {
+    let work = tempfile::tempdir().unwrap();
+    let mut tree = Tree::new();
+    let empty = |t: &mut Tree| t.add_node(file(b""));
+    for d in 0..300u32 {
+        let dir = tree.mkdir_p(&format!("/m/{d:03}")).unwrap();
+        for i in 0..1000u32 {
+            let f = empty(&mut tree);
+            tree.link(dir, format!("e{i:04}").as_bytes(), f).unwrap();
+        }
+    }
+    let p = params(ExtKind::Ext4, ExtBackend::Native, &[]);
+    let size = ext::min_size(&tree, &p).unwrap();
+    assert!(size > 1 << 30, "{size}");
+    let image = build(work.path(), &tree, &p, size);
+    fsck(&image);
+    let st = parse_stat(&debugfs(&image, "stat /m/299/e0999"));
+    assert_eq!(st.links, 1);
+}

@@ -309,8 +309,10 @@ pub fn partition_trees(
     image: &Image,
     opts: PopulateOptions,
 ) -> Result<(Vec<Tree>, RootReport), BuildError> {
-    let mut root: Option<Tree> = None;
-    let mut trees = Vec::with_capacity(image.partitions.len());
+    // Which of `trees` is the root tree, once made (kept once: a copy only for a second
+    // partition with the root's content, as the tree can be large).
+    let mut root: Option<usize> = None;
+    let mut trees: Vec<Tree> = Vec::with_capacity(image.partitions.len());
     let mut report = RootReport::default();
     let mut warnings = Vec::new();
     for p in &image.partitions {
@@ -320,12 +322,12 @@ pub fn partition_trees(
         }
         let init = p.effective_initializer();
         let tree = match &init {
-            Initializer::Root => match &root {
-                Some(t) => t.clone(),
+            Initializer::Root => match root {
+                Some(i) => trees[i].clone(),
                 None => {
                     let (t, r) = root_tree(image, opts)?;
                     report = r;
-                    root = Some(t.clone());
+                    root = Some(trees.len());
                     t
                 }
             },

@@ -144,9 +144,13 @@ impl<'a> Sizing<'a> {
         let inodes = self.inventory(key)?.needed_inodes();
         let ratio = self.resolved.options.inode_ratio.unwrap_or(0);
         let journal = self.resolved.options.journal_mib.unwrap_or(0) * MIB;
+        // A group holds at most 8 × block-size inodes (one bitmap block) in 8 × block-size
+        // blocks: many inodes need a block each, however little data they hold.
+        let per_inode = u64::from(key.0).max(4096);
         Ok(lb
             .saturating_mul(4)
             .max(inodes.saturating_mul(ratio).saturating_mul(2))
+            .max(inodes.saturating_mul(per_inode).saturating_mul(2))
             + 2 * journal
             + (1 << 30))
     }
