@@ -122,25 +122,34 @@ impl BuildOptions {
     }
 }
 
-/// The seed when none is given: the image's shape and its operating-system, not its format or
-/// file name, so that one definition gets the same identifiers in every disk format (as Guix
-/// derives them from the OS) and different definitions get different ones.
-fn default_seed(image: &Image) -> String {
+/// The seed when none is given: the image's shape, its operating-system and the shape of its
+/// content (entries and bytes per tree), not its format, file name or where the root tree
+/// lies, so that one definition gets the same identifiers in every disk format (as Guix
+/// derives them from the OS), a copy of the tree gives the same bytes, and different
+/// definitions or contents get different ones.
+fn default_seed(image: &Image, trees: &[crate::content::Tree]) -> String {
     let mut s = format!("ingot/{:?}", image.partition_table_type);
     for p in &image.partitions {
         s.push_str(&format!("/{}:{}:{}", p.label, p.file_system, p.size));
     }
     if let Some(os) = &image.operating_system {
         s.push_str(&format!(
-            "/host={:?}/kernel={:?}/initrd={:?}/args={:?}/bootloader={:?}/root-tree={:?}/fs={:?}",
+            "/host={:?}/kernel={:?}/initrd={:?}/args={:?}/bootloader={:?}/fs={:?}",
             os.host_name,
             os.kernel,
             os.initrd,
             os.kernel_arguments,
             os.bootloader.as_ref().map(|b| b.bootloader.name()),
-            os.root_tree,
             os.file_systems
         ));
+    }
+    // The root content only: what ingot generates (the ESP's GRUB binary, a stand-in in a dry
+    // run) must not make show's identifiers differ from build's.
+    for (p, t) in image.partitions.iter().zip(trees) {
+        if p.effective_initializer() == crate::model::Initializer::Root {
+            let entries = t.link_counts().iter().filter(|c| **c > 0).count();
+            s.push_str(&format!("/tree={entries}:{}", t.apparent_size()));
+        }
     }
     s
 }
@@ -171,7 +180,11 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
         warnings.extend(estimated_sizes(image));
     }
     let plan_opts = PlanOptions {
-        ids: IdSource::new(opts.seed.clone().unwrap_or_else(|| default_seed(image))),
+        ids: IdSource::new(
+            opts.seed
+                .clone()
+                .unwrap_or_else(|| default_seed(image, &trees)),
+        ),
         timestamp: opts.timestamp(),
         alignment: opts.alignment,
     };
