@@ -137,7 +137,9 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
     let mut needs = Vec::new();
     let mut present = |file: Option<&FileRef>, what: &str| -> Result<bool, BuildError> {
         if let Some(FileRef::InRoot(path)) = file {
-            if opts.dry_run && tree.lookup(path).is_none() {
+            // Not in the tree: the host's file is read instead (boot_files), when there is one.
+            let on_host = std::path::Path::new(path).exists();
+            if opts.dry_run && tree.lookup(path).is_none() && !on_host {
                 need(
                     os,
                     opts,
