@@ -280,6 +280,15 @@ fn entries_of(file: &'static str, text: &str) -> Vec<Entry> {
                     file,
                 });
             }
+            // The prelude defines the bootloaders in one form: each name is a variable.
+            (Some("%define-bootloaders"), _) => {
+                out.extend(items.iter().skip(1).filter_map(Sx::atom).map(|name| Entry {
+                    name: name.to_string(),
+                    kind: Kind::Variable,
+                    doc: String::new(),
+                    file,
+                }));
+            }
             _ => {}
         }
     }
