@@ -9,6 +9,8 @@ use steel::rerrs::{ErrorKind, SteelErr};
 use steel::steel_vm::engine::Engine;
 use steel::SteelVal;
 
+use super::scan;
+
 /// How deep lists and quotes may nest in a definition. Steel reads and compiles recursively;
 /// on the evaluation thread's stack (`EVAL_STACK`) this is far from overflowing, and no real
 /// definition comes close (Guix files nest a few dozen levels).
@@ -101,45 +103,22 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
         let c = bytes[i];
         match c {
             b';' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                i = scan::line_comment_end(bytes, i);
                 continue;
             }
             b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+                i = scan::string_end(bytes, i);
                 quotes = 0;
             }
             b'#' if bytes.get(i + 1) == Some(&b'\\') => {
-                i += 3;
-                while i < bytes.len() && !is_delimiter(bytes[i]) {
-                    i += 1;
-                }
+                i = scan::char_end(bytes, i);
                 quotes = 0;
                 continue;
             }
             b'#' if bytes.get(i + 1) == Some(&b'|') => {
-                // Block comments nest too, and Steel skips them recursively.
-                let mut level = 0usize;
-                while i < bytes.len() {
-                    if bytes[i..].starts_with(b"#|") {
-                        level += 1;
-                        if depth + level > MAX_NESTING {
-                            return Some(i);
-                        }
-                        i += 2;
-                    } else if bytes[i..].starts_with(b"|#") {
-                        level -= 1;
-                        i += 2;
-                        if level == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
+                match scan::block_comment_end(bytes, i, MAX_NESTING.saturating_sub(depth)) {
+                    Ok(end) => i = end,
+                    Err(at) => return Some(at),
                 }
                 continue;
             }
@@ -168,10 +147,6 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
         i += 1;
     }
     None
-}
-
-fn is_delimiter(c: u8) -> bool {
-    c.is_ascii_whitespace() || b"()[]{};\"".contains(&c)
 }
 
 /// An exact integer argument: its value when it fits an i128, or its size in bits.

@@ -43,6 +43,7 @@ mod repl_api;
 mod rewrite;
 mod run;
 mod sandbox;
+mod scan;
 mod source;
 mod tree;
 mod unknown;

@@ -22,6 +22,7 @@ use steel::steel_vm::primitives as steel_modules;
 use steel::SteelVal;
 
 use super::bounds::{checked, Budget};
+use super::scan;
 
 /// Why a group of procedures is not available, as the error message says it.
 const PROGRAMS: &str = "definitions cannot run programs";
@@ -258,46 +259,18 @@ fn identifiers(text: &str) -> impl Iterator<Item = (usize, &str)> {
         while i < bytes.len() {
             let c = bytes[i];
             match c {
-                b';' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'"' => {
-                    i += 1;
-                    while i < bytes.len() && bytes[i] != b'"' {
-                        i += if bytes[i] == b'\\' { 2 } else { 1 };
-                    }
-                    i += 1;
-                }
+                b';' => i = scan::line_comment_end(bytes, i),
+                b'"' => i = scan::string_end(bytes, i) + 1,
                 b'#' if bytes.get(i + 1) == Some(&b'|') => {
-                    let mut depth = 0usize;
-                    while i < bytes.len() {
-                        if bytes[i..].starts_with(b"#|") {
-                            depth += 1;
-                            i += 2;
-                        } else if bytes[i..].starts_with(b"|#") {
-                            depth -= 1;
-                            i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else {
-                            i += 1;
-                        }
-                    }
+                    i = scan::block_comment_end(bytes, i, usize::MAX).unwrap_or(bytes.len());
                 }
-                b'#' if bytes.get(i + 1) == Some(&b'\\') => {
-                    // A character: #\x, #\(, #\space; skip the one after the backslash too.
-                    i += 3;
-                    while i < bytes.len() && !is_delimiter(bytes[i]) {
-                        i += 1;
-                    }
+                b'#' if bytes.get(i + 1) == Some(&b'\\') => i = scan::char_end(bytes, i),
+                _ if scan::is_delimiter(c) || c == b'\'' || c == b'`' || c == b',' || c == b'@' => {
+                    i += 1
                 }
-                _ if is_delimiter(c) || c == b'\'' || c == b'`' || c == b',' || c == b'@' => i += 1,
                 _ => {
                     let start = i;
-                    while i < bytes.len() && !is_delimiter(bytes[i]) && bytes[i] != b'"' {
+                    while i < bytes.len() && !scan::is_delimiter(bytes[i]) {
                         i += 1;
                     }
                     // Delimiters are ASCII, so both ends are character boundaries.
@@ -307,10 +280,6 @@ fn identifiers(text: &str) -> impl Iterator<Item = (usize, &str)> {
         }
         None
     })
-}
-
-fn is_delimiter(c: u8) -> bool {
-    c.is_ascii_whitespace() || b"()[]{};".contains(&c)
 }
 
 #[cfg(test)]
