@@ -35,20 +35,18 @@ fn tar_c(args: &[&str], archive: &Path, root: &Path) {
 
 /// Builds efi-raw from `root_tree` (clamped to EPOCH) and returns the image bytes' path and
 /// the root file system, extracted.
+/// `ingot build` of the fixture OS as image type `t` from `root_tree` into `out`.
+fn build_cmd(t: &str, root_tree: &Path, out: &Path) -> Command {
+    let mut cmd = ingot();
+    cmd.args(["build", &fixture("os-efi.scm"), "-t", t, "--root-tree"]);
+    cmd.arg(root_tree).arg("-o").arg(out);
+    cmd
+}
+
 fn build_efi(work: &Path, name: &str, root_tree: &Path) -> (PathBuf, tempfile::NamedTempFile) {
     let img = work.join(name);
     let def = fixture("os-efi.scm");
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &def,
-        "-t",
-        "efi-raw",
-        "--root-tree",
-        s(root_tree),
-        "-o",
-        s(&img),
-    ]);
+    let mut cmd = build_cmd("efi-raw", root_tree, &img);
     cmd.env("SOURCE_DATE_EPOCH", EPOCH);
     run(&mut cmd);
     let plan = show_json(&[&def, "-t", "efi-raw", "--root-tree", s(root_tree)]);
@@ -323,16 +321,7 @@ fn non_utf8_names_survive_and_joliet_is_named() {
         }
         // The tarball output keeps them too, byte for byte.
         let tarball = work.path().join(format!("{name}.out.tar.gz"));
-        let mut cmd = ingot();
-        cmd.args([
-            "build",
-            &fixture("os-efi.scm"),
-            "-t",
-            "tarball",
-            "--root-tree",
-            s(&archive),
-        ]);
-        cmd.args(["-o", s(&tarball)]);
+        let mut cmd = build_cmd("tarball", &archive, &tarball);
         run(&mut cmd);
         let listing = Command::new("tar")
             .args(["--quoting-style=literal", "-tzf"])
@@ -351,15 +340,7 @@ fn non_utf8_names_survive_and_joliet_is_named() {
     // An ISO keeps the bytes in Rock Ridge (xorriso reads them back); Joliet cannot hold
     // them, which the build names.
     let iso = work.path().join("x.iso");
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &fixture("os-efi.scm"),
-        "-t",
-        "iso9660",
-        "--root-tree",
-    ]);
-    cmd.arg(work.path().join("pax.tar")).arg("-o").arg(&iso);
+    let mut cmd = build_cmd("iso9660", &work.path().join("pax.tar"), &iso);
     let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
@@ -436,16 +417,7 @@ fn sockets_are_kept_in_ext4_and_named_where_tar_cannot_hold_them() {
     assert!(stat.contains("Type: socket"), "{stat}");
     for t in ["tarball", "docker"] {
         let out = work.path().join(format!("sock.{t}"));
-        let mut cmd = ingot();
-        cmd.args([
-            "build",
-            &fixture("os-efi.scm"),
-            "-t",
-            t,
-            "--root-tree",
-            s(&root),
-        ]);
-        cmd.args(["-o", s(&out)]);
+        let mut cmd = build_cmd(t, &root, &out);
         let o = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.success(), "{stderr}");
@@ -473,16 +445,7 @@ fn compressed_archives_by_magic_and_one_sentence_for_the_rest() {
         let archive = work.path().join(name);
         tar_c(&[flag, "--numeric-owner"], &archive, &root);
         let out = work.path().join(format!("{name}.out.tar.gz"));
-        let mut cmd = ingot();
-        cmd.args([
-            "build",
-            &fixture("os-efi.scm"),
-            "-t",
-            "tarball",
-            "--root-tree",
-            s(&archive),
-        ]);
-        cmd.args(["-o", s(&out)]);
+        let mut cmd = build_cmd("tarball", &archive, &out);
         cmd.env("SOURCE_DATE_EPOCH", EPOCH);
         run(&mut cmd);
         let motd = run(Command::new("tar").arg("-xOzf").arg(&out).arg("./etc/motd"));
@@ -531,16 +494,7 @@ fn a_file_swapped_for_a_symlink_mid_build_fails_the_build() {
     let fifo = work.path().join("pace");
     run(Command::new("mkfifo").arg(&fifo));
     let out = work.path().join("swap.img");
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &fixture("os-efi.scm"),
-        "-t",
-        "efi-raw",
-        "--root-tree",
-        s(&root),
-    ]);
-    cmd.args(["-o", s(&out)]);
+    let mut cmd = build_cmd("efi-raw", &root, &out);
     cmd.env("INGOT_TEST_PAUSE_AFTER_WALK", &fifo);
     cmd.stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
