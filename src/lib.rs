@@ -11,6 +11,7 @@ pub mod cleanup;
 pub mod content;
 pub mod disk;
 pub mod dsl;
+pub mod fileio;
 pub mod fs;
 pub mod model;
 pub mod output;

@@ -5,15 +5,14 @@
 //! gnu/system/images/*.scm (root offsets, GPT board partitions). Where Guix writes "at most
 //! COUNT blocks" of a file, ingot refuses a bigger file instead of truncating it.
 
-use std::io::Read;
 use std::path::Path;
 
 use super::BootError;
-use crate::disk::Target;
+use crate::disk::{Target, SECTOR};
+use crate::fileio;
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
-const SECTOR: u64 = 512;
 
 /// The partition table a board image uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -295,31 +294,21 @@ fn copy_blob(
         .open(size)
         .map_err(BootError::io(format!("opening {}", path.display())))?;
     let mut buf = vec![0u8; 1 << 20];
-    let mut done = 0u64;
-    loop {
-        let n = file
-            .read(&mut buf)
-            .map_err(BootError::io(format!("reading {}", path.display())))?;
-        if n == 0 {
-            break;
-        }
-        if done + n as u64 > size {
-            break;
-        }
-        disk.write_at(&buf[..n], offset + done)
+    fileio::copy_exact(&mut file, size, &mut buf, false, |bytes, at| {
+        disk.write_at(bytes, offset + at)
             .map_err(BootError::io(format!(
                 "writing {name} at byte {}",
-                offset + done
-            )))?;
-        done += n as u64;
-    }
-    if done != size {
-        return Err(BootError::Io {
-            what: format!("{} changed while it was copied", path.display()),
-            source: std::io::Error::from(std::io::ErrorKind::UnexpectedEof),
-        });
-    }
-    Ok(())
+                offset + at
+            )))
+    })
+    .map_err(|e| match e {
+        fileio::CopyError::Read(e) => BootError::io(format!("reading {}", path.display()))(e),
+        fileio::CopyError::Write(e) => e,
+        fileio::CopyError::Changed { expected, got } => BootError::Io {
+            what: format!("copying {}", path.display()),
+            source: fileio::changed(path, &format!("expected {expected} bytes, read {got}")),
+        },
+    })
 }
 
 #[cfg(test)]

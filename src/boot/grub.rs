@@ -10,13 +10,11 @@
 //! reproducible, which a test checks.
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use super::{grub_cache, BootError};
-use crate::disk::Target;
-
-const SECTOR: u64 = 512;
+use crate::disk::{Target, SECTOR};
 
 /// Modules embedded in the BIOS core image: disks, tables, file systems, and everything a
 /// generated grub.cfg uses, so the root file system needs no /boot/grub/i386-pc.
@@ -258,13 +256,11 @@ impl Grub {
     }
 
     fn mkimage(&self) -> Result<PathBuf, BootError> {
-        std::env::split_paths(&self.path)
-            .map(|dir| dir.join("grub-mkimage"))
-            .find(|p| is_executable(p))
-            .ok_or(BootError::ToolMissing {
-                tool: "grub-mkimage",
-                package: "grub-common",
-            })
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        which::which_in("grub-mkimage", Some(&self.path), cwd).map_err(|_| BootError::ToolMissing {
+            tool: "grub-mkimage",
+            package: "grub-common",
+        })
     }
 
     fn platform_dir(&self, platform: Platform) -> Result<PathBuf, BootError> {
@@ -435,13 +431,6 @@ impl Grub {
         disk.write_at(&boot[..440], 0)
             .map_err(BootError::io("writing GRUB's boot sector into the MBR"))
     }
-}
-
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
 }
 
 /// Offsets in boot.img (GRUB_BOOT_MACHINE_*).

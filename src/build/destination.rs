@@ -160,19 +160,14 @@ impl Destination {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "image".into());
+        // An image gets the usual 0666 less the umask: the kernel applies the mask at open,
+        // so the process-wide mask is never swapped.
+        use std::os::unix::fs::PermissionsExt;
         let temp = tempfile::Builder::new()
             .prefix(&crate::cleanup::temp_prefix(&name))
+            .permissions(std::fs::Permissions::from_mode(0o666))
             .tempfile_in(&parent)?;
         let (file, path) = temp.keep().map_err(|e| e.error)?;
-        // tempfile creates 0600; an image gets the usual 0666 less the umask.
-        use std::os::unix::fs::PermissionsExt;
-        // SAFETY: umask only swaps the process's mask; it is restored at once.
-        let mask = unsafe {
-            let m = libc::umask(0o022);
-            libc::umask(m);
-            m
-        };
-        file.set_permissions(std::fs::Permissions::from_mode(0o666 & !(mask as u32)))?;
         Ok(Destination {
             final_path: final_path.to_path_buf(),
             file,

@@ -14,9 +14,7 @@ struct Piece {
 }
 
 fn in_path(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false)
+    which::which(tool).is_ok()
         || ["/usr/sbin", "/sbin"]
             .iter()
             .any(|d| Path::new(d).join(tool).is_file())

@@ -47,12 +47,7 @@ impl HostFile {
 
     /// Opens the file, refusing anything but the file that was seen, at `size` bytes.
     pub fn open(&self, size: u64) -> io::Result<File> {
-        let changed = |what: String| {
-            io::Error::other(format!(
-                "{} changed during the build ({what})",
-                self.path.display()
-            ))
-        };
+        let changed = |what: String| crate::fileio::changed(&self.path, &what);
         let file = open_no_symlinks(&self.path).map_err(|e| match e.raw_os_error() {
             Some(libc::ELOOP) | Some(libc::ENOTDIR) | Some(libc::EXDEV) => {
                 changed("a symlink is now in its path".into())

@@ -15,7 +15,7 @@ mod walk;
 
 pub use host::HostFile;
 pub use policy::{LoadPolicy, LoadReport, OwnerRule, Owners};
-pub use reader::{data_ranges, open_host, open_source, read_at, sparse_ranges};
+pub use reader::{data_ranges, open_host, open_source, read_at};
 pub use tar_format::{display_name, Segment};
 pub use tar_source::load_tar;
 pub use walk::{load_dir, read_xattrs};

@@ -7,6 +7,7 @@ use std::os::unix::fs::FileExt;
 use std::sync::Arc;
 
 use super::{FileSource, Segment};
+use crate::fileio;
 
 /// Opens a regular file's data as a reader of exactly `size` bytes.
 pub fn open_source(source: &FileSource, size: u64) -> io::Result<Box<dyn Read + Send>> {
@@ -130,8 +131,8 @@ impl Read for AtReader {
 /// Bytes and plain archive members report one range covering the whole file.
 pub fn data_ranges(source: &FileSource, size: u64) -> io::Result<Vec<(u64, u64)>> {
     match source {
-        FileSource::Host(path) => sparse_ranges(&File::open(path)?, size),
-        FileSource::Checked(host) => sparse_ranges(&host.open(size)?, size),
+        FileSource::Host(path) => fileio::data_ranges(&File::open(path)?, size),
+        FileSource::Checked(host) => fileio::data_ranges(&host.open(size)?, size),
         FileSource::Sparse { segments, .. } => {
             let mut out: Vec<(u64, u64)> = Vec::with_capacity(segments.len());
             for s in segments.iter() {
@@ -145,36 +146,6 @@ pub fn data_ranges(source: &FileSource, size: u64) -> io::Result<Vec<(u64, u64)>
         }
         _ => Ok(if size == 0 { vec![] } else { vec![(0, size)] }),
     }
-}
-
-/// Uses SEEK_DATA/SEEK_HOLE to list data ranges of `file` within `size` bytes.
-pub fn sparse_ranges(file: &File, size: u64) -> io::Result<Vec<(u64, u64)>> {
-    use std::os::unix::io::AsRawFd;
-    let fd = file.as_raw_fd();
-    let mut ranges = Vec::new();
-    let mut pos: i64 = 0;
-    let end = size as i64;
-    while pos < end {
-        // SAFETY: lseek on a valid fd has no memory effects.
-        let data = unsafe { libc::lseek(fd, pos, libc::SEEK_DATA) };
-        if data < 0 {
-            let err = io::Error::last_os_error();
-            if err.raw_os_error() == Some(libc::ENXIO) {
-                break; // no more data
-            }
-            // File systems without SEEK_DATA: treat everything as data.
-            return Ok(vec![(0, size)]);
-        }
-        if data >= end {
-            break;
-        }
-        // SAFETY: as above.
-        let hole = unsafe { libc::lseek(fd, data, libc::SEEK_HOLE) };
-        let hole = if hole < 0 { end } else { hole.min(end) };
-        ranges.push((data as u64, hole as u64));
-        pos = hole;
-    }
-    Ok(ranges)
 }
 
 #[cfg(test)]

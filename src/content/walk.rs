@@ -1,7 +1,6 @@
 //! Loading a content tree from a host directory (lstat only; file data is read later).
 
 use std::collections::HashMap;
-use std::ffi::CString;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
@@ -24,47 +23,16 @@ fn minor(rdev: u64) -> u32 {
 /// Reads the extended attributes of `path` (not following symlinks), sorted by name.
 /// A file system without xattr support yields none.
 pub fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
-    let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| ContentError::Invalid {
-        path: path.display().to_string(),
-        reason: "path contains a NUL byte".into(),
-    })?;
-    let io_err = || ContentError::io(path, std::io::Error::last_os_error());
-    // SAFETY: c_path is a valid C string; a null buffer with size 0 asks for the size.
-    let size = unsafe { libc::llistxattr(c_path.as_ptr(), std::ptr::null_mut(), 0) };
-    if size <= 0 {
+    // xattr's list/get are the l* calls: a symlink's own attributes.
+    let Ok(names) = xattr::list(path) else {
         return Ok(Vec::new());
-    }
-    let mut names = vec![0u8; size as usize];
-    // SAFETY: names has `size` bytes of room.
-    let size = unsafe { libc::llistxattr(c_path.as_ptr(), names.as_mut_ptr().cast(), names.len()) };
-    if size < 0 {
-        return Err(io_err());
-    }
-    names.truncate(size as usize);
+    };
     let mut out = Vec::new();
-    for name in names.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let c_name = CString::new(name).map_err(|_| io_err())?;
-        // SAFETY: valid C strings; size query first.
-        let len =
-            unsafe { libc::lgetxattr(c_path.as_ptr(), c_name.as_ptr(), std::ptr::null_mut(), 0) };
-        if len < 0 {
-            continue; // vanished or not readable by us (e.g. trusted.*)
+    for name in names {
+        // Gone meanwhile, or not readable by us (e.g. trusted.*): skipped.
+        if let Ok(Some(value)) = xattr::get(path, &name) {
+            out.push((name.as_bytes().to_vec(), value));
         }
-        let mut value = vec![0u8; len as usize];
-        // SAFETY: value has `len` bytes of room.
-        let len = unsafe {
-            libc::lgetxattr(
-                c_path.as_ptr(),
-                c_name.as_ptr(),
-                value.as_mut_ptr().cast(),
-                value.len(),
-            )
-        };
-        if len < 0 {
-            continue;
-        }
-        value.truncate(len as usize);
-        out.push((name.to_vec(), value));
     }
     out.sort();
     Ok(out)

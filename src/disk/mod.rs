@@ -6,5 +6,5 @@ pub mod mbr;
 pub mod table;
 pub mod target;
 
-pub use table::TableError;
+pub use table::{TableError, SECTOR};
 pub use target::{MemTarget, Region, Target, TargetCursor};

@@ -95,7 +95,7 @@ pub enum FatError {
         #[source]
         source: io::Error,
     },
-    #[error("{path} changed while the image was written: expected {expected} bytes, read {got}")]
+    #[error("{path} changed during the build (expected {expected} bytes, read {got})")]
     SourceChanged {
         path: String,
         expected: u64,

@@ -11,37 +11,31 @@ pub struct Uuid(pub [u8; 16]);
 pub struct UuidError(pub String);
 
 impl Uuid {
+    /// The hyphenated 8-4-4-4-12 form only (the `uuid` crate also takes others Guix does not).
     pub fn parse(s: &str) -> Result<Self, UuidError> {
-        let hex: Vec<u8> = s.bytes().filter(|b| *b != b'-').collect();
         let groups: Vec<usize> = s.split('-').map(str::len).collect();
-        if hex.len() != 32 || groups != [8, 4, 4, 4, 12] {
+        if groups != [8, 4, 4, 4, 12] {
             return Err(UuidError(s.to_string()));
         }
-        let mut out = [0u8; 16];
-        for (i, pair) in hex.chunks(2).enumerate() {
-            let text = std::str::from_utf8(pair).map_err(|_| UuidError(s.to_string()))?;
-            out[i] = u8::from_str_radix(text, 16).map_err(|_| UuidError(s.to_string()))?;
-        }
-        Ok(Uuid(out))
+        uuid::Uuid::try_parse(s)
+            .map(|u| Uuid(u.into_bytes()))
+            .map_err(|_| UuidError(s.to_string()))
     }
 
     /// A version-4-shaped UUID from 16 bytes of a hash (deterministic, never random).
     pub fn from_hash_bytes(bytes: &[u8]) -> Self {
         let mut out = [0u8; 16];
         out.copy_from_slice(&bytes[..16]);
-        out[6] = (out[6] & 0x0f) | 0x40;
-        out[8] = (out[8] & 0x3f) | 0x80;
-        Uuid(out)
+        Uuid(
+            uuid::Builder::from_random_bytes(out)
+                .into_uuid()
+                .into_bytes(),
+        )
     }
 
     /// The on-disk GPT form: the first three fields little-endian.
     pub fn to_gpt_bytes(self) -> [u8; 16] {
-        let b = self.0;
-        let mut out = b;
-        out[0..4].copy_from_slice(&[b[3], b[2], b[1], b[0]]);
-        out[4..6].copy_from_slice(&[b[5], b[4]]);
-        out[6..8].copy_from_slice(&[b[7], b[6]]);
-        out
+        uuid::Uuid::from_bytes(self.0).to_bytes_le()
     }
 
     pub fn to_upper_string(self) -> String {
@@ -51,14 +45,7 @@ impl Uuid {
 
 impl fmt::Display for Uuid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = &self.0;
-        for (i, byte) in b.iter().enumerate() {
-            if matches!(i, 4 | 6 | 8 | 10) {
-                f.write_str("-")?;
-            }
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
+        fmt::Display::fmt(&uuid::Uuid::from_bytes(self.0).hyphenated(), f)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::model::{
     Uuid,
 };
 
-pub const SECTOR: u64 = 512;
+pub use crate::disk::SECTOR;
 pub const MIB: u64 = 1 << 20;
 /// Sectors GPT needs at each end: protective MBR + header + 128 entries of 128 bytes; the backup
 /// at the end needs all but the protective MBR.

@@ -32,7 +32,7 @@ pub fn mke2fs(dir: &Path, label: &str, uuid: &str, size: u64) -> tempfile::Named
 pub fn copy_sparse(file: &File, target: &dyn Target) {
     let len = file.metadata().unwrap().len();
     assert!(len <= target.len(), "{len} bytes do not fit the region");
-    let ranges = ingot::content::sparse_ranges(file, len).unwrap();
+    let ranges = ingot::fileio::data_ranges(file, len).unwrap();
     let mut buf = vec![0u8; 1 << 20];
     for (start, end) in ranges {
         let mut pos = start;

@@ -69,7 +69,7 @@ pub fn extract(image: &Path, offset: u64, size: u64) -> tempfile::NamedTempFile 
     let src = File::open(image).unwrap();
     let out = tempfile::NamedTempFile::new().unwrap();
     out.as_file().set_len(size).unwrap();
-    let ranges = ingot::content::sparse_ranges(&src, offset + size).unwrap();
+    let ranges = ingot::fileio::data_ranges(&src, offset + size).unwrap();
     let mut buf = vec![0u8; 1 << 20];
     for (start, end) in ranges {
         let (start, end) = (start.max(offset), end.min(offset + size));

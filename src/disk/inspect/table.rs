@@ -9,7 +9,7 @@ use super::bytes::{field, le32, le64, mul, read};
 use super::probe::{probe, FoundFs};
 use crate::model::Uuid;
 
-pub const SECTOR: u64 = 512;
+pub use crate::disk::SECTOR;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundPartition {

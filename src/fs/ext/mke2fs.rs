@@ -19,6 +19,7 @@ use super::options::{Features, COMPAT_HAS_JOURNAL};
 use super::{ExtError, ExtParams, Resolved};
 use crate::content::{self, NodeKind, Tree, ROOT};
 use crate::disk::Target;
+use crate::fileio;
 
 /// Debian 12's mke2fs.conf, pinned so that the host's configuration cannot change the image.
 const MKE2FS_CONF: &str = "[defaults]
@@ -525,45 +526,20 @@ fn fix_commands(
 
 /// Copies the finished image into the target, skipping holes and all-zero blocks.
 fn copy_sparse(image: &Path, target: &dyn Target) -> Result<(), ExtError> {
-    const BLOCK: usize = 4096;
     let file = File::open(image).map_err(at(image))?;
     let len = file.metadata().map_err(at(image))?.len().min(target.len());
-    let ranges = content::sparse_ranges(&file, len).map_err(at(image))?;
-    let mut buf = vec![0u8; 1 << 20];
-    for (start, end) in ranges {
-        let mut pos = start;
-        while pos < end {
-            let n = ((end - pos) as usize).min(buf.len());
-            file.read_exact_at(&mut buf[..n], pos).map_err(at(image))?;
-            let mut i = 0;
-            while i < n {
-                // Runs of non-zero blocks are written together.
-                let run_start = i;
-                while i < n && !is_zero(&buf[i..(i + BLOCK).min(n)]) {
-                    i = (i + BLOCK).min(n);
-                }
-                if i > run_start {
-                    let offset = pos + run_start as u64;
-                    target
-                        .write_at(&buf[run_start..i], offset)
-                        .map_err(|source| ExtError::Write { offset, source })?;
-                }
-                while i < n && is_zero(&buf[i..(i + BLOCK).min(n)]) {
-                    i = (i + BLOCK).min(n);
-                }
-            }
-            pos += n as u64;
+    fileio::copy_sparse(&file, len, 4096, |bytes, offset| {
+        target
+            .write_at(bytes, offset)
+            .map_err(|source| ExtError::Write { offset, source })
+    })
+    .map_err(|e| match e {
+        fileio::CopyError::Write(e) => e,
+        fileio::CopyError::Read(e) => at(image)(e),
+        fileio::CopyError::Changed { expected, got } => {
+            at(image)(fileio::ended_early(expected, got))
         }
-    }
-    Ok(())
-}
-
-fn is_zero(buf: &[u8]) -> bool {
-    let mut words = buf.chunks_exact(8);
-    let body = words
-        .by_ref()
-        .all(|w| u64::from_ne_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]) == 0);
-    body && words.remainder().iter().all(|b| *b == 0)
+    })
 }
 
 #[cfg(test)]
@@ -574,13 +550,5 @@ mod tests {
     fn quoting_for_debugfs() {
         assert_eq!(quote("/a b/c\"d").unwrap(), "\"/a b/c\"\"d\"");
         assert!(quote("/a\nb").is_err());
-    }
-
-    #[test]
-    fn zero_detection() {
-        assert!(is_zero(&[0u8; 4096]));
-        let mut b = [0u8; 4097];
-        b[4096] = 1;
-        assert!(!is_zero(&b));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::FatKind;
 
-pub(crate) const SECTOR: u64 = 512;
+pub(crate) use crate::disk::SECTOR;
 pub(crate) const FATS: u32 = 2;
 /// Root directory entries of FAT16 unless the root needs more (mkfs.fat's default).
 pub(crate) const ROOT_ENTRIES_MIN: u32 = 512;

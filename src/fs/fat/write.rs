@@ -1,13 +1,12 @@
 //! Writing a planned FAT file system: boot sector(s), FATs, directories, file data.
 
-use std::io::{self, Read};
-
 use super::geometry::{Geometry, FATS, SECTOR};
 use super::names::long_entries;
 use super::plan::{Child, Layout, Plan};
 use super::{FatError, FatKind, FatParams};
 use crate::content::{open_source, FileSource, Tree};
 use crate::disk::Target;
+use crate::fileio;
 
 /// A FAT date and time.
 #[derive(Clone, Copy)]
@@ -271,47 +270,24 @@ impl Writer<'_> {
                     source,
                 })?;
                 let start = self.geo.cluster_offset(self.layout.file_cluster[i][j]);
-                let mut done = 0u64;
-                loop {
-                    let n =
-                        read_full(&mut reader, &mut buf).map_err(|source| FatError::Source {
-                            path: path(),
-                            source,
-                        })?;
-                    if n == 0 {
-                        break;
-                    }
-                    if done + n as u64 > size {
-                        break;
-                    }
-                    if buf[..n].iter().any(|b| *b != 0) {
-                        self.put(&buf[..n], start + done)?;
-                    }
-                    done += n as u64;
-                }
-                if done != size {
-                    return Err(FatError::SourceChanged {
+                // The image was zeroed: zero pieces need no write.
+                fileio::copy_exact(&mut reader, size, &mut buf, true, |bytes, at| {
+                    self.put(bytes, start + at)
+                })
+                .map_err(|e| match e {
+                    fileio::CopyError::Read(source) => FatError::Source {
                         path: path(),
-                        expected: size,
-                        got: done,
-                    });
-                }
+                        source,
+                    },
+                    fileio::CopyError::Write(e) => e,
+                    fileio::CopyError::Changed { expected, got } => FatError::SourceChanged {
+                        path: path(),
+                        expected,
+                        got,
+                    },
+                })?;
             }
         }
         Ok(())
     }
-}
-
-/// Reads until `buf` is full or the reader ends.
-fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }

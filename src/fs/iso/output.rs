@@ -289,27 +289,11 @@ fn copy_sparse(source: &Source, out: &File) -> Result<u64, CopyError> {
         if n < 0 || (n as usize) < want {
             return Err(CopyError::Generator);
         }
-        let data = &buf[..n as usize];
-        // Write runs of non-zero blocks; skip zero blocks (holes).
-        let mut i = 0;
-        while i < data.len() {
-            let end = (i + BLOCK).min(data.len());
-            if data[i..end].iter().all(|b| *b == 0) {
-                i = end;
-                continue;
-            }
-            let mut j = end;
-            while j < data.len() {
-                let e = (j + BLOCK).min(data.len());
-                if data[j..e].iter().all(|b| *b == 0) {
-                    break;
-                }
-                j = e;
-            }
-            out.write_all_at(&data[i..j], offset + i as u64)
-                .map_err(CopyError::Write)?;
-            i = j;
-        }
+        // Zero blocks are left as holes.
+        crate::fileio::write_nonzero_runs(&buf[..n as usize], BLOCK, |run, at| {
+            out.write_all_at(run, offset + at)
+        })
+        .map_err(CopyError::Write)?;
         offset += n as u64;
     }
 }

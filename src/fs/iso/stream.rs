@@ -136,30 +136,15 @@ unsafe extern "C" fn stream_read(stream: *mut IsoStream, buf: *mut c_void, count
     };
     // SAFETY: libisofs passes a buffer of at least `count` bytes.
     let out = std::slice::from_raw_parts_mut(buf as *mut u8, want);
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut filled = 0;
-        while filled < want {
-            match reader.read(&mut out[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(filled)
-    }));
+    let result = catch_unwind(AssertUnwindSafe(|| crate::fileio::read_full(reader, out)));
     match result {
         Ok(Ok(n)) if n == want => {
             d.pos += n as u64;
             n as c_int
         }
         Ok(Ok(n)) => {
-            let size = d.size;
             let at = d.pos + n as u64;
-            d.fail(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                format!("the file ended after {at} of its {size} bytes (did it change?)"),
-            ))
+            d.fail(crate::fileio::ended_early(d.size, at))
         }
         Ok(Err(e)) => d.fail(e),
         Err(_) => d.fail(io::Error::other("panic while reading")),

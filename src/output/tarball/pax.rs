@@ -152,10 +152,7 @@ impl<W: Write> TarWriter<W> {
             })?;
             let copied = io::copy(&mut data.take(size), &mut self.out)?;
             if copied != size {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    format!("expected {size} bytes of data, the source had {copied}"),
-                ));
+                return Err(crate::fileio::ended_early(size, copied));
             }
             self.pad(size)?;
         }
