@@ -24,9 +24,14 @@ pub fn check(image: &Image, opts: &BuildOptions, o: &Overrides) -> Result<Vec<St
     }
     match (image.max_layers, format) {
         (Some(n), ImageFormat::Docker) if n > 1 => {
-            return Err(BuildError::Input(format!(
-                "(max-layers {n}): ingot writes a docker image as one layer and cannot split \
-                 it into {n}; remove the field (or set it to 1)"
+            return Err(BuildError::Input(crate::model::at_field(
+                image.location.as_ref(),
+                "image",
+                "max-layers",
+                &format!(
+                    "(max-layers {n}): ingot writes a docker image as one layer and cannot \
+                     split it into {n}; remove the field (or set it to 1)"
+                ),
             )))
         }
         (Some(n), f) if f != ImageFormat::Docker => warnings.push(format!(

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::content::{NodeId, NodeKind, Tree, ROOT};
-use crate::model::FileRef;
+use crate::model::{self, FileRef, SourceLoc};
 
 use super::BuildError;
 
@@ -265,12 +265,26 @@ fn boot_candidates(tree: &Tree, version: fn(&str) -> Option<&str>) -> Vec<(Strin
 }
 
 /// Resolves a kernel or initrd field: the tree first, then the host.
-fn from_field(tree: &Tree, file: &FileRef, what: &str) -> Result<BootFile, BuildError> {
+/// Errors name the operating-system's field, at `os_location`.
+fn from_field(
+    tree: &Tree,
+    file: &FileRef,
+    what: &str,
+    os_location: Option<&SourceLoc>,
+) -> Result<BootFile, BuildError> {
+    let input = |message: String| {
+        BuildError::Input(model::at_field(
+            os_location,
+            "operating-system",
+            what,
+            &message,
+        ))
+    };
     let host_file = |host: &std::path::Path| -> Result<BootFile, BuildError> {
         let name = host
             .file_name()
             .and_then(|n| n.to_str())
-            .ok_or_else(|| BuildError::Input(format!("{what} {}: not a file", host.display())))?;
+            .ok_or_else(|| input(format!("{}: not a file", host.display())))?;
         Ok(BootFile {
             path: format!("/boot/{name}"),
             origin: Origin::Host(host.to_path_buf()),
@@ -282,8 +296,8 @@ fn from_field(tree: &Tree, file: &FileRef, what: &str) -> Result<BootFile, Build
         FileRef::InRoot(path) => {
             if let Some((canonical, id)) = resolve(tree, path) {
                 if !is_regular(tree, id) {
-                    return Err(BuildError::Input(format!(
-                        "{what} {path}: {canonical} in the root tree is not a regular file"
+                    return Err(input(format!(
+                        "{path}: {canonical} in the root tree is not a regular file"
                     )));
                 }
                 return Ok(BootFile {
@@ -295,17 +309,17 @@ fn from_field(tree: &Tree, file: &FileRef, what: &str) -> Result<BootFile, Build
             // A name the tree has but cannot resolve (a dangling symlink) is the tree's
             // mistake: taking the build host's file instead would boot a foreign kernel.
             if tree.lookup(path).is_some() || lookup_prefix_symlink(tree, path) {
-                return Err(BuildError::Input(format!(
-                    "{what} {path}: in the root tree, but its symlink leads to nothing inside \
-                     the tree (the build host's file is not taken in its place)"
+                return Err(input(format!(
+                    "{path}: in the root tree, but its symlink leads to nothing inside the \
+                     tree (the build host's file is not taken in its place)"
                 )));
             }
             let host = std::path::Path::new(path);
             if host.is_file() {
                 return host_file(host);
             }
-            Err(BuildError::Input(format!(
-                "{what} {path} is neither in the root tree nor a file on this host"
+            Err(input(format!(
+                "{path} is neither in the root tree nor a file on this host"
             )))
         }
     }
@@ -343,10 +357,11 @@ pub fn choose(
     tree: &Tree,
     kernel: Option<&FileRef>,
     initrd: Option<&FileRef>,
+    os_location: Option<&SourceLoc>,
 ) -> Result<(BootFiles, Vec<String>), BuildError> {
     let mut warnings = Vec::new();
     let kernel = match kernel {
-        Some(k) => Some(from_field(tree, k, "kernel")?),
+        Some(k) => Some(from_field(tree, k, "kernel", os_location)?),
         None => boot_candidates(tree, kernel_version)
             .into_iter()
             .next()
@@ -359,7 +374,7 @@ pub fn choose(
     let mut no_initrd = None;
     let initrd = match (initrd, &kernel) {
         (Some(i), _) => {
-            let file = from_field(tree, i, "initrd")?;
+            let file = from_field(tree, i, "initrd", os_location)?;
             if let Some(k) = &kernel {
                 let kv = kernel_version(&source_name(k))
                     .unwrap_or_default()
@@ -411,7 +426,12 @@ pub fn choose(
 }
 
 /// Puts the host files of `files` into the tree at their paths.
-pub fn place(tree: &mut Tree, files: &BootFiles) -> Result<(), BuildError> {
+/// Errors name the operating-system's field, at `os_location`.
+pub fn place(
+    tree: &mut Tree,
+    files: &BootFiles,
+    os_location: Option<&SourceLoc>,
+) -> Result<(), BuildError> {
     for (file, what) in [(&files.kernel, "kernel"), (&files.initrd, "initrd")] {
         if let Some(BootFile {
             path,
@@ -419,8 +439,14 @@ pub fn place(tree: &mut Tree, files: &BootFiles) -> Result<(), BuildError> {
             ..
         }) = file
         {
-            tree.add_host_file(path, host, Some(0o644))
-                .map_err(|e| BuildError::Input(format!("{what}: {e}")))?;
+            tree.add_host_file(path, host, Some(0o644)).map_err(|e| {
+                BuildError::Input(model::at_field(
+                    os_location,
+                    "operating-system",
+                    what,
+                    &e.to_string(),
+                ))
+            })?;
         }
     }
     Ok(())

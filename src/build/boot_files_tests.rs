@@ -92,7 +92,7 @@ fn the_newest_kernel_and_its_own_initrd() {
         &["6.1.0-9-amd64", "6.1.0-10-amd64"],
         &["6.1.0-9-amd64", "6.1.0-10-amd64"],
     );
-    let (files, warnings) = choose(&t, None, None).unwrap();
+    let (files, warnings) = choose(&t, None, None, None).unwrap();
     assert!(warnings.is_empty());
     let k = files.kernel.unwrap();
     assert_eq!(k.path, "/boot/vmlinuz-6.1.0-10-amd64");
@@ -107,7 +107,7 @@ fn the_newest_kernel_and_its_own_initrd() {
 fn never_a_mismatched_pair() {
     // The newest kernel has no initrd: none, not the older kernel's.
     let t = debian(&["6.1.0-9-amd64", "6.1.0-10-amd64"], &["6.1.0-9-amd64"]);
-    let (files, _) = choose(&t, None, None).unwrap();
+    let (files, _) = choose(&t, None, None, None).unwrap();
     assert_eq!(
         files.kernel.as_ref().unwrap().path,
         "/boot/vmlinuz-6.1.0-10-amd64"
@@ -123,7 +123,7 @@ fn never_a_mismatched_pair() {
     file(&mut t, "/boot/vmlinuz-6.5.6-300.fc39.x86_64");
     file(&mut t, "/boot/initramfs-6.5.6-300.fc39.x86_64.img");
     file(&mut t, "/boot/initramfs-6.4.0-1.fc39.x86_64.img");
-    let (files, _) = choose(&t, None, None).unwrap();
+    let (files, _) = choose(&t, None, None, None).unwrap();
     assert_eq!(
         files.initrd.unwrap().path,
         "/boot/initramfs-6.5.6-300.fc39.x86_64.img"
@@ -135,14 +135,14 @@ fn unversioned_names_pair_with_each_other() {
     let mut t = Tree::new();
     file(&mut t, "/boot/vmlinuz");
     file(&mut t, "/boot/initrd.gz");
-    let (files, _) = choose(&t, None, None).unwrap();
+    let (files, _) = choose(&t, None, None, None).unwrap();
     assert_eq!(files.kernel.unwrap().path, "/boot/vmlinuz");
     assert_eq!(files.initrd.unwrap().path, "/boot/initrd.gz");
     // A versioned kernel is preferred to a plain one, and its symlink to the same file counts
     // once.
     let mut t = debian(&["6.1.0-3"], &["6.1.0-3"]);
     symlink(&mut t, "/boot/vmlinuz", "vmlinuz-6.1.0-3");
-    let (files, _) = choose(&t, None, None).unwrap();
+    let (files, _) = choose(&t, None, None, None).unwrap();
     assert_eq!(files.kernel.unwrap().path, "/boot/vmlinuz-6.1.0-3");
 }
 
@@ -152,7 +152,7 @@ fn a_field_path_is_the_trees_first() {
     // Debian's own symlinks, even when the build host has /vmlinuz too.
     let k = FileRef::InRoot("/vmlinuz".into());
     let i = FileRef::InRoot("/initrd.img".into());
-    let (files, _) = choose(&t, Some(&k), Some(&i)).unwrap();
+    let (files, _) = choose(&t, Some(&k), Some(&i), None).unwrap();
     let kernel = files.kernel.unwrap();
     assert_eq!(kernel.path, "/boot/vmlinuz-6.1.0-50-cloud-amd64");
     assert_eq!(
@@ -164,7 +164,7 @@ fn a_field_path_is_the_trees_first() {
         "/boot/initrd.img-6.1.0-50-cloud-amd64"
     );
     // With only the kernel field, the initrd follows the resolved kernel's version.
-    let (files, _) = choose(&t, Some(&k), None).unwrap();
+    let (files, _) = choose(&t, Some(&k), None, None).unwrap();
     assert_eq!(
         files.initrd.unwrap().path,
         "/boot/initrd.img-6.1.0-50-cloud-amd64"
@@ -195,14 +195,14 @@ fn symlinks_never_leave_the_tree() {
     assert_eq!(resolve(&t, "/loop1"), None);
     assert_eq!(resolve(&t, "/boot/vmlinuz-1/x"), None);
     // A dangling symlink in the tree is an error, never the host's /etc/passwd.
-    let err = choose(&t, Some(&FileRef::InRoot("/host".into())), None).unwrap_err();
+    let err = choose(&t, Some(&FileRef::InRoot("/host".into())), None, None).unwrap_err();
     assert!(
         err.to_string().contains("leads to nothing inside the tree"),
         "{err}"
     );
-    let err = choose(&t, Some(&FileRef::InRoot("/loop1".into())), None).unwrap_err();
+    let err = choose(&t, Some(&FileRef::InRoot("/loop1".into())), None, None).unwrap_err();
     assert!(err.to_string().contains("leads to nothing"), "{err}");
-    let err = choose(&t, Some(&FileRef::InRoot("/dir".into())), None).unwrap_err();
+    let err = choose(&t, Some(&FileRef::InRoot("/dir".into())), None, None).unwrap_err();
     assert!(err.to_string().contains("not a regular file"), "{err}");
 }
 
@@ -213,7 +213,7 @@ fn only_a_path_the_tree_lacks_reads_the_host() {
     std::fs::write(&kernel, b"k").unwrap();
     let t = debian(&["7.0"], &["7.0"]);
     let given = FileRef::InRoot(kernel.to_str().unwrap().into());
-    let (files, _) = choose(&t, Some(&given), None).unwrap();
+    let (files, _) = choose(&t, Some(&given), None, None).unwrap();
     let k = files.kernel.clone().unwrap();
     assert_eq!(k.origin, Origin::Host(kernel.clone()));
     assert_eq!(k.path, "/boot/vmlinuz-7.0");
@@ -221,10 +221,10 @@ fn only_a_path_the_tree_lacks_reads_the_host() {
     // Its version picks the tree's initrd of that version.
     assert_eq!(files.initrd.as_ref().unwrap().path, "/boot/initrd.img-7.0");
     let mut placed = t.clone();
-    place(&mut placed, &files).unwrap();
+    place(&mut placed, &files, None).unwrap();
     assert!(placed.lookup("/boot/vmlinuz-7.0").is_some());
     let missing = FileRef::InRoot("/no/such/vmlinuz".into());
-    let err = choose(&t, Some(&missing), None).unwrap_err();
+    let err = choose(&t, Some(&missing), None, None).unwrap_err();
     assert!(err
         .to_string()
         .contains("neither in the root tree nor a file on this host"));
@@ -235,14 +235,14 @@ fn an_explicit_mismatch_is_warned() {
     let t = debian(&["6.1.0-10", "6.1.0-9"], &["6.1.0-10", "6.1.0-9"]);
     let k = FileRef::InRoot("/boot/vmlinuz-6.1.0-10".into());
     let i = FileRef::InRoot("/boot/initrd.img-6.1.0-9".into());
-    let (_, warnings) = choose(&t, Some(&k), Some(&i)).unwrap();
+    let (_, warnings) = choose(&t, Some(&k), Some(&i), None).unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("6.1.0-9"), "{warnings:?}");
 }
 
 #[test]
 fn nothing_found_says_so() {
-    let (files, _) = choose(&Tree::new(), None, None).unwrap();
+    let (files, _) = choose(&Tree::new(), None, None, None).unwrap();
     assert_eq!(files.kernel, None);
     assert!(files.summary()[0].contains("none found"));
 }

@@ -312,24 +312,33 @@ fn bios_core(
     let Some(os) = &plan.image.operating_system else {
         return Ok(None);
     };
-    if !matches!(
-        os.bootloader.as_ref().map(|b| &b.bootloader),
-        Some(Bootloader::GrubBios)
-    ) {
+    let Some(bl) = os
+        .bootloader
+        .as_ref()
+        .filter(|b| b.bootloader == Bootloader::GrubBios)
+    else {
         return Ok(None);
-    }
+    };
+    // Located at the bootloader-configuration that asks for BIOS GRUB.
+    let input = |message: &str| {
+        BuildError::Input(crate::model::at_field(
+            bl.location.as_ref(),
+            "bootloader-configuration",
+            "bootloader",
+            message,
+        ))
+    };
     if plan.table != Some(crate::model::PartitionTableType::Mbr) {
-        return Err(BuildError::Input(
+        return Err(input(
             "grub-bootloader (BIOS) lives in the gap after the MBR and needs an MBR table; use \
-             -t mbr-raw or mbr-hybrid-raw, or grub-efi-bootloader with GPT"
-                .into(),
+             -t mbr-raw or mbr-hybrid-raw, or grub-efi-bootloader with GPT",
         ));
     }
     let (root, search) = match (plan.root_partition(), populate::root_search(&plan.image)) {
         (Some(root), Some(search)) => (root, search),
         _ => {
-            return Err(BuildError::Input(
-                "grub-bootloader needs a root partition (one with the boot flag)".into(),
+            return Err(input(
+                "grub-bootloader needs a root partition (one with the boot flag)",
             ))
         }
     };
@@ -338,7 +347,7 @@ fn bios_core(
     if dry_run {
         let least = plan::SECTOR + BIOS_CORE_LEAST;
         if least > first {
-            return Err(BuildError::Input(format!(
+            return Err(input(&format!(
                 "GRUB's BIOS core image needs bytes 512..{least} at least after the MBR, but \
                  the first partition starts at {first}; start it at 1 MiB (offset 0 does)"
             )));
@@ -359,7 +368,7 @@ fn bios_core(
     )?;
     let needed = plan::SECTOR + (core.len() as u64).div_ceil(plan::SECTOR) * plan::SECTOR;
     if needed > first {
-        return Err(BuildError::Input(format!(
+        return Err(input(&format!(
             "GRUB's BIOS core image needs bytes 512..{needed} after the MBR, but the first \
              partition starts at {first}; start it at 1 MiB (offset 0 does)"
         )));
@@ -377,12 +386,21 @@ fn check_firmware(
     let Some(os) = &image.operating_system else {
         return Ok(());
     };
-    let Some(Bootloader::UBoot { board: name }) = os.bootloader.as_ref().map(|b| &b.bootloader)
+    let Some((Bootloader::UBoot { board: name }, location)) = os
+        .bootloader
+        .as_ref()
+        .map(|b| (&b.bootloader, b.location.as_ref()))
     else {
         return Ok(());
     };
-    let board = crate::boot::board::board(name)
-        .ok_or_else(|| BuildError::Input(format!("no U-Boot board named {name:?} is known")))?;
+    let board = crate::boot::board::board(name).ok_or_else(|| {
+        BuildError::Input(crate::model::at_field(
+            location,
+            "bootloader-configuration",
+            "bootloader",
+            &format!("no U-Boot board named {name:?} is known"),
+        ))
+    })?;
     let names: Vec<&str> = board.blobs.iter().map(|b| b.file).collect();
     let Some(dir) = os.firmware_directory.as_ref() else {
         return populate::need(

@@ -7,7 +7,9 @@ use std::path::Path;
 
 use crate::boot::grub::{self, EfiArch, MenuEntry, RootSearch};
 use crate::content::{self, ContentError, LoadPolicy, Tree};
-use crate::model::{Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp};
+use crate::model::{
+    self, Bootloader, FileRef, FileSystemKind, Image, ImageFormat, Initializer, TreeOp,
+};
 
 use super::boot_files::{self, BootFiles};
 use super::{fstab, host_name, BuildError};
@@ -40,6 +42,16 @@ pub(super) fn need(
     } else {
         Err(BuildError::Input(located))
     }
+}
+
+/// An input error of the operating-system's `field`, pointing at the record.
+fn os_input(os: &crate::model::OperatingSystem, field: &str, message: String) -> BuildError {
+    BuildError::Input(model::at_field(
+        os.location.as_ref(),
+        "operating-system",
+        field,
+        &message,
+    ))
 }
 
 /// The size `show` assumes for a standalone GRUB EFI binary it does not make: above what
@@ -118,13 +130,18 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
     };
     let mut tree = match &os.root_tree {
         Some(path) => load_noting(path, opts.policy, &mut report.notes)
-            .map_err(|e| BuildError::Input(format!("root-tree: {e}")))?,
+            .map_err(|e| os_input(os, "root-tree", e.to_string()))?,
         None => Tree::new_at(opts.timestamp),
     };
     if let Some(host) = &os.host_name {
         report
             .notes
-            .extend(host_name::apply(&mut tree, host, opts.timestamp)?);
+            .extend(
+                host_name::apply(&mut tree, host, opts.timestamp).map_err(|e| match e {
+                    BuildError::Input(m) => os_input(os, "host-name", m),
+                    other => other,
+                })?,
+            );
     }
     if let (ImageFormat::Iso9660, Some(RootSearch::Label(volume_id))) =
         (image.format, root_search(image))
@@ -164,13 +181,19 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
         None
     };
     let stood_in = os.kernel.is_some() && kernel_ref.is_none();
-    let (files, warnings) = boot_files::choose(&tree, kernel_ref, initrd_ref)?;
+    let (files, warnings) =
+        boot_files::choose(&tree, kernel_ref, initrd_ref, os.location.as_ref())?;
     report.warnings = warnings;
     report.warnings.extend(needs);
-    boot_files::place(&mut tree, &files)?;
+    boot_files::place(&mut tree, &files, os.location.as_ref())?;
     if let Some(bl) = os.bootloader.as_ref().filter(|_| boots) {
         let search = root_search(image).ok_or_else(|| {
-            BuildError::Input("the image has no partition with the boot flag for the root".into())
+            BuildError::Input(model::at_field(
+                image.location.as_ref(),
+                "image",
+                "partitions",
+                "the image has no partition with the boot flag for the root",
+            ))
         })?;
         let kernel = match files.kernel.as_ref() {
             Some(k) => k.path.clone(),
@@ -224,7 +247,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
             ),
         };
         tree.add_bytes(path, text.into_bytes(), 0o644)
-            .map_err(|e| BuildError::Input(e.to_string()))?;
+            .map_err(|e| os_input(os, "bootloader", e.to_string()))?;
         set_mtime(&mut tree, path, opts.timestamp);
         report.boot_files = Some(files);
     }
@@ -266,9 +289,21 @@ fn efi_arch(image: &Image, initializer: &Initializer) -> EfiArch {
 }
 
 /// Applies a user's recorded initializer operations to a fresh tree.
-fn custom_tree(ops: &[TreeOp], opts: PopulateOptions) -> Result<Tree, BuildError> {
+/// Errors name the partition's initializer field, at `location`.
+fn custom_tree(
+    ops: &[TreeOp],
+    opts: PopulateOptions,
+    location: Option<&crate::model::SourceLoc>,
+) -> Result<Tree, BuildError> {
     let mut tree = Tree::new_at(opts.timestamp);
-    let err = |e: ContentError| BuildError::Input(format!("initializer: {e}"));
+    let err = |e: ContentError| {
+        BuildError::Input(model::at_field(
+            location,
+            "partition",
+            "initializer",
+            &e.to_string(),
+        ))
+    };
     for op in ops {
         match op {
             TreeOp::Mkdir { path, mode } => {
@@ -334,7 +369,7 @@ pub fn partition_trees(
                 }
             },
             Initializer::Efi | Initializer::Efi32 => efi_tree(image, efi_arch(image, &init), opts)?,
-            Initializer::Custom(ops) => custom_tree(ops, opts)?,
+            Initializer::Custom(ops) => custom_tree(ops, opts, p.location.as_ref())?,
             Initializer::Unknown(name) => {
                 warnings.push(format!(
                     "partition {:?}: initializer {name} is not one ingot knows; the partition \

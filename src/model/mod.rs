@@ -30,6 +30,15 @@ impl fmt::Display for SourceLoc {
     }
 }
 
+/// A message about a record's field found after evaluation (building, checking the host),
+/// worded as evaluation's own: `FILE:LINE:COLUMN: RECORD: field FIELD: MESSAGE`.
+pub fn at_field(location: Option<&SourceLoc>, record: &str, field: &str, message: &str) -> String {
+    match location {
+        Some(loc) => format!("{loc}: {record}: field {field}: {message}"),
+        None => format!("{record}: field {field}: {message}"),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PartitionFlag {
     Boot,

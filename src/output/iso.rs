@@ -128,9 +128,12 @@ pub fn write(
     progress: &dyn Fn(&str),
 ) -> Result<(), BuildError> {
     let Some(part) = plan.partitions.first() else {
-        return Err(BuildError::Input(
-            "an iso9660 image needs one partition (its label is the volume id)".into(),
-        ));
+        return Err(BuildError::Input(crate::model::at_field(
+            plan.image.location.as_ref(),
+            "image",
+            "partitions",
+            "an iso9660 image needs one partition (its label is the volume id)",
+        )));
     };
     let volume_id = iso::volume_id(&part.label);
     let mut tree = part.content.clone();

@@ -7,6 +7,7 @@
 //! nothing but a successful read of the root file system can print the full marker.
 #![allow(dead_code, unused_imports)] // each test binary uses a different part of the harness
 
+pub mod corpus;
 pub mod cpio;
 pub mod disk;
 pub mod ingot;
