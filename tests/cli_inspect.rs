@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::disk::run;
+use common::disk::{run, untar};
 use common::ingot::{fixture, ingot, ingot_err, ingot_ok};
 use serde_json::Value;
 
@@ -258,12 +258,7 @@ fn docker_oci_and_tarball_outputs() {
     let layer = &v["archive"]["layers"][0];
     assert_eq!(layer["verified"], true);
     let unpacked = dir.path().join("oci-dir");
-    std::fs::create_dir(&unpacked).unwrap();
-    run(Command::new("tar")
-        .arg("-xzf")
-        .arg(&oci)
-        .arg("-C")
-        .arg(&unpacked));
+    untar(&oci, &unpacked);
     assert_eq!(
         [layer["digest"].as_str().unwrap().to_string()].as_slice(),
         skopeo_layers(&format!("oci:{}", unpacked.display())).as_slice()

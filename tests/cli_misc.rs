@@ -2,33 +2,18 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
-use common::ingot::{ingot, ingot_ok};
+use common::ingot::{ingot, ingot_ok, repl_session};
 
 #[test]
 fn repl_defines_inherits_shows_and_survives_errors() {
-    let mut child = ingot()
-        .arg("repl")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            b"(define p (partition (inherit esp-partition) (label \"XLABEL\")))\n\
-              (partition-label p)\n\
-              (partition (lable \"x\"))\n\
-              (show efi-disk-image)\n\
-              (+ 40\n   2)\n",
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = repl_session(
+        &[],
+        b"(define p (partition (inherit esp-partition) (label \"XLABEL\")))\n\
+          (partition-label p)\n\
+          (partition (lable \"x\"))\n\
+          (show efi-disk-image)\n\
+          (+ 40\n   2)\n",
+    );
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -77,22 +62,10 @@ fn repl_show_is_ingot_show() {
     let cli = ingot_ok(&["show", example, "--root-tree", root_arg]);
     // The OS's file-systems name the root "demo-root": the plan must say so, both ways.
     assert!(cli.contains("demo-root"), "{cli}");
-    let mut child = ingot()
-        .args(["repl", example, "--root-tree", root_arg])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            b"(show (image (inherit efi-disk-image) (name 'efi.img) (operating-system my-os)))\n",
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = repl_session(
+        &[example, "--root-tree", root_arg],
+        b"(show (image (inherit efi-disk-image) (name 'efi.img) (operating-system my-os)))\n",
+    );
     let repl = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{repl}");
     assert!(repl.contains(cli.trim_end()), "REPL:\n{repl}\nCLI:\n{cli}");

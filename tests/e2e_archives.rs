@@ -8,19 +8,25 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::disk::run;
-use common::ingot::{e2fsck_clean, extract, fixture, ingot, ingot_err, show_json};
+use common::disk::{debugfs, run, s};
+use common::ingot::{
+    build_fixture_os, e2fsck_clean, extract, fixture, flagged_partition, ingot_err, show_json,
+};
 
 const EPOCH: &str = "1700000000";
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// A root tree with a (fake) kernel, as os-efi.scm needs.
 fn base_root(dir: &Path) {
     std::fs::create_dir_all(dir.join("boot")).unwrap();
     std::fs::write(dir.join("boot/vmlinuz"), b"not a kernel").unwrap();
+}
+
+/// A scratch directory and, in it, a [`base_root`] at `root`.
+fn work_with_root() -> (tempfile::TempDir, PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path().join("root");
+    base_root(&root);
+    (work, root)
 }
 
 fn tar_c(args: &[&str], archive: &Path, root: &Path) {
@@ -35,39 +41,17 @@ fn tar_c(args: &[&str], archive: &Path, root: &Path) {
 
 /// Builds efi-raw from `root_tree` (clamped to EPOCH) and returns the image bytes' path and
 /// the root file system, extracted.
-/// `ingot build` of the fixture OS as image type `t` from `root_tree` into `out`.
-fn build_cmd(t: &str, root_tree: &Path, out: &Path) -> Command {
-    let mut cmd = ingot();
-    cmd.args(["build", &fixture("os-efi.scm"), "-t", t, "--root-tree"]);
-    cmd.arg(root_tree).arg("-o").arg(out);
-    cmd
-}
-
 fn build_efi(work: &Path, name: &str, root_tree: &Path) -> (PathBuf, tempfile::NamedTempFile) {
     let img = work.join(name);
     let def = fixture("os-efi.scm");
-    let mut cmd = build_cmd("efi-raw", root_tree, &img);
+    let mut cmd = build_fixture_os("efi-raw", root_tree, &img);
     cmd.env("SOURCE_DATE_EPOCH", EPOCH);
     run(&mut cmd);
     let plan = show_json(&[&def, "-t", "efi-raw", "--root-tree", s(root_tree)]);
-    let root = plan["partitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["flags"].as_array().unwrap().iter().any(|f| f == "boot"))
-        .unwrap()
-        .clone();
-    let fs = extract(
-        &img,
-        root["offset"].as_u64().unwrap(),
-        root["size"].as_u64().unwrap(),
-    );
+    let (offset, size) = flagged_partition(&plan, "boot");
+    let fs = extract(&img, offset, size);
     e2fsck_clean(fs.path());
     (img, fs)
-}
-
-fn debugfs(fs: &Path, request: &str) -> String {
-    run(Command::new("debugfs").arg("-R").arg(request).arg(fs))
 }
 
 /// The bytes of an xattr as debugfs reads it back from the file system.
@@ -94,9 +78,7 @@ fn acl_entries(value: &[u8]) -> Vec<(u16, u16, Option<u32>)> {
 
 #[test]
 fn acl_pax_records_become_the_kernels_acl_xattrs() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    base_root(&root);
+    let (work, root) = work_with_root();
     std::fs::create_dir_all(root.join("shared")).unwrap();
     std::fs::write(root.join("shared/file"), b"acl'd").unwrap();
     run(Command::new("setfacl")
@@ -290,9 +272,7 @@ fn sparse_members_keep_their_holes_and_match_the_directory() {
 
 #[test]
 fn non_utf8_names_survive_and_joliet_is_named() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    base_root(&root);
+    let (work, root) = work_with_root();
     std::fs::create_dir_all(root.join("names")).unwrap();
     let names: [&[u8]; 2] = [b"caf\xe9", b"caf\xe8"]; // Latin-1, one byte apart
     for n in names {
@@ -321,7 +301,7 @@ fn non_utf8_names_survive_and_joliet_is_named() {
         }
         // The tarball output keeps them too, byte for byte.
         let tarball = work.path().join(format!("{name}.out.tar.gz"));
-        let mut cmd = build_cmd("tarball", &archive, &tarball);
+        let mut cmd = build_fixture_os("tarball", &archive, &tarball);
         run(&mut cmd);
         let listing = Command::new("tar")
             .args(["--quoting-style=literal", "-tzf"])
@@ -340,7 +320,7 @@ fn non_utf8_names_survive_and_joliet_is_named() {
     // An ISO keeps the bytes in Rock Ridge (xorriso reads them back); Joliet cannot hold
     // them, which the build names.
     let iso = work.path().join("x.iso");
-    let mut cmd = build_cmd("iso9660", &work.path().join("pax.tar"), &iso);
+    let mut cmd = build_fixture_os("iso9660", &work.path().join("pax.tar"), &iso);
     let o = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{stderr}");
@@ -407,9 +387,7 @@ fn a_hard_link_to_a_directory_is_one_error_in_every_format() {
 
 #[test]
 fn sockets_are_kept_in_ext4_and_named_where_tar_cannot_hold_them() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    base_root(&root);
+    let (work, root) = work_with_root();
     std::fs::create_dir_all(root.join("run")).unwrap();
     let _listener = std::os::unix::net::UnixListener::bind(root.join("run/ctl.sock")).unwrap();
     let (_, fs) = build_efi(work.path(), "sock.img", &root);
@@ -417,7 +395,7 @@ fn sockets_are_kept_in_ext4_and_named_where_tar_cannot_hold_them() {
     assert!(stat.contains("Type: socket"), "{stat}");
     for t in ["tarball", "docker"] {
         let out = work.path().join(format!("sock.{t}"));
-        let mut cmd = build_cmd(t, &root, &out);
+        let mut cmd = build_fixture_os(t, &root, &out);
         let o = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert!(o.status.success(), "{stderr}");
@@ -430,9 +408,7 @@ fn sockets_are_kept_in_ext4_and_named_where_tar_cannot_hold_them() {
 
 #[test]
 fn compressed_archives_by_magic_and_one_sentence_for_the_rest() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    base_root(&root);
+    let (work, root) = work_with_root();
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::write(root.join("etc/motd"), b"compressed\n").unwrap();
     let mut listings = Vec::new();
@@ -445,7 +421,7 @@ fn compressed_archives_by_magic_and_one_sentence_for_the_rest() {
         let archive = work.path().join(name);
         tar_c(&[flag, "--numeric-owner"], &archive, &root);
         let out = work.path().join(format!("{name}.out.tar.gz"));
-        let mut cmd = build_cmd("tarball", &archive, &out);
+        let mut cmd = build_fixture_os("tarball", &archive, &out);
         cmd.env("SOURCE_DATE_EPOCH", EPOCH);
         run(&mut cmd);
         let motd = run(Command::new("tar").arg("-xOzf").arg(&out).arg("./etc/motd"));
@@ -483,9 +459,7 @@ fn compressed_archives_by_magic_and_one_sentence_for_the_rest() {
 
 #[test]
 fn a_file_swapped_for_a_symlink_mid_build_fails_the_build() {
-    let work = tempfile::tempdir().unwrap();
-    let root = work.path().join("root");
-    base_root(&root);
+    let (work, root) = work_with_root();
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::write(root.join("etc/motd"), b"public").unwrap();
     // A host file of the same size, which a redirected read would copy into the image.
@@ -494,7 +468,7 @@ fn a_file_swapped_for_a_symlink_mid_build_fails_the_build() {
     let fifo = work.path().join("pace");
     run(Command::new("mkfifo").arg(&fifo));
     let out = work.path().join("swap.img");
-    let mut cmd = build_cmd("efi-raw", &root, &out);
+    let mut cmd = build_fixture_os("efi-raw", &root, &out);
     cmd.env("INGOT_TEST_PAUSE_AFTER_WALK", &fifo);
     cmd.stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());

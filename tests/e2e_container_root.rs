@@ -7,13 +7,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::disk::run;
-use common::ingot::{extract, fixture, ingot, show_json};
+use common::disk::{debugfs, run, s};
+use common::ingot::{build_fixture_os, extract, fixture, flagged_partition, ingot, show_json};
 use sha2::{Digest, Sha256};
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -109,17 +105,7 @@ fn add_layer(oci: &Path, layer: &Path) {
 /// `tar -tv` of ingot's tarball of `root_tree`: "uid/gid path" lines.
 fn tarball_listing(work: &Path, root_tree: &Path, name: &str) -> Vec<String> {
     let out = work.join(name);
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &fixture("os-efi.scm"),
-        "-t",
-        "tarball",
-        "--root-tree",
-        s(root_tree),
-    ]);
-    cmd.args(["-o", s(&out)]);
-    run(&mut cmd);
+    run(&mut build_fixture_os("tarball", root_tree, &out));
     let listing = run(Command::new("tar")
         .args(["--numeric-owner", "-tvzf"])
         .arg(&out));
@@ -138,17 +124,7 @@ fn oci_layout_and_docker_archive_become_the_root_tree_with_whiteouts() {
     let root = work.path().join("root");
     base_tree(&root);
     let base = work.path().join("base.tar.gz");
-    let mut cmd = ingot();
-    cmd.args([
-        "build",
-        &fixture("os-efi.scm"),
-        "-t",
-        "docker",
-        "--root-tree",
-        s(&root),
-    ]);
-    cmd.args(["-o", s(&base)]);
-    run(&mut cmd);
+    run(&mut build_fixture_os("docker", &root, &base));
     // skopeo 1.9 reads only uncompressed docker archives.
     let base_plain = work.path().join("base.tar");
     let gunzip = Command::new("gzip").arg("-dc").arg(&base).output().unwrap();
@@ -220,34 +196,18 @@ fn oci_layout_and_docker_archive_become_the_root_tree_with_whiteouts() {
     cmd.arg("build").args(args).args(["-o", s(&img)]);
     run(&mut cmd);
     let plan = show_json(&args);
-    let p = plan["partitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["flags"].as_array().unwrap().iter().any(|f| f == "boot"))
-        .unwrap()
-        .clone();
+    let (offset, size) = flagged_partition(&plan, "boot");
     assert!(
         plan["owners"].as_str().unwrap().starts_with("keep"),
         "{}",
         plan["owners"]
     );
-    let fs = extract(
-        &img,
-        p["offset"].as_u64().unwrap(),
-        p["size"].as_u64().unwrap(),
-    );
-    let stat = run(Command::new("debugfs")
-        .args(["-R", "stat /var/owned"])
-        .arg(fs.path()));
+    let fs = extract(&img, offset, size);
+    let stat = debugfs(fs.path(), "stat /var/owned");
     assert!(stat.contains("User:  1234   Group:    42"), "{stat}");
-    let ea = run(Command::new("debugfs")
-        .args(["-R", "ea_list /var/owned"])
-        .arg(fs.path()));
+    let ea = debugfs(fs.path(), "ea_list /var/owned");
     assert!(ea.contains("user.origin") && ea.contains("base"), "{ea}");
-    let ls = run(Command::new("debugfs")
-        .args(["-R", "ls -p /opt/old"])
-        .arg(fs.path()));
+    let ls = debugfs(fs.path(), "ls -p /opt/old");
     assert!(
         ls.contains("/c/") && !ls.contains("/a/") && !ls.contains("/b/"),
         "{ls}"

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::disk::run;
+use common::disk::{run, untar, untar_with};
 use common::ingot::{bootable_root, describe_tree, fixture, ingot, ingot_err, ingot_ok};
 use common::{boot, marker_suffix, root_ok, Iface, Mode};
 
@@ -56,12 +56,7 @@ fn build_twice(work: &Path, image_type: &str, name: &str, root: &Path) -> PathBu
 }
 
 fn extract_tar(archive: &Path, into: &Path) {
-    std::fs::create_dir_all(into).unwrap();
-    run(Command::new("tar")
-        .args(["--numeric-owner", "-xpf"])
-        .arg(archive)
-        .arg("-C")
-        .arg(into));
+    untar_with(archive, into, &["--numeric-owner", "-p"]);
 }
 
 fn assert_same_tree(got: &Path, want: &Path) {
@@ -145,12 +140,7 @@ fn docker_archive_is_accepted_by_skopeo() {
         .trim_start_matches("sha256:")
         .to_string();
     let out = work.path().join("layer");
-    std::fs::create_dir_all(&out).unwrap();
-    run(Command::new("tar")
-        .args(["--numeric-owner", "-xpf"])
-        .arg(copied.join(&layer))
-        .arg("-C")
-        .arg(&out));
+    extract_tar(&copied.join(&layer), &out);
     let hostname = out.join("etc/hostname");
     if hostname.exists() {
         std::fs::remove_file(hostname).unwrap();
@@ -176,12 +166,7 @@ fn docker_oci_layout_is_accepted_by_skopeo() {
         gz.to_str().unwrap(),
     ]);
     let layout = work.path().join("layout");
-    std::fs::create_dir_all(&layout).unwrap();
-    run(Command::new("tar")
-        .arg("-xzf")
-        .arg(&gz)
-        .arg("-C")
-        .arg(&layout));
+    untar(&gz, &layout);
     let inspect = run(Command::new("skopeo")
         .arg("inspect")
         .arg(format!("oci:{}", layout.display())));

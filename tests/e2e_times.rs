@@ -9,16 +9,12 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::disk::run;
-use common::ingot::{extract, fixture, ingot, show_json};
+use common::disk::{debugfs, run, s, untar};
+use common::ingot::{extract, fixture, flagged_partition, ingot, show_json};
 
 const OLD: i64 = 1_000_000_000; // 2001-09-09 01:46:40 UTC
 const NEW: i64 = 2_000_000_000; // 2033-05-18 03:33:20 UTC
 const EPOCH: i64 = 1_700_000_000; // 2023-11-14 22:13:20 UTC
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 fn tree(root: &Path) {
     std::fs::create_dir_all(root.join("boot")).unwrap();
@@ -57,26 +53,34 @@ fn build(work: &Path, args: &[&str], out: &Path, epoch: Option<i64>) {
     run(&mut cmd);
 }
 
+/// `ingot build` of the fixture OS as image type `t` from `root`.
+fn build_os(work: &Path, t: &str, root: &Path, out: &Path, epoch: Option<i64>) {
+    build(
+        work,
+        &[&fixture("os-efi.scm"), "-t", t, "--root-tree", s(root)],
+        out,
+        epoch,
+    );
+}
+
+/// `t` (seconds since the epoch) as date(1) prints it in UTC with `format`.
+fn utc_date(t: i64, format: &str) -> String {
+    run(Command::new("date")
+        .env("TZ", "UTC")
+        .arg("-d")
+        .arg(format!("@{t}"))
+        .arg(format))
+}
+
 fn partition(args: &[&str], flag: &str) -> (u64, u64) {
     let mut all = args.to_vec();
     all.retain(|a| *a != "build");
-    let plan = show_json(&all);
-    let p = plan["partitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["flags"].as_array().unwrap().iter().any(|f| f == flag))
-        .unwrap()
-        .clone();
-    (p["offset"].as_u64().unwrap(), p["size"].as_u64().unwrap())
+    flagged_partition(&show_json(&all), flag)
 }
 
 /// debugfs prints inode times as "mtime: 0x<hex>:<extra>".
 fn ext_mtime(fs: &Path, path: &str) -> i64 {
-    let stat = run(Command::new("debugfs")
-        .arg("-R")
-        .arg(format!("stat {path}"))
-        .arg(fs));
+    let stat = debugfs(fs, &format!("stat {path}"));
     let hex = stat
         .split("mtime: 0x")
         .nth(1)
@@ -193,43 +197,38 @@ fn mtime(p: &Path) -> i64 {
         .mtime()
 }
 
+/// An extracted tree's times: /data/old and /data/new keep theirs, /etc/hostname (made by
+/// ingot) has the invented one.
+fn assert_tree_times(dir: &Path, what: &str, (old, new, invented): (i64, i64, i64)) {
+    assert_eq!(mtime(&dir.join("data/old")), old, "{what} old");
+    assert_eq!(mtime(&dir.join("data/new")), new, "{what} new");
+    assert_eq!(
+        mtime(&dir.join("etc/hostname")),
+        invented,
+        "{what} hostname"
+    );
+}
+
 fn check_iso(work: &Path, root: &Path, epoch: Option<i64>) {
     let (old, new, invented) = expected(epoch);
     let iso = work.join("x.iso");
-    build(
-        work,
-        &[
-            &fixture("os-efi.scm"),
-            "-t",
-            "iso9660",
-            "--root-tree",
-            s(root),
-        ],
-        &iso,
-        epoch,
-    );
+    build_os(work, "iso9660", root, &iso, epoch);
     let out = work.join("iso-out");
     run(Command::new("xorriso")
         .args(["-osirrox", "on", "-indev"])
         .arg(&iso)
         .args(["-extract", "/", s(&out)]));
-    assert_eq!(mtime(&out.join("data/old")), old, "iso old");
-    assert_eq!(mtime(&out.join("data/new")), new, "iso new");
+    assert_tree_times(&out, "iso", (old, new, invented));
     assert_eq!(
         mtime(&out.join("boot/grub/grub.cfg")),
         invented,
         "iso grub.cfg"
     );
-    assert_eq!(mtime(&out.join("etc/hostname")), invented, "iso hostname");
     let pvd = run(Command::new("xorriso")
         .arg("-indev")
         .arg(&iso)
         .arg("-pvd_info"));
-    let want = run(Command::new("date")
-        .env("TZ", "UTC")
-        .arg("-d")
-        .arg(format!("@{invented}"))
-        .arg("+%Y%m%d%H%M%S"));
+    let want = utc_date(invented, "+%Y%m%d%H%M%S");
     for field in ["Creation Time", "Modif. Time"] {
         let line = pvd
             .lines()
@@ -248,57 +247,19 @@ fn check_iso(work: &Path, root: &Path, epoch: Option<i64>) {
 fn check_tarball(work: &Path, root: &Path, epoch: Option<i64>) {
     let (old, new, invented) = expected(epoch);
     let tarball = work.join("t.tar.gz");
-    build(
-        work,
-        &[
-            &fixture("os-efi.scm"),
-            "-t",
-            "tarball",
-            "--root-tree",
-            s(root),
-        ],
-        &tarball,
-        epoch,
-    );
+    build_os(work, "tarball", root, &tarball, epoch);
     let out = work.join("tar-out");
-    std::fs::create_dir_all(&out).unwrap();
-    run(Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&out));
-    assert_eq!(mtime(&out.join("data/old")), old, "tarball old");
-    assert_eq!(mtime(&out.join("data/new")), new, "tarball new");
-    assert_eq!(
-        mtime(&out.join("etc/hostname")),
-        invented,
-        "tarball hostname"
-    );
+    untar(&tarball, &out);
+    assert_tree_times(&out, "tarball", (old, new, invented));
     std::fs::remove_dir_all(&out).unwrap();
 }
 
 fn check_docker(work: &Path, root: &Path, epoch: Option<i64>) {
     let (old, new, invented) = expected(epoch);
     let archive = work.join("d.tar");
-    build(
-        work,
-        &[
-            &fixture("os-efi.scm"),
-            "-t",
-            "docker",
-            "--root-tree",
-            s(root),
-        ],
-        &archive,
-        epoch,
-    );
+    build_os(work, "docker", root, &archive, epoch);
     let outer = work.join("docker-out");
-    std::fs::create_dir_all(&outer).unwrap();
-    run(Command::new("tar")
-        .arg("-xf")
-        .arg(&archive)
-        .arg("-C")
-        .arg(&outer));
+    untar(&archive, &outer);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(outer.join("manifest.json")).unwrap()).unwrap();
     let layer = manifest[0]["Layers"][0].as_str().unwrap();
@@ -306,30 +267,15 @@ fn check_docker(work: &Path, root: &Path, epoch: Option<i64>) {
         &std::fs::read(outer.join(manifest[0]["Config"].as_str().unwrap())).unwrap(),
     )
     .unwrap();
-    let want = run(Command::new("date")
-        .env("TZ", "UTC")
-        .arg("-d")
-        .arg(format!("@{invented}"))
-        .arg("+%Y-%m-%dT%H:%M:%SZ"));
+    let want = utc_date(invented, "+%Y-%m-%dT%H:%M:%SZ");
     assert_eq!(
         config["created"].as_str().unwrap(),
         want.trim(),
         "docker created"
     );
     let files = work.join("layer-out");
-    std::fs::create_dir_all(&files).unwrap();
-    run(Command::new("tar")
-        .arg("-xf")
-        .arg(outer.join(layer))
-        .arg("-C")
-        .arg(&files));
-    assert_eq!(mtime(&files.join("data/old")), old, "docker old");
-    assert_eq!(mtime(&files.join("data/new")), new, "docker new");
-    assert_eq!(
-        mtime(&files.join("etc/hostname")),
-        invented,
-        "docker hostname"
-    );
+    untar(&outer.join(layer), &files);
+    assert_tree_times(&files, "docker", (old, new, invented));
     std::fs::remove_dir_all(&outer).unwrap();
     std::fs::remove_dir_all(&files).unwrap();
 }

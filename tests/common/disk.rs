@@ -59,3 +59,30 @@ pub fn run(cmd: &mut Command) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// `debugfs -R REQUEST` on the file system image `fs`: its stdout.
+pub fn debugfs(fs: &Path, request: &str) -> String {
+    run(Command::new("debugfs").arg("-R").arg(request).arg(fs))
+}
+
+/// Extracts the tar archive `archive` (compressed or not: GNU tar tells) into `dir`, made
+/// first.
+pub fn untar(archive: &Path, dir: &Path) {
+    untar_with(archive, dir, &[]);
+}
+
+/// [`untar`] with more options for tar (e.g. `--numeric-owner`, `-p`).
+pub fn untar_with(archive: &Path, dir: &Path, options: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    run(Command::new("tar")
+        .args(options)
+        .arg("-xf")
+        .arg(archive)
+        .arg("-C")
+        .arg(dir));
+}
+
+/// The path of `p` as text (test paths are UTF-8).
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}

@@ -149,3 +149,39 @@ pub fn describe_tree(root: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// `ingot build` of the fixture OS (tests/fixtures/os-efi.scm) as image type `t`, from
+/// `root_tree`, into `out`.
+pub fn build_fixture_os(t: &str, root_tree: &Path, out: &Path) -> Command {
+    let mut cmd = ingot();
+    cmd.args(["build", &fixture("os-efi.scm"), "-t", t, "--root-tree"]);
+    cmd.arg(root_tree).arg("-o").arg(out);
+    cmd
+}
+
+/// `ingot repl ARGS` fed `input` on stdin: its output, stdout and stderr.
+pub fn repl_session(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = ingot()
+        .arg("repl")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The (offset, size) of the first partition of `show --json`'s `plan` with `flag`.
+pub fn flagged_partition(plan: &serde_json::Value, flag: &str) -> (u64, u64) {
+    let p = plan["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["flags"].as_array().unwrap().iter().any(|f| f == flag))
+        .unwrap_or_else(|| panic!("no partition with flag {flag}: {plan}"));
+    (p["offset"].as_u64().unwrap(), p["size"].as_u64().unwrap())
+}
