@@ -7,8 +7,13 @@ mod cli;
 static ALLOCATOR: ingot::alloc_count::CountingAllocator = ingot::alloc_count::CountingAllocator;
 
 fn main() {
+    // steel-core 0.8.3 has no setting for its home but the environment: a lazy static reads
+    // STEEL_HOME on the first compile (collect_requires) and, when it is unset, creates
+    // ~/.local/share/steel (or panics in ModuleManager::new without HOME). ingot loads no Steel
+    // packages: point it at a directory that is never created. This is the process's first
+    // statement, before any thread exists, so no other thread can read the environment
+    // meanwhile.
     if std::env::var_os("STEEL_HOME").is_none() {
-        // Steel warns on every start without it; ingot loads no Steel packages.
         std::env::set_var("STEEL_HOME", std::env::temp_dir().join("ingot-steel-home"));
     }
     // Steel reads and compiles recursively: evaluate on a stack with room for the deepest

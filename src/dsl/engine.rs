@@ -91,7 +91,6 @@ pub(crate) fn new_engine(
     shared: &SharedRef,
     budget: &Arc<super::bounds::Budget>,
 ) -> Result<Engine, SteelErr> {
-    quiet_steel_home();
     // Steel's primitives, sandboxed, and its core library (stdlib.scm) are all the prelude
     // needs; the full `Engine::new()` also loads contracts, printing and ports, ~60 ms more
     // at start-up.
@@ -272,21 +271,4 @@ pub fn take_open_output_line() -> bool {
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {
     e.prepend_message(&format!("scheme/{name}: "));
     e
-}
-
-/// Steel looks for a home directory when it starts, creates one under the user's data
-/// directory and prints a warning when it cannot. ingot loads no Steel packages: point
-/// STEEL_HOME at a directory that is never created, unless the user set one.
-fn quiet_steel_home() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    // Once per process, before the first engine reads it; the CLI makes its Dsl before it
-    // starts any thread.
-    ONCE.call_once(|| {
-        if std::env::var_os("STEEL_HOME").is_none() {
-            std::env::set_var(
-                "STEEL_HOME",
-                std::env::temp_dir().join("ingot-no-steel-home"),
-            );
-        }
-    });
 }

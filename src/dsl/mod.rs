@@ -27,9 +27,9 @@
 //! - The Hurd image types use ingot's root initializer (the root tree brings its device
 //!   nodes).
 //!
-//! `Dsl::new` sets `STEEL_HOME` (to a directory that is never created) when it is unset, so
-//! that Steel does not create or warn about a package directory. A `Dsl` stays on the thread
-//! that made it.
+//! Steel reads `STEEL_HOME` from the environment on every compile; the `ingot` binary sets it
+//! before it starts any thread (see main.rs), `cargo test` through .cargo/config.toml. A `Dsl`
+//! stays on the thread that made it.
 
 mod bounds;
 mod calls;
