@@ -21,11 +21,18 @@ pub trait Target: Send + Sync {
     fn start_writeback(&self, _offset: u64, _len: u64) {}
 }
 
-fn out_of_range(offset: u64, len: usize, size: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("write of {len} bytes at {offset} past the end of a {size}-byte region"),
-    )
+/// Where `len` bytes at `offset` end, when that is within `size` bytes; the one bounds check
+/// of every target.
+fn end_within(offset: u64, len: u64, size: u64) -> io::Result<u64> {
+    offset
+        .checked_add(len)
+        .filter(|end| *end <= size)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("write of {len} bytes at {offset} past the end of a {size}-byte region"),
+            )
+        })
 }
 
 /// `len` bytes of a file starting at `start`.
@@ -44,9 +51,7 @@ impl<'a> Region<'a> {
     }
     /// A sub-range of this region.
     pub fn sub(&self, offset: u64, len: u64) -> io::Result<Region<'a>> {
-        if offset.checked_add(len).is_none_or(|end| end > self.len) {
-            return Err(out_of_range(offset, len as usize, self.len));
-        }
+        end_within(offset, len, self.len)?;
         Ok(Region {
             file: self.file,
             start: self.start + offset,
@@ -60,21 +65,11 @@ impl Target for Region<'_> {
         self.len
     }
     fn write_at(&self, buf: &[u8], offset: u64) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.len)
-        {
-            return Err(out_of_range(offset, buf.len(), self.len));
-        }
+        end_within(offset, buf.len() as u64, self.len)?;
         self.file.write_all_at(buf, self.start + offset)
     }
     fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
-        if offset
-            .checked_add(buf.len() as u64)
-            .is_none_or(|end| end > self.len)
-        {
-            return Err(out_of_range(offset, buf.len(), self.len));
-        }
+        end_within(offset, buf.len() as u64, self.len)?;
         self.file.read_exact_at(buf, self.start + offset)
     }
     fn start_writeback(&self, offset: u64, len: u64) {
@@ -114,10 +109,7 @@ impl Target for MemTarget {
             .bytes
             .lock()
             .map_err(|_| io::Error::other("poisoned"))?;
-        let end = offset as usize + buf.len();
-        if end > bytes.len() {
-            return Err(out_of_range(offset, buf.len(), bytes.len() as u64));
-        }
+        let end = end_within(offset, buf.len() as u64, bytes.len() as u64)? as usize;
         bytes[offset as usize..end].copy_from_slice(buf);
         Ok(())
     }
@@ -126,10 +118,7 @@ impl Target for MemTarget {
             .bytes
             .lock()
             .map_err(|_| io::Error::other("poisoned"))?;
-        let end = offset as usize + buf.len();
-        if end > bytes.len() {
-            return Err(out_of_range(offset, buf.len(), bytes.len() as u64));
-        }
+        let end = end_within(offset, buf.len() as u64, bytes.len() as u64)? as usize;
         buf.copy_from_slice(&bytes[offset as usize..end]);
         Ok(())
     }
