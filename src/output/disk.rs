@@ -119,7 +119,12 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
         }
         Bootloader::UBoot { board: name } => {
             let b = board::board(name).ok_or_else(|| {
-                BuildError::Input(format!("no U-Boot board named {name:?} is known"))
+                BuildError::Input(crate::model::at_field(
+                    bl.location.as_ref(),
+                    "bootloader-configuration",
+                    "bootloader",
+                    &format!("no U-Boot board named {name:?} is known"),
+                ))
             })?;
             // prepare() checked the directory and every blob before anything was written.
             let dir = os.firmware_directory.clone().unwrap_or_default();
