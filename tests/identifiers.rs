@@ -3,10 +3,11 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::disk::run;
-use common::ingot::{fixture, ingot_ok, show_json};
+use common::ingot::{build_fixture_os, fixture, show_json};
 
 fn root() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -26,16 +27,7 @@ fn efi_raw_and_qcow2_gpt_of_one_os_are_the_same_disk() {
     let qcow = out.path().join("a.qcow2");
     let os = fixture("os-efi.scm");
     for (ty, dest) in [("efi-raw", &raw), ("qcow2-gpt", &qcow)] {
-        ingot_ok(&[
-            "build",
-            &os,
-            "-t",
-            ty,
-            "--root-tree",
-            r,
-            "-o",
-            dest.to_str().unwrap(),
-        ]);
+        run(&mut build_fixture_os(ty, Path::new(r), dest));
     }
     run(Command::new("qemu-img")
         .args(["compare", "-f", "raw", "-F", "qcow2"])
