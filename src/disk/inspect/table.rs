@@ -79,11 +79,8 @@ fn gpt_type_name(guid: &str) -> Option<&'static str> {
 
 fn guid(bytes: &[u8]) -> Option<Uuid> {
     // On disk the first three fields are little-endian.
-    let b = field(bytes, 0, 16)?;
-    Some(Uuid([
-        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13],
-        b[14], b[15],
-    ]))
+    let b: [u8; 16] = field(bytes, 0, 16)?.try_into().ok()?;
+    Some(Uuid(uuid::Uuid::from_bytes_le(b).into_bytes()))
 }
 
 fn partition(
