@@ -3,7 +3,7 @@
 #
 # Usage: benches/image-bench.sh [WORKDIR]      (default: ${TMPDIR:-/tmp}/ingot-bench)
 # Env:   RUNS (default 3: interleaved rounds per case), TREE (the ~1 GiB tree to use instead
-#        of generating one), CASES (default "small t1 t4 million show"), PEERS4=1 (also run
+#        of generating one), CASES (default "small t1 t4 million show iso tarball"), PEERS4=1 (also run
 #        mke2fs -d on the 4x tree: ~2 min), PEERS=0 (skip genimage and ingot --ext-writer
 #        mke2fs on the 1x tree), OLD (another ingot binary, e.g. an older build, run
 #        interleaved with this one as "ingot-old": before/after in the same run).
@@ -17,6 +17,9 @@
 #   t4       4 copies of that tree (~230k entries, ~4 GB): ingot and the copy limit
 #   million  1M entries (90% empty files and symlinks, 10% small files): ingot, time and RSS
 #   show     `ingot show` latency (hyperfine)
+#   iso      the t1 tree as an uncompressed ISO: ingot (GRUB El Torito images included) vs
+#            `xorriso -as mkisofs -R -J` (Rock Ridge + Joliet, no boot images)
+#   tarball  the t1 tree as a .tar.gz: ingot vs `tar -cf - . | pigz -6 -p $(nproc)`
 # Tools run interleaved (a, b, c, a, b, c, ...) so load changes hit all of them; the machine's
 # load average is printed per case. Not a test: compare ratios within one run.
 # systemd-repart needs >= 254 for --offline (Debian 12 ships 252): measured when on PATH.
@@ -24,7 +27,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 W=${1:-${TMPDIR:-/tmp}/ingot-bench}
 RUNS=${RUNS:-3}
-CASES=${CASES:-small t1 t4 million show}
+CASES=${CASES:-small t1 t4 million show iso tarball}
 export SOURCE_DATE_EPOCH=1700000000 STEEL_HOME=${STEEL_HOME:-$W/steel-home}
 mkdir -p "$W"
 "$HERE/scripts/install-deps.sh" >/dev/null
@@ -217,6 +220,31 @@ CFG
       "$INGOT show -t efi-raw --root-tree $W/small -e '$DEF'" 2>&1 \
       | grep -E 'Benchmark|Time|Range' || true
     echo "load average after show: $(cut -d' ' -f1-3 /proc/loadavg)" ;;
+  iso)
+    make_t1 "$T1"; describe "$T1"
+    for ((i=0;i<RUNS;i++)); do
+      run iso ingot "$W/t1.iso" "$INGOT" build -t uncompressed-iso9660 --root-tree "$T1" -e "$DEF" -o "$W/t1.iso"
+      if [ -n "${OLD:-}" ]; then
+        run iso ingot-old "$W/t1-old.iso" "$OLD" build -t uncompressed-iso9660 --root-tree "$T1" -e "$DEF" -o "$W/t1-old.iso"
+      fi
+      run iso xorriso "$W/xorriso.iso" xorriso -as mkisofs -R -J -quiet -o "$W/xorriso.iso" "$T1"
+    done
+    summary iso xorriso ingot ingot-old xorriso
+    echo "iso bytes: ingot $(stat -c %s "$W/t1.iso"), xorriso $(stat -c %s "$W/xorriso.iso")"
+    rm -f "$W/t1.iso" "$W/t1-old.iso" "$W/xorriso.iso" ;;
+  tarball)
+    make_t1 "$T1"; describe "$T1"
+    for ((i=0;i<RUNS;i++)); do
+      run tarball ingot "$W/t1.tar.gz" "$INGOT" build -t tarball --root-tree "$T1" -e "$DEF" -o "$W/t1.tar.gz"
+      if [ -n "${OLD:-}" ]; then
+        run tarball ingot-old "$W/t1-old.tar.gz" "$OLD" build -t tarball --root-tree "$T1" -e "$DEF" -o "$W/t1-old.tar.gz"
+      fi
+      run tarball pigz "$W/pigz.tar.gz" bash -c 'tar -C "$0" -cf - . | pigz -6 -p "$(nproc)" > "$1"' "$T1" "$W/pigz.tar.gz"
+    done
+    summary tarball pigz ingot ingot-old pigz
+    ok=no; gzip -t "$W/t1.tar.gz" && ok=yes
+    echo "tarball bytes: ingot $(stat -c %s "$W/t1.tar.gz") (gzip -t: $ok, $(tar -tzf "$W/t1.tar.gz" | wc -l) members), tar|pigz $(stat -c %s "$W/pigz.tar.gz")"
+    rm -f "$W/t1.tar.gz" "$W/t1-old.tar.gz" "$W/pigz.tar.gz" ;;
   *) echo "unknown case $case" ;;
   esac
 done

@@ -20,6 +20,7 @@
 # busybox-static cpio kmod  the tiny initramfs of the boot tests
 # skopeo               oracle for docker-archive images
 # genimage hyperfine time   benchmark peers and timing (benches/image-bench.sh)
+# pigz                 the tarball peer of the benchmark (tar | pigz -6)
 # libarchive-tools     bsdtar (oracle for tarball/wsl2 content)
 # acl attr             setfacl/setfattr: the ACL and xattr inputs of tests/e2e_archives.rs and
 #                      tests/e2e_container_root.rs
@@ -30,7 +31,7 @@ set -euo pipefail
 PKGS=(e2fsprogs dosfstools mtools fdisk gdisk grub-pc-bin grub-efi-amd64-bin grub-efi-ia32-bin
       grub-common xorriso libisofs6 genisoimage seabios ovmf ovmf-ia32 linux-image-cloud-amd64 busybox-static
       cpio kmod skopeo genimage hyperfine time libarchive-tools qemu-system-x86 qemu-utils file bc
-      acl attr zstd xz-utils bzip2 mmdebstrap man-db groff-base)
+      acl attr zstd xz-utils bzip2 mmdebstrap man-db groff-base pigz)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -18,6 +18,8 @@ pub struct HostFile {
     pub path: PathBuf,
     dev: u64,
     ino: u64,
+    /// Fewer blocks than bytes when seen: only then can it have holes worth looking for.
+    may_have_holes: bool,
 }
 
 impl HostFile {
@@ -27,7 +29,14 @@ impl HostFile {
             path,
             dev: md.dev(),
             ino: md.ino(),
+            may_have_holes: md.blocks().saturating_mul(512) < md.len(),
         }
+    }
+
+    /// Whether the walk's stat allowed holes (st_blocks × 512 < st_size), so writers look for
+    /// them without a second stat (cp and tar decide the same way).
+    pub fn may_have_holes(&self) -> bool {
+        self.may_have_holes
     }
 
     /// A declared input (`local-file`, `copy-file`, a host kernel): the user's path may go

@@ -54,7 +54,7 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
     let config = config_json(params, &layer_digest);
 
     let buffered = BufWriter::with_capacity(1 << 20, out);
-    let gz = ParGzWriter::new(buffered, GZIP_LEVEL);
+    let gz = ParGzWriter::new(buffered, GZIP_LEVEL).map_err(write_err)?;
     let mut archive = Archive {
         tar: TarWriter::new(gz),
         mtime: params.created,

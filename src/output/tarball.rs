@@ -14,18 +14,15 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 
-use flate2::Compression;
-
 use crate::content::{self, NodeId, NodeKind, Tree, ROOT};
 use crate::output::error::OutputError;
 
-/// The gzip level of the tarball, wsl2 and docker outputs. Not Guix's 9: on a 1 GiB tree
-/// (57,000 entries) level 9 took 56 s against 33.5 s for level 6 on one core, for a 0.3 %
-/// smaller file. The compressor is flate2's default pure-Rust backend (miniz_oxide), whose
-/// output does not depend on the CPU (zlib-rs is twice as fast but its maintainers do not
-/// promise the same bytes on every platform), run on every core by [`ParGzWriter`]: 27 s of
-/// CPU for that tree, 0.15 % larger than one stream.
-pub(crate) const GZIP_LEVEL: Compression = Compression::new(6);
+/// The gzip level of the tarball, wsl2 and docker outputs (libdeflate's scale). Not Guix's 9:
+/// on a 1 GiB tree (57,000 entries) zlib's level 9 took 56 s against 33.5 s for level 6 on one
+/// core, for a 0.3 % smaller file. The compressor is libdeflate (see [`ParGzWriter`]), whose
+/// output depends on its version alone (pinned by Cargo.lock), not on the CPU (zlib-rs is as
+/// fast but its maintainers do not promise the same bytes on every platform).
+pub(crate) const GZIP_LEVEL: i32 = 6;
 
 /// Parameters of [`write_tarball`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +42,7 @@ pub fn write_tarball(out: &File, tree: &Tree, params: &TarParams) -> Result<(), 
     }
     let write_err = |source| OutputError::Write { format, source };
     let buffered = BufWriter::with_capacity(1 << 20, out);
-    let gz = ParGzWriter::new(buffered, GZIP_LEVEL);
+    let gz = ParGzWriter::new(buffered, GZIP_LEVEL).map_err(write_err)?;
     let mut tar = TarWriter::new(gz);
     write_tree(&mut tar, tree, &TreeOptions { dot_root: true }, format)?;
     let gz = tar.finish().map_err(write_err)?;

@@ -80,16 +80,16 @@ impl Ranges {
             };
             // Only a file with fewer blocks than bytes can have holes: the rest are not
             // opened here (cp and tar decide the same way).
-            let host_path = match source {
-                FileSource::Host(path) => Some(path.as_path()),
-                FileSource::Checked(host) => Some(host.path.as_path()),
-                _ => None,
-            };
-            if let Some(path) = host_path {
-                let md = std::fs::symlink_metadata(path).map_err(read_err)?;
-                if md.blocks().saturating_mul(512) >= *size {
-                    continue;
+            // A walked file carries that answer from the walk's stat (no second stat).
+            match source {
+                FileSource::Checked(host) if !host.may_have_holes() => continue,
+                FileSource::Host(path) => {
+                    let md = std::fs::symlink_metadata(path).map_err(read_err)?;
+                    if md.blocks().saturating_mul(512) >= *size {
+                        continue;
+                    }
                 }
+                _ => {}
             }
             let mut r = content::data_ranges(source, *size).map_err(read_err)?;
             for range in &mut r {

@@ -390,7 +390,10 @@ fn add_tree(
     let mut files: HashMap<NodeId, *mut IsoFile> = HashMap::new();
     let mut stack: Vec<(NodeId, *mut IsoDir, Vec<u8>)> = vec![(ROOT, root, Vec::new())];
     while let Some((dir_id, dir, dir_path)) = stack.pop() {
-        for (name, id) in tree.children(dir_id) {
+        // libisofs keeps a directory's children in a sorted list and finds each new name's
+        // place from the front (strcmp over every sibling): adding them in descending order
+        // makes that place the front, so a directory costs n comparisons, not n²/2.
+        for (name, id) in tree.children(dir_id).iter().rev() {
             let path_bytes = [dir_path.as_slice(), b"/", name].concat();
             let path = crate::content::display_name(&path_bytes);
             check_name(name, &path)?;

@@ -1,4 +1,4 @@
-//! zisofs compression done by ingot, on every core, once per file.
+//! zisofs compression done by ingot, on the worker pool (rayon), once per file.
 //!
 //! libisofs' own zisofs filter compresses each file twice (once to learn the size, once while
 //! writing) on one thread: 169 s for a 1 GiB, 57,000-entry tree here (level 9); this module
@@ -52,10 +52,7 @@ pub struct Compressed {
 /// Compresses `jobs` on all cores. Files that would not take fewer 2 KiB blocks compressed
 /// are left out of the result (they are written plain).
 pub fn compress_all(jobs: &[Job]) -> Result<HashMap<NodeId, Compressed>, IsoError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
+    let threads = rayon::current_num_threads().min(jobs.len()).max(1);
     // Biggest first, so the threads finish together.
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].size));
@@ -63,9 +60,10 @@ pub fn compress_all(jobs: &[Job]) -> Result<HashMap<NodeId, Compressed>, IsoErro
     let stop = AtomicBool::new(false);
     let first_error: Mutex<Option<IsoError>> = Mutex::new(None);
     let results: Mutex<HashMap<NodeId, Compressed>> = Mutex::new(HashMap::new());
-    std::thread::scope(|scope| {
+    // One task per pool thread, each with its own temporary file, taking files in turn.
+    rayon::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| {
+            scope.spawn(|_| {
                 if let Err(e) = worker(jobs, &order, &next, &stop, &results) {
                     stop.store(true, Ordering::Relaxed);
                     first_error
