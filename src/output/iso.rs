@@ -5,7 +5,9 @@
 use std::fs::File;
 
 use crate::boot::grub::{self, EfiArch, RootSearch};
-use crate::build::{BuildError, BuildOptions};
+use crate::context::BuildCtx;
+use crate::error::BuildError;
+use std::path::Path;
 use crate::content::Tree;
 use crate::disk::Region;
 use crate::fs::{fat, iso};
@@ -20,6 +22,7 @@ fn esp_image(
     search: &RootSearch,
     timestamp: i64,
     volume_id: u32,
+    scratch: &Path,
 ) -> Result<tempfile::NamedTempFile, BuildError> {
     let arch = EfiArch::X86_64;
     let binary = grub::efi_binary(arch, &grub::efi_config(search))?;
@@ -31,7 +34,7 @@ fn esp_image(
     // Round to whole MiB: firmware and xorriso both like it, and it costs holes only.
     let size = size.div_ceil(1 << 20) * (1 << 20);
     let file =
-        tempfile::NamedTempFile::new().map_err(|e| BuildError::io("temporary ESP image", e))?;
+        tempfile::NamedTempFile::new_in(scratch).map_err(|e| BuildError::io("temporary ESP image", e))?;
     file.as_file()
         .set_len(size)
         .map_err(|e| BuildError::io("temporary ESP image", e))?;
@@ -124,9 +127,9 @@ fn first_paths(paths: &[String]) -> String {
 pub fn write(
     plan: &Plan,
     out: &File,
-    _opts: &BuildOptions,
-    progress: &dyn Fn(&str),
+    ctx: &BuildCtx,
 ) -> Result<(), BuildError> {
+    let progress = |stage: &str| ctx.progress.stage(stage);
     let Some(part) = plan.partitions.first() else {
         return Err(BuildError::Input(
             "an iso9660 image needs one partition (its label is the volume id)".into(),
@@ -149,7 +152,12 @@ pub fn write(
         if let Some(id) = tree.lookup(ELTORITO_PATH) {
             tree.node_mut(id).meta.mtime = plan.timestamp;
         }
-        esp = Some(esp_image(&search, plan.timestamp, part.volume_id)?);
+        esp = Some(esp_image(
+            &search,
+            plan.timestamp,
+            part.volume_id,
+            ctx.scratch,
+        )?);
     }
     progress("writing the ISO 9660 image");
     iso::write_iso(
