@@ -54,7 +54,7 @@ impl Format for Docker {
         } else {
             Vec::new()
         };
-        docker::write_docker(
+        docker::write_docker_in(
             out,
             tree,
             &docker::DockerParams {
@@ -68,6 +68,7 @@ impl Format for Docker {
                 ],
                 oci: ctx.options.oci,
             },
+            ctx.scratch,
         )?;
         Ok(())
     }

@@ -194,7 +194,11 @@ mod tests {
     #[test]
     fn every_format_has_one_row_and_names_round_trip() {
         for (i, r) in FORMATS.iter().enumerate() {
-            assert_eq!(r.kind as usize, i, "{} is out of ImageFormat's order", r.name);
+            assert_eq!(
+                r.kind as usize, i,
+                "{} is out of ImageFormat's order",
+                r.name
+            );
             assert_eq!(FORMATS.iter().filter(|o| o.kind == r.kind).count(), 1);
             assert_eq!(by_name(r.name).map(|o| o.kind), Some(r.kind));
             assert_eq!(row(r.kind).name, r.name);

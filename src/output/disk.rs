@@ -5,10 +5,10 @@ use std::fs::File;
 
 use crate::boot::{board, grub};
 use crate::context::BuildCtx;
-use crate::error::BuildError;
 use crate::disk::gpt::{self, GptEntry};
 use crate::disk::mbr::{self, MbrEntry};
 use crate::disk::Region;
+use crate::error::BuildError;
 use crate::fs::{ext, fat};
 use crate::model::{Bootloader, FileSystemKind, PartitionFlag, PartitionTableType};
 use crate::plan::{PartType, Plan, PlannedPartition, SECTOR};
@@ -138,11 +138,7 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
 }
 
 /// Writes the whole disk image described by `plan` into `file`.
-pub fn write_disk(
-    plan: &Plan,
-    file: &File,
-    ctx: &BuildCtx,
-) -> Result<(), BuildError> {
+pub fn write_disk(plan: &Plan, file: &File, ctx: &BuildCtx) -> Result<(), BuildError> {
     let progress = |stage: &str| ctx.progress.stage(stage);
     file.set_len(plan.size)
         .map_err(|e| BuildError::io("cannot size the image file", e))?;

@@ -5,13 +5,13 @@
 use std::fs::File;
 
 use crate::boot::grub::{self, EfiArch, RootSearch};
-use crate::context::BuildCtx;
-use crate::error::BuildError;
-use std::path::Path;
 use crate::content::Tree;
+use crate::context::BuildCtx;
 use crate::disk::Region;
+use crate::error::BuildError;
 use crate::fs::{fat, iso};
 use crate::plan::Plan;
+use std::path::Path;
 
 const ELTORITO_PATH: &str = "boot/grub/i386-pc/eltorito.img";
 const CATALOG_PATH: &str = "boot/grub/boot.cat";
@@ -33,8 +33,8 @@ fn esp_image(
     let size = fat::min_size(&tree, fat::FatKind::Fat16)?;
     // Round to whole MiB: firmware and xorriso both like it, and it costs holes only.
     let size = size.div_ceil(1 << 20) * (1 << 20);
-    let file =
-        tempfile::NamedTempFile::new_in(scratch).map_err(|e| BuildError::io("temporary ESP image", e))?;
+    let file = tempfile::NamedTempFile::new_in(scratch)
+        .map_err(|e| BuildError::io("temporary ESP image", e))?;
     file.as_file()
         .set_len(size)
         .map_err(|e| BuildError::io("temporary ESP image", e))?;
@@ -124,11 +124,7 @@ fn first_paths(paths: &[String]) -> String {
     }
 }
 
-pub fn write(
-    plan: &Plan,
-    out: &File,
-    ctx: &BuildCtx,
-) -> Result<(), BuildError> {
+pub fn write(plan: &Plan, out: &File, ctx: &BuildCtx) -> Result<(), BuildError> {
     let progress = |stage: &str| ctx.progress.stage(stage);
     let Some(part) = plan.partitions.first() else {
         return Err(BuildError::Input(
@@ -177,6 +173,7 @@ pub fn write(
             isohybrid: bootable,
             // The digits of the timestamp, as grub-mkrescue makes them from its clock.
             volume_uuid: None,
+            temp_dir: Some(ctx.scratch.to_path_buf()),
         },
     )?;
     Ok(())
