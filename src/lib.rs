@@ -20,4 +20,5 @@ pub mod output;
 pub mod plan;
 pub mod reference;
 pub mod repl;
+pub mod tables;
 pub mod time;
