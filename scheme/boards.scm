@@ -3,7 +3,8 @@
 ;;; U-Boot boards are raw-with-offset MBR images: the bootloader blobs go in the gap before the
 ;;; root partition (written by ingot's board support from the OS's firmware directory). The
 ;;; RISC-V boards use GPT with unformatted "spl" and "uboot" partitions whose uuid is their GPT
-;;; partition type GUID, as in Guix.
+;;; partition type GUID, as in Guix. Which boards there are, and their offsets, come from
+;;; ingot's board table (see `(%ingot-table boards)` below).
 
 (define (%board-image-type type-name image-name offset platform)
   (image-type
@@ -15,58 +16,29 @@
                    (operating-system os)
                    (platform platform))))))
 
-(define pine64-image-type
-  (%board-image-type 'pine64-raw 'pine64-disk-image root-offset aarch64-linux))
-(define rock64-image-type
-  (%board-image-type 'rock64-raw 'rock64-disk-image (expt 2 24) aarch64-linux))
-(define rock-4c-plus-image-type
-  (%board-image-type 'rock-4c-plus-raw 'rock-4c-plus-disk-image (expt 2 24) aarch64-linux))
-(define orangepi-r1-plus-lts-rk3328-image-type
-  (%board-image-type 'orangepi-r1-plus-lts-rk3328-raw 'orangepi-r1-plus-lts-rk3328-disk-image
-                     (expt 2 24) aarch64-linux))
-(define pinebook-pro-image-type
-  (%board-image-type 'pinebook-pro-raw #f (* 16 (expt 2 20)) aarch64-linux))
-(define novena-image-type
-  (%board-image-type 'novena-raw 'novena-disk-image root-offset armv7-linux))
-(define a20-olinuxino-lime2-image-type
-  (%board-image-type 'a20-olinuxino-lime2-raw #f (* 8192 512) armv7-linux))
-
-(define (%riscv-boot-partitions spl-type uboot-type)
-  (list (partition
-         (size (* 1 (expt 2 20)))
-         (label "spl")
-         (offset (* 34 512))
-         (file-system "unformatted")
-         (uuid (uuid spl-type)))
-        (partition
-         (size (* 4 (expt 2 20)))
-         (label "uboot")
-         (offset (* 2082 512))
-         (file-system "unformatted")
-         (uuid (uuid uboot-type)))))
-
-;; Type GUIDs from Guix's unmatched.scm (HiFive FSBL, HiFive BBL) and visionfive2.scm.
-(define unmatched-disk-image
+;; A GPT board's disk: its unformatted partitions, each (LABEL OFFSET SIZE TYPE-GUID), before
+;; the root partition.
+(define (%board-gpt-disk-image image-name image-platform parts)
   (image-without-os
-   (name 'unmatched-disk-image)
+   (name image-name)
    (format 'disk-image)
+   (platform image-platform)
    (partition-table-type 'gpt)
-   (partitions (append (%riscv-boot-partitions "5b193300-fc78-40cd-8002-e86c45580b47"
-                                               "2e54b353-1271-4842-806f-e436d6af6985")
+   (partitions (append (map (lambda (p)
+                              (partition
+                               (size (list-ref p 2))
+                               (label (list-ref p 0))
+                               (offset (list-ref p 1))
+                               (file-system "unformatted")
+                               (uuid (uuid (list-ref p 3)))))
+                            parts)
                        (list root-partition)))))
 
-(define visionfive2-disk-image
-  (image-without-os
-   (format 'disk-image)
-   (partition-table-type 'gpt)
-   (partitions (append (%riscv-boot-partitions "2E54B353-1271-4842-806F-E436D6AF6985"
-                                               "BC13C2FF-59E6-4262-A352-B275FD6F7172")
-                       (list root-partition)))))
+;; The boards' image types, generated from ingot's board table (src/boot/board.rs): each
+;; MBR board's `NAME-image-type` as a %board-image-type, each GPT board's `NAME-disk-image` as a
+;; %board-gpt-disk-image, and %%board-image-types listing them.
 
-(define unmatched-image-type
-  (image-type (name 'unmatched-raw) (constructor (cut image-with-os unmatched-disk-image <>))))
-(define visionfive2-image-type
-  (image-type (name 'visionfive2-raw) (constructor (cut image-with-os visionfive2-disk-image <>))))
+(%ingot-table boards)
 
 ;; GNU/Hurd: one ext2 root partition. Guix's initializer adds Hurd device nodes on top of
 ;; initialize-root-partition; in ingot the root tree brings its own.
@@ -97,6 +69,7 @@
 ;;; Every image type, in the order `list-image-types` shows them.
 
 (define %image-types
+ (append
   (list mbr-raw-image-type
         mbr-hybrid-raw-image-type
         efi-raw-image-type
@@ -108,18 +81,10 @@
         docker-image-type
         tarball-image-type
         wsl2-image-type
-        raw-with-offset-image-type
-        pine64-image-type
-        rock64-image-type
-        rock-4c-plus-image-type
-        orangepi-r1-plus-lts-rk3328-image-type
-        pinebook-pro-image-type
-        novena-image-type
-        a20-olinuxino-lime2-image-type
-        unmatched-image-type
-        visionfive2-image-type
-        hurd-image-type
-        hurd-qcow2-image-type))
+        raw-with-offset-image-type)
+  %%board-image-types
+  (list hurd-image-type
+        hurd-qcow2-image-type)))
 
 (define (lookup-image-type-by-name name)
   (or (%find (lambda (t) (equal? (image-type-name t) name)) %image-types)

@@ -13,16 +13,18 @@
 
 ;;; Partitions.
 
-(define %ingot-file-systems '("ext2" "ext3" "ext4" "vfat" "fat16" "fat32" "unformatted"))
+;; %ingot-file-systems and its words for messages, from ingot's FileSystemKind.
+
+(%ingot-table file-systems)
 (define %guix-only-file-systems '("btrfs" "f2fs" "swap"))
 
 (define (%partition-file-system-check v)
   (cond ((and (string? v) (member v %ingot-file-systems)) #t)
         ((and (string? v) (member v %guix-only-file-systems))
          (string-append "ingot does not build " v
-                        " file systems (Guix does); use one of ext2 ext3 ext4 vfat fat16 fat32 unformatted"))
+                        " file systems (Guix does); use one of " %%ingot-file-systems-words))
         ((symbol? v) "expected a string such as \"ext4\", not a symbol")
-        (else "expected one of \"ext2\" \"ext3\" \"ext4\" \"vfat\" \"fat16\" \"fat32\" \"unformatted\"")))
+        (else (string-append "expected one of " %%ingot-file-systems-quoted))))
 
 (define (%offset-check v)
   (or (%exact-nonnegative? v) "expected an offset in bytes (an exact non-negative integer)"))
@@ -51,11 +53,13 @@
 
 ;;; Images.
 
-(define %image-formats '(disk-image compressed-qcow2 docker iso9660 tarball wsl2))
+;; %image-formats and its words for messages, from ingot's format table.
+
+(%ingot-table image-formats)
 
 (define (%format-check v)
   (or (and (symbol? v) (member v %image-formats) #t)
-      "expected one of 'disk-image 'compressed-qcow2 'docker 'iso9660 'tarball 'wsl2"))
+      (string-append "expected one of " %%image-formats-quoted)))
 (define (%image-name-check v)
   (or (equal? v #f) (symbol? v) "expected #f or a symbol such as 'my-image"))
 (define (%platform-check v)

@@ -140,24 +140,10 @@
        ...))))
 
 ;; What ingot installs (GRUB, the boards' U-Boots) and the Guix bootloaders it knows but cannot
-;; install (an image that boots with one of those is refused, naming it).
-(%define-bootloaders
- grub-bootloader grub-minimal-bootloader grub-efi-bootloader grub-efi-removable-bootloader
- grub-efi32-bootloader grub-efi-netboot-bootloader grub-efi-netboot-removable-bootloader
- grub-efi-bootloader-chain grub-efi-bootloader-chain-raspi-64
- extlinux-bootloader syslinux-bootloader depthcharge-bootloader
- u-boot-bootloader u-boot-pine64-lts-bootloader u-boot-pine64-plus-bootloader
- u-boot-rock64-rk3328-bootloader u-boot-rock-4c-plus-rk3399-bootloader
- u-boot-orangepi-r1-plus-lts-rk3328-bootloader u-boot-pinebook-pro-rk3399-bootloader
- u-boot-novena-bootloader u-boot-a20-olinuxino-lime2-bootloader
- u-boot-beaglebone-black-bootloader u-boot-am335x-evm-bootloader
- u-boot-sifive-unmatched-bootloader u-boot-starfive-visionfive2-bootloader
- u-boot-rpi-arm64-bootloader u-boot-rpi-bootloader u-boot-rpi-3-bootloader
- u-boot-rpi-4-bootloader u-boot-qemu-riscv64-bootloader u-boot-bananapi-m2-ultra-bootloader
- u-boot-cubieboard-bootloader u-boot-cubietruck-bootloader u-boot-firefly-rk3399-bootloader
- u-boot-mx6cuboxi-bootloader u-boot-nintendo-nes-classic-edition-bootloader
- u-boot-pinebook-bootloader u-boot-puma-rk3399-bootloader u-boot-rockpro64-rk3399-bootloader
- u-boot-wandboard-bootloader u-boot-ts7970-q-2g-1000mhz-c-bootloader)
+;; install (an image that boots with one of those is refused, naming it): a (%define-bootloaders
+;; NAME …) generated from ingot's bootloader table (src/boot/bootloaders.rs).
+
+(%ingot-table bootloaders)
 
 (define (%bootloader-check v)
   (or (bootloader? v)

@@ -243,12 +243,11 @@ impl Drop for TempGuard {
 }
 
 /// A private scratch directory beside the destination (same file system, so large temporary
-/// files cost no copy). While it lives, TMPDIR points into it, so every temporary file any part
-/// of ingot makes (with the `tempfile` crate or an external tool) is inside and goes with it.
+/// files cost no copy). The build passes its path explicitly (`BuildCtx::scratch`) to whatever
+/// makes temporary files; the process environment is never changed.
 #[derive(Debug)]
 pub struct Scratch {
     guard: TempGuard,
-    previous_tmpdir: Option<std::ffi::OsString>,
 }
 
 impl Scratch {
@@ -257,27 +256,13 @@ impl Scratch {
             .prefix(&scratch_prefix())
             .tempdir_in(parent)?
             .keep();
-        let guard = TempGuard::new(dir.clone());
-        let previous_tmpdir = std::env::var_os("TMPDIR");
-        // Single-threaded at this point of a build; child processes inherit it too.
-        std::env::set_var("TMPDIR", &dir);
         Ok(Scratch {
-            guard,
-            previous_tmpdir,
+            guard: TempGuard::new(dir),
         })
     }
 
     pub fn path(&self) -> &Path {
         self.guard.path()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        match self.previous_tmpdir.take() {
-            Some(v) => std::env::set_var("TMPDIR", v),
-            None => std::env::remove_var("TMPDIR"),
-        }
     }
 }
 

@@ -301,7 +301,8 @@ pub fn entries() -> &'static [Entry] {
     ENTRIES.get_or_init(|| {
         let mut all: Vec<Entry> = PRELUDE
             .iter()
-            .flat_map(|(file, text)| entries_of(file, text))
+            // With the definitions generated from Rust's tables, as the engine loads them.
+            .flat_map(|(file, text)| entries_of(file, &crate::tables::expand(text)))
             .collect();
         // A later definition replaces an earlier one of the same name.
         let mut seen = std::collections::HashSet::new();

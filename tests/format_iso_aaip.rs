@@ -21,6 +21,7 @@ fn params() -> IsoParams {
         efi_boot: None,
         isohybrid: false,
         volume_uuid: None,
+        temp_dir: None,
     }
 }
 

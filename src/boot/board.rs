@@ -46,6 +46,10 @@ pub struct Board {
     pub name: &'static str,
     /// The Guix bootloader whose disk-image installer writes these blobs.
     pub bootloader: &'static str,
+    /// Other Guix bootloaders that write the same blobs.
+    pub also: &'static [&'static str],
+    /// The image type `NAME-raw` the prelude defines for the board (generated from here).
+    pub image: BoardImage,
     pub table: BoardTable,
     /// Where the root partition starts: the raw-with-offset offset of MBR boards; on GPT boards,
     /// right after the board's own partitions.
@@ -53,6 +57,25 @@ pub struct Board {
     /// GPT boards: partitions before the root, in order.
     pub partitions: &'static [BoardPartition],
     pub blobs: &'static [Blob],
+}
+
+/// What the prelude's image type for a board says besides the layout above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoardImage {
+    /// Guix's image name (`pine64-disk-image`), when Guix gives one.
+    pub image_name: Option<&'static str>,
+    /// The prelude's platform variable (`aarch64-linux`), when the image sets one.
+    pub platform: Option<&'static str>,
+    /// Whether the prelude defines an image type for the board at all.
+    pub defined: bool,
+}
+
+const fn image(image_name: Option<&'static str>, platform: Option<&'static str>) -> BoardImage {
+    BoardImage {
+        image_name,
+        platform,
+        defined: true,
+    }
 }
 
 const fn blob(file: &'static str, offset: u64, max_size: Option<u64>) -> Blob {
@@ -73,10 +96,16 @@ const ALLWINNER: &[Blob] = &[blob("u-boot-sunxi-with-spl.bin", 8 * KIB, None)];
 const RISCV_PARTITIONS_SPL: u64 = 34 * SECTOR;
 const RISCV_PARTITIONS_UBOOT: u64 = 2082 * SECTOR;
 
-const fn rockchip(name: &'static str, bootloader: &'static str) -> Board {
+const fn rockchip(
+    name: &'static str,
+    bootloader: &'static str,
+    image_name: Option<&'static str>,
+) -> Board {
     Board {
         name,
         bootloader,
+        also: &[],
+        image: image(image_name, Some("aarch64-linux")),
         table: BoardTable::Mbr,
         root_offset: 16 * MIB,
         partitions: &[],
@@ -87,12 +116,16 @@ const fn rockchip(name: &'static str, bootloader: &'static str) -> Board {
 const fn riscv(
     name: &'static str,
     bootloader: &'static str,
+    image_name: Option<&'static str>,
     partitions: &'static [BoardPartition],
     blobs: &'static [Blob],
 ) -> Board {
     Board {
         name,
         bootloader,
+        also: &[],
+        // Guix's RISC-V images leave the platform to the operating system.
+        image: image(image_name, None),
         table: BoardTable::Gpt,
         root_offset: RISCV_PARTITIONS_UBOOT + 4 * MIB,
         partitions,
@@ -104,22 +137,39 @@ pub static BOARDS: &[Board] = &[
     Board {
         name: "pine64",
         bootloader: "u-boot-pine64-lts-bootloader",
+        also: &["u-boot-pine64-plus-bootloader"],
+        image: image(Some("pine64-disk-image"), Some("aarch64-linux")),
         table: BoardTable::Mbr,
         root_offset: MIB,
         partitions: &[],
         blobs: ALLWINNER,
     },
-    rockchip("rock64", "u-boot-rock64-rk3328-bootloader"),
-    rockchip("rock-4c-plus", "u-boot-rock-4c-plus-rk3399-bootloader"),
+    rockchip(
+        "rock64",
+        "u-boot-rock64-rk3328-bootloader",
+        Some("rock64-disk-image"),
+    ),
+    rockchip(
+        "rock-4c-plus",
+        "u-boot-rock-4c-plus-rk3399-bootloader",
+        Some("rock-4c-plus-disk-image"),
+    ),
     rockchip(
         "orangepi-r1-plus-lts-rk3328",
         "u-boot-orangepi-r1-plus-lts-rk3328-bootloader",
+        Some("orangepi-r1-plus-lts-rk3328-disk-image"),
     ),
-    rockchip("pinebook-pro", "u-boot-pinebook-pro-rk3399-bootloader"),
+    rockchip(
+        "pinebook-pro",
+        "u-boot-pinebook-pro-rk3399-bootloader",
+        None,
+    ),
     Board {
         // install-imx-u-boot
         name: "novena",
         bootloader: "u-boot-novena-bootloader",
+        also: &[],
+        image: image(Some("novena-disk-image"), Some("armv7-linux")),
         table: BoardTable::Mbr,
         root_offset: MIB,
         partitions: &[],
@@ -128,6 +178,8 @@ pub static BOARDS: &[Board] = &[
     Board {
         name: "a20-olinuxino-lime2",
         bootloader: "u-boot-a20-olinuxino-lime2-bootloader",
+        also: &[],
+        image: image(None, Some("armv7-linux")),
         table: BoardTable::Mbr,
         root_offset: 8192 * SECTOR,
         partitions: &[],
@@ -138,6 +190,13 @@ pub static BOARDS: &[Board] = &[
         // u-boot.img at 0x60000.
         name: "am335x-evm",
         bootloader: "u-boot-beaglebone-black-bootloader",
+        also: &["u-boot-am335x-evm-bootloader"],
+        // Guix has no image type for it: its bootloader is used with mbr-raw-like images.
+        image: BoardImage {
+            image_name: None,
+            platform: Some("armv7-linux"),
+            defined: false,
+        },
         table: BoardTable::Mbr,
         root_offset: 4 * MIB,
         partitions: &[],
@@ -149,6 +208,7 @@ pub static BOARDS: &[Board] = &[
     riscv(
         "unmatched",
         "u-boot-sifive-unmatched-bootloader",
+        Some("unmatched-disk-image"),
         &[
             BoardPartition {
                 label: "spl",
@@ -171,6 +231,7 @@ pub static BOARDS: &[Board] = &[
     riscv(
         "visionfive2",
         "u-boot-starfive-visionfive2-bootloader",
+        None,
         &[
             BoardPartition {
                 label: "spl",
@@ -205,7 +266,9 @@ pub fn board(name: &str) -> Option<&'static Board> {
 /// The board whose blobs a Guix U-Boot bootloader (e.g. `u-boot-rock64-rk3328-bootloader`)
 /// writes.
 pub fn board_for_bootloader(bootloader: &str) -> Option<&'static Board> {
-    BOARDS.iter().find(|b| b.bootloader == bootloader)
+    BOARDS
+        .iter()
+        .find(|b| b.bootloader == bootloader || b.also.contains(&bootloader))
 }
 
 /// Writes each of `board`'s blobs, read from `firmware_dir`, at its offset. Everything is

@@ -327,6 +327,8 @@ impl Grub {
             return Ok(image);
         }
         let work = tempfile::tempdir().map_err(BootError::io("creating a temporary directory"))?;
+        // Registered, so that Ctrl-C while grub-mkimage runs removes it too.
+        let _removed_on_interrupt = crate::cleanup::TempGuard::new(work.path().to_path_buf());
         let cfg = work.path().join("embedded.cfg");
         let out = work.path().join("grub.img");
         std::fs::write(&cfg, config).map_err(BootError::io(format!(

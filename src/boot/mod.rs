@@ -2,6 +2,7 @@
 //! blobs of U-Boot boards.
 
 pub mod board;
+pub mod bootloaders;
 pub mod extlinux;
 pub mod grub;
 mod grub_cache;

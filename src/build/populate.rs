@@ -24,9 +24,23 @@ pub struct PopulateOptions {
     pub dry_run: bool,
 }
 
+impl crate::context::BuildOptions {
+    /// What reading and filling trees takes from the build's options.
+    pub fn populate_options(&self) -> PopulateOptions {
+        PopulateOptions {
+            policy: LoadPolicy {
+                owners: self.owners,
+                clamp_mtime: self.source_date_epoch,
+            },
+            timestamp: self.timestamp(),
+            dry_run: self.dry_run,
+        }
+    }
+}
+
 /// What `build` needs and the definition does not give, found without building: located at
 /// the operating-system form; in a dry run a warning ("build will need …"), else the error.
-pub(super) fn need(
+pub(crate) fn need(
     os: &crate::model::OperatingSystem,
     opts: PopulateOptions,
     warnings: &mut Vec<String>,

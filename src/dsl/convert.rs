@@ -375,7 +375,16 @@ impl<'h> Converter<'h> {
         // an installer of its own is one ingot cannot install, whatever its name.
         let kind = match v::as_symbol(&b.get("installer")) {
             Some(marker) if marker.starts_with("ingot:") => {
-                bootloader_by_name(&marker["ingot:".len()..])
+                let known = &marker["ingot:".len()..];
+                bootloader_by_name(known).ok_or_else(|| {
+                    r.error(
+                        "bootloader",
+                        format!(
+                            "{known}: not a bootloader ingot knows (internal: the prelude \
+                             defines only its table's)"
+                        ),
+                    )
+                })?
             }
             _ => Bootloader::Other(name.clone()),
         };
@@ -486,27 +495,9 @@ fn mentions(datum: &SteelVal, name: &str) -> bool {
 }
 
 /// Guix's bootloader variables -> what ingot installs. Board U-Boots are named by board.
-pub(crate) fn bootloader_by_name(name: &str) -> Bootloader {
-    let board = match name {
-        "grub-bootloader" | "grub-minimal-bootloader" => return Bootloader::GrubBios,
-        "grub-efi-bootloader" => return Bootloader::GrubEfi,
-        "grub-efi-removable-bootloader" => return Bootloader::GrubEfiRemovable,
-        "grub-efi32-bootloader" => return Bootloader::GrubEfi32,
-        "u-boot-pine64-lts-bootloader" | "u-boot-pine64-plus-bootloader" => "pine64",
-        "u-boot-rock64-rk3328-bootloader" => "rock64",
-        "u-boot-rock-4c-plus-rk3399-bootloader" => "rock-4c-plus",
-        "u-boot-orangepi-r1-plus-lts-rk3328-bootloader" => "orangepi-r1-plus-lts-rk3328",
-        "u-boot-pinebook-pro-rk3399-bootloader" => "pinebook-pro",
-        "u-boot-novena-bootloader" => "novena",
-        "u-boot-a20-olinuxino-lime2-bootloader" => "a20-olinuxino-lime2",
-        "u-boot-beaglebone-black-bootloader" | "u-boot-am335x-evm-bootloader" => "am335x-evm",
-        "u-boot-sifive-unmatched-bootloader" => "unmatched",
-        "u-boot-starfive-visionfive2-bootloader" => "visionfive2",
-        other => return Bootloader::Other(other.to_string()),
-    };
-    Bootloader::UBoot {
-        board: board.to_string(),
-    }
+/// What the prelude's bootloader `name` is (its table: `boot::bootloaders`).
+pub(crate) fn bootloader_by_name(name: &str) -> Option<Bootloader> {
+    crate::boot::bootloaders::by_name(name)
 }
 
 #[cfg(test)]
@@ -517,21 +508,21 @@ mod tests {
     fn board_bootloaders_map_to_board_names() {
         assert_eq!(
             bootloader_by_name("u-boot-pine64-lts-bootloader"),
-            Bootloader::UBoot {
+            Some(Bootloader::UBoot {
                 board: "pine64".into()
-            }
+            })
         );
         assert_eq!(
-            bootloader_by_name("u-boot-starfive-visionfive2-bootloader").name(),
-            "u-boot-visionfive2-bootloader"
+            bootloader_by_name("u-boot-starfive-visionfive2-bootloader").map(|b| b.name()),
+            Some("u-boot-visionfive2-bootloader".into())
         );
         assert_eq!(
             bootloader_by_name("grub-efi32-bootloader"),
-            Bootloader::GrubEfi32
+            Some(Bootloader::GrubEfi32)
         );
         assert_eq!(
             bootloader_by_name("extlinux-bootloader"),
-            Bootloader::Other("extlinux-bootloader".into())
+            Some(Bootloader::Other("extlinux-bootloader".into()))
         );
     }
 }

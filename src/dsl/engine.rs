@@ -235,8 +235,9 @@ pub(crate) fn new_engine(
     });
 
     for (name, text) in PRELUDE {
+        // The lists Rust's tables give (formats, file systems, bootloaders, boards).
         engine
-            .compile_and_run_raw_program(*text)
+            .compile_and_run_raw_program(crate::tables::expand(text).into_owned())
             .map_err(|e| prelude_error(name, e))?;
     }
     Ok(engine)

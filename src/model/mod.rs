@@ -126,6 +126,8 @@ impl Partition {
     }
 }
 
+/// Which output format an image has: the key of `format::FORMATS`, which gives its name and
+/// everything else about it (in this order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
     DiskImage,
@@ -134,34 +136,6 @@ pub enum ImageFormat {
     Iso9660,
     Tarball,
     Wsl2,
-}
-
-impl ImageFormat {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ImageFormat::DiskImage => "disk-image",
-            ImageFormat::CompressedQcow2 => "compressed-qcow2",
-            ImageFormat::Docker => "docker",
-            ImageFormat::Iso9660 => "iso9660",
-            ImageFormat::Tarball => "tarball",
-            ImageFormat::Wsl2 => "wsl2",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "disk-image" => ImageFormat::DiskImage,
-            "compressed-qcow2" => ImageFormat::CompressedQcow2,
-            "docker" => ImageFormat::Docker,
-            "iso9660" => ImageFormat::Iso9660,
-            "tarball" => ImageFormat::Tarball,
-            "wsl2" => ImageFormat::Wsl2,
-            _ => return None,
-        })
-    }
-    /// Formats whose output is a partitioned disk.
-    pub fn is_disk(self) -> bool {
-        matches!(self, ImageFormat::DiskImage | ImageFormat::CompressedQcow2)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,16 +4,17 @@
 use std::fs::File;
 
 use crate::boot::{board, grub};
-use crate::build::{BuildError, BuildOptions};
+use crate::context::BuildCtx;
 use crate::disk::gpt::{self, GptEntry};
 use crate::disk::mbr::{self, MbrEntry};
 use crate::disk::Region;
+use crate::error::BuildError;
 use crate::fs::{ext, fat};
 use crate::model::{Bootloader, FileSystemKind, PartitionFlag, PartitionTableType};
 use crate::plan::{PartType, Plan, PlannedPartition, SECTOR};
 
 fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
-    match plan.table {
+    match plan.table() {
         Some(PartitionTableType::Gpt) => {
             let entries: Vec<GptEntry> = plan
                 .partitions
@@ -62,7 +63,7 @@ pub fn write_file_system(
     p: &PlannedPartition,
     region: &Region,
     plan: &Plan,
-    opts: &BuildOptions,
+    ctx: &BuildCtx,
 ) -> Result<(), BuildError> {
     match p.file_system {
         FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4 => {
@@ -75,12 +76,12 @@ pub fn write_file_system(
                 kind,
                 label: p.label.clone(),
                 uuid: p.fs_uuid,
-                hash_seed: crate::plan::IdSource::new(plan.seed.clone()).uuid("hash-seed", p.index),
+                hash_seed: ctx.ids.uuid("hash-seed", p.index),
                 timestamp: plan.timestamp,
                 options: p.file_system_options.clone(),
-                backend: opts.ext_backend,
+                backend: ctx.options.ext_backend,
             };
-            ext::write(region, &p.content, &params)?;
+            ext::write_in(region, &p.content, &params, ctx.scratch)?;
         }
         FileSystemKind::Vfat | FileSystemKind::Fat16 | FileSystemKind::Fat32 => {
             let params = fat::FatParams {
@@ -113,7 +114,11 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
     match &bl.bootloader {
         // prepare() made the core image and checked the table and the gap.
         Bootloader::GrubBios => {
-            if let Some(core) = &plan.bios_core {
+            if let crate::format::FormatPlan::Disk {
+                bios_core: Some(core),
+                ..
+            } = &plan.layout
+            {
                 grub::install_bios(disk, core, first_offset / SECTOR)?;
             }
         }
@@ -138,12 +143,8 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
 }
 
 /// Writes the whole disk image described by `plan` into `file`.
-pub fn write_disk(
-    plan: &Plan,
-    file: &File,
-    opts: &BuildOptions,
-    progress: &dyn Fn(&str),
-) -> Result<(), BuildError> {
+pub fn write_disk(plan: &Plan, file: &File, ctx: &BuildCtx) -> Result<(), BuildError> {
+    let progress = |stage: &str| ctx.progress.stage(stage);
     file.set_len(plan.size)
         .map_err(|e| BuildError::io("cannot size the image file", e))?;
     let disk = Region::new(file, 0, plan.size);
@@ -157,7 +158,8 @@ pub fn write_disk(
         let region = disk
             .sub(p.offset, p.size)
             .map_err(|e| BuildError::io(format!("partition {}", p.index), e))?;
-        write_file_system(p, &region, plan, opts)?;
+        write_file_system(p, &region, plan, ctx)?;
+        ctx.check_cancelled()?;
     }
     progress("installing the bootloader");
     install_bootloader(plan, &disk)?;

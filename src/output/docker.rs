@@ -7,6 +7,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::path::Path;
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -45,12 +46,22 @@ pub struct DockerParams {
 /// archive's metadata, which comes first, names it), then copied into the archive, so file
 /// data is never held in memory.
 pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<(), OutputError> {
+    write_docker_in(out, tree, params, &std::env::temp_dir())
+}
+
+/// [`write_docker`] with the layer waiting in `temp_dir` (a build's scratch directory).
+pub fn write_docker_in(
+    out: &File,
+    tree: &Tree,
+    params: &DockerParams,
+    temp_dir: &Path,
+) -> Result<(), OutputError> {
     validate(params)?;
     let write_err = |source| OutputError::Write {
         format: FORMAT,
         source,
     };
-    let (mut layer, layer_digest, layer_size) = write_layer(tree)?;
+    let (mut layer, layer_digest, layer_size) = write_layer(tree, temp_dir)?;
     let config = config_json(params, &layer_digest);
 
     let buffered = BufWriter::with_capacity(1 << 20, out);
@@ -88,19 +99,16 @@ pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<()
 }
 
 /// Writes the layer tar to an unlinked temporary file; returns it with its sha256 (hex) and size.
-fn write_layer(tree: &Tree) -> Result<(File, String, u64), OutputError> {
-    // The layer waits in $TMPDIR: say so when it fills up.
+fn write_layer(tree: &Tree, temp_dir: &Path) -> Result<(File, String, u64), OutputError> {
+    // The layer waits in `temp_dir`: say so when it fills up.
     let write_err = |e: io::Error| OutputError::Write {
         format: FORMAT,
         source: io::Error::new(
             e.kind(),
-            format!(
-                "temporary layer file in {}: {e}",
-                std::env::temp_dir().display()
-            ),
+            format!("temporary layer file in {}: {e}", temp_dir.display()),
         ),
     };
-    let file = tempfile::tempfile().map_err(write_err)?;
+    let file = tempfile::tempfile_in(temp_dir).map_err(write_err)?;
     let hashing = HashingWriter {
         inner: BufWriter::with_capacity(1 << 20, &file),
         hasher: Sha256::new(),

@@ -5,11 +5,13 @@
 use std::fs::File;
 
 use crate::boot::grub::{self, EfiArch, RootSearch};
-use crate::build::{BuildError, BuildOptions};
 use crate::content::Tree;
+use crate::context::BuildCtx;
 use crate::disk::Region;
+use crate::error::BuildError;
 use crate::fs::{fat, iso};
 use crate::plan::Plan;
+use std::path::Path;
 
 const ELTORITO_PATH: &str = "boot/grub/i386-pc/eltorito.img";
 const CATALOG_PATH: &str = "boot/grub/boot.cat";
@@ -20,6 +22,7 @@ fn esp_image(
     search: &RootSearch,
     timestamp: i64,
     volume_id: u32,
+    scratch: &Path,
 ) -> Result<tempfile::NamedTempFile, BuildError> {
     let arch = EfiArch::X86_64;
     let binary = grub::efi_binary(arch, &grub::efi_config(search))?;
@@ -30,8 +33,8 @@ fn esp_image(
     let size = fat::min_size(&tree, fat::FatKind::Fat16)?;
     // Round to whole MiB: firmware and xorriso both like it, and it costs holes only.
     let size = size.div_ceil(1 << 20) * (1 << 20);
-    let file =
-        tempfile::NamedTempFile::new().map_err(|e| BuildError::io("temporary ESP image", e))?;
+    let file = tempfile::NamedTempFile::new_in(scratch)
+        .map_err(|e| BuildError::io("temporary ESP image", e))?;
     file.as_file()
         .set_len(size)
         .map_err(|e| BuildError::io("temporary ESP image", e))?;
@@ -121,12 +124,8 @@ fn first_paths(paths: &[String]) -> String {
     }
 }
 
-pub fn write(
-    plan: &Plan,
-    out: &File,
-    _opts: &BuildOptions,
-    progress: &dyn Fn(&str),
-) -> Result<(), BuildError> {
+pub fn write(plan: &Plan, out: &File, ctx: &BuildCtx) -> Result<(), BuildError> {
+    let progress = |stage: &str| ctx.progress.stage(stage);
     let Some(part) = plan.partitions.first() else {
         return Err(BuildError::Input(crate::model::at_field(
             plan.image.location.as_ref(),
@@ -152,7 +151,12 @@ pub fn write(
         if let Some(id) = tree.lookup(ELTORITO_PATH) {
             tree.node_mut(id).meta.mtime = plan.timestamp;
         }
-        esp = Some(esp_image(&search, plan.timestamp, part.volume_id)?);
+        esp = Some(esp_image(
+            &search,
+            plan.timestamp,
+            part.volume_id,
+            ctx.scratch,
+        )?);
     }
     progress("writing the ISO 9660 image");
     iso::write_iso(
@@ -172,6 +176,7 @@ pub fn write(
             isohybrid: bootable,
             // The digits of the timestamp, as grub-mkrescue makes them from its clock.
             volume_uuid: None,
+            temp_dir: Some(ctx.scratch.to_path_buf()),
         },
     )?;
     Ok(())

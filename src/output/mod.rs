@@ -1,6 +1,7 @@
-//! Output formats: one module per format, each writing a complete image into an open file.
+//! The byte writers of the output formats, each writing a complete image into an open file.
+//! What each format is (name, planning, which writer) is `crate::format`; these depend only on
+//! the plan, the file systems and the build context, never on the pipeline (`build`).
 
-pub mod archive;
 pub mod disk;
 pub mod docker;
 pub mod error;

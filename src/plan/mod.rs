@@ -8,11 +8,13 @@ mod ids;
 mod render;
 mod types;
 
+pub use crate::format::default_file_name;
 pub use ids::IdSource;
 pub use render::{render_json, render_table};
 pub use types::{gpt_type, mbr_type, PartType, GPT_EFI_SYSTEM, GPT_LINUX_FS, GPT_MS_BASIC_DATA};
 
 use crate::content::Tree;
+use crate::format::{FormatPlan, Layout};
 use crate::model::{
     FileSystemKind, Image, ImageFormat, PartitionFlag, PartitionTableType, SizeSpec, SourceLoc,
     Uuid,
@@ -88,8 +90,9 @@ pub struct Plan {
     /// The default output file name.
     pub file_name: String,
     pub format: ImageFormat,
-    /// Set for disk formats.
-    pub table: Option<PartitionTableType>,
+    /// What the format needs beyond the shared layout: [`plan`] starts it, the format's own
+    /// planning (`Format::plan`) completes it.
+    pub layout: FormatPlan,
     /// Total bytes of the disk (disk formats), or the sum of partition sizes otherwise.
     pub size: u64,
     pub disk_guid: Uuid,
@@ -100,12 +103,6 @@ pub struct Plan {
     pub timestamp: i64,
     pub alignment: u64,
     pub seed: String,
-    /// GRUB's BIOS core image, made while preparing so that its fit in the post-MBR gap is
-    /// checked before anything is written (set by the build step, not by [`plan`]).
-    pub bios_core: Option<Vec<u8>>,
-    /// The root content of the tree formats (docker, tarball, wsl2), read while preparing so
-    /// its warnings come before anything is written (set by the build step).
-    pub tree_content: Option<Tree>,
     /// The kernel and initrd the image boots (set by the build step for images that boot).
     pub boot_files: Option<crate::build::boot_files::BootFiles>,
     /// What the operating-system's fields replaced in the root tree (set by the build step).
@@ -115,6 +112,13 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The partition table of disk formats.
+    pub fn table(&self) -> Option<PartitionTableType> {
+        match self.layout {
+            FormatPlan::Disk { table, .. } => Some(table),
+            _ => None,
+        }
+    }
     pub fn root_partition(&self) -> Option<&PlannedPartition> {
         self.root.map(|i| &self.partitions[i])
     }
@@ -144,22 +148,6 @@ fn align_up(value: u64, to: u64) -> Option<u64> {
 
 /// The message when a size or an offset leaves the range ingot can address.
 const TOO_FAR: &str = "is past the largest disk ingot can address (2^64 bytes)";
-
-/// The default output name, as Guix names its outputs.
-pub fn default_file_name(image: &Image) -> String {
-    if let Some(name) = &image.name {
-        return name.clone();
-    }
-    match image.format {
-        ImageFormat::DiskImage => "disk-image.img",
-        ImageFormat::CompressedQcow2 => "image.qcow2",
-        ImageFormat::Iso9660 => "image.iso",
-        ImageFormat::Docker => "docker-image.tar.gz",
-        ImageFormat::Tarball => "image.tar.gz",
-        ImageFormat::Wsl2 => "image.wsl2.tar.gz",
-    }
-    .to_string()
-}
 
 /// Label limits of each file system, checked before anything is built.
 fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
@@ -205,7 +193,8 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
         at: at(&image.location),
         message,
     };
-    let is_disk = image.format.is_disk();
+    let layout = crate::format::row(image.format).layout;
+    let is_disk = layout == Layout::Disk;
     let table = is_disk.then_some(image.partition_table_type);
     if is_disk && image.partitions.is_empty() {
         return Err(image_err(
@@ -242,7 +231,7 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
 
 /// An image that boots needs a bootloader ingot installs, for the image's platform.
 fn check_bootloader(image: &Image) -> Result<(), PlanError> {
-    let boots = image.format.is_disk() || image.format == crate::model::ImageFormat::Iso9660;
+    let boots = crate::format::row(image.format).layout != Layout::Archive;
     let Some(bl) = image
         .operating_system
         .as_ref()
@@ -293,7 +282,8 @@ pub fn plan(
         ));
     }
     check_image(image)?;
-    let is_disk = image.format.is_disk();
+    let layout = crate::format::row(image.format).layout;
+    let is_disk = layout == Layout::Disk;
     let table = is_disk.then_some(image.partition_table_type);
 
     let root = image.root_partition_index();
@@ -328,7 +318,7 @@ pub fn plan(
         }
         if is_disk {
             check_label(p.file_system, &p.label).map_err(&perr)?;
-        } else if image.format == ImageFormat::Iso9660 {
+        } else if layout == Layout::Iso {
             // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
             check_iso_label(&p.label).map_err(&perr)?;
         }
@@ -535,9 +525,21 @@ pub fn plan(
 
     Ok(Plan {
         image: image.clone(),
-        file_name: default_file_name(image),
+        file_name: crate::format::default_file_name(image),
         format: image.format,
-        table,
+        layout: match (crate::format::row(image.format).layout, table) {
+            (Layout::Disk, Some(table)) => FormatPlan::Disk {
+                table,
+                bios_core: None,
+            },
+            (Layout::Iso, _) => FormatPlan::Iso {
+                volume_id: planned
+                    .first()
+                    .map(|p| crate::fs::iso::volume_id(&p.label))
+                    .unwrap_or_default(),
+            },
+            _ => FormatPlan::Archive { tree: None },
+        },
         size,
         disk_guid: options.ids.uuid("disk-guid", 0),
         mbr_signature: options.ids.u32("mbr-signature", 0) | 1,
@@ -546,8 +548,6 @@ pub fn plan(
         timestamp: options.timestamp,
         alignment: options.alignment,
         seed: options.ids.seed().to_string(),
-        bios_core: None,
-        tree_content: None,
         boot_files: None,
         notes: Vec::new(),
         owners: None,

@@ -33,11 +33,12 @@ fn render_tree_format(plan: &Plan) -> String {
         .map(|t| t.display().to_string())
         .unwrap_or_else(|| "(no root-tree: empty)".into());
     out.push_str(&format!("content  the root tree {source}\n"));
-    if let Some(part) = plan.partitions.first() {
+    if let (Some(part), crate::format::FormatPlan::Iso { volume_id }) =
+        (plan.partitions.first(), &plan.layout)
+    {
         let bootloader = os.and_then(|o| o.bootloader.as_ref());
         out.push_str(&format!(
-            "volume   {}  zisofs {}  about {} of content\n",
-            crate::fs::iso::volume_id(&part.label),
+            "volume   {volume_id}  zisofs {}  about {} of content\n",
             if plan.image.compression { "on" } else { "off" },
             human(part.content.apparent_size())
         ));
@@ -101,7 +102,7 @@ pub fn render_json(plan: &Plan) -> Value {
             if let Some(t) = p.part_type {
                 v["type"] = json!(t.to_string());
             }
-            if plan.table == Some(crate::model::PartitionTableType::Gpt) {
+            if plan.table() == Some(crate::model::PartitionTableType::Gpt) {
                 v["partition_guid"] = json!(p.part_guid.to_upper_string());
             }
             v
@@ -112,10 +113,10 @@ pub fn render_json(plan: &Plan) -> Value {
         "name": plan.image.name,
         "file_name": plan.file_name,
         "format": plan.format.as_str(),
-        "partition_table": plan.table.map(|t| t.as_str()),
+        "partition_table": plan.table().map(|t| t.as_str()),
         "size": plan.size,
-        "disk_guid": plan.table.map(|_| plan.disk_guid.to_upper_string()),
-        "mbr_signature": plan.table.map(|_| format!("0x{:08x}", plan.mbr_signature)),
+        "disk_guid": plan.table().map(|_| plan.disk_guid.to_upper_string()),
+        "mbr_signature": plan.table().map(|_| format!("0x{:08x}", plan.mbr_signature)),
         "compression": plan.image.compression,
         "volatile_root": plan.image.volatile_root,
         "image_size": match plan.image.size { SizeSpec::Guess => json!("guess"), SizeSpec::Bytes(n) => json!(n) },
@@ -136,7 +137,7 @@ pub fn render_table(plan: &Plan) -> String {
         return render_tree_format(plan);
     }
     let mut out = String::new();
-    let table = plan.table.map(|t| t.as_str()).unwrap_or("none");
+    let table = plan.table().map(|t| t.as_str()).unwrap_or("none");
     out.push_str(&format!(
         "{}  format {}  table {}  size {} ({} bytes)\n",
         plan.file_name,
@@ -201,7 +202,7 @@ pub fn render_table(plan: &Plan) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    if plan.table.is_some() {
+    if plan.table().is_some() {
         out.push_str(&format!(
             "note: partitions with offset 0 start on a {} boundary (Guix aligns to 512 bytes)\n",
             human(plan.alignment)

@@ -106,10 +106,11 @@ pub(super) fn write(
     tree: &Tree,
     params: &ExtParams,
     resolved: &Resolved,
+    scratch: &Path,
 ) -> Result<(), ExtError> {
     let work = tempfile::Builder::new()
         .prefix("ingot-mke2fs-")
-        .tempdir()
+        .tempdir_in(scratch)
         .map_err(temp_err)?;
     let root = work.path().join("root");
     let image = work.path().join("fs.img");

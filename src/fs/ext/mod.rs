@@ -154,10 +154,21 @@ pub(crate) fn resolve(params: &ExtParams) -> Result<Resolved, ExtError> {
 /// as zeros (a fresh sparse image): unwritten blocks are left as holes. Nothing is written
 /// when the tree does not fit ([`ExtError::TooSmall`] says how much is needed).
 pub fn write(target: &dyn Target, tree: &Tree, params: &ExtParams) -> Result<(), ExtError> {
+    write_in(target, tree, params, &std::env::temp_dir())
+}
+
+/// [`write`], with the mke2fs backend's temporary files inside `scratch` (a build's scratch
+/// directory, removed with it).
+pub fn write_in(
+    target: &dyn Target,
+    tree: &Tree,
+    params: &ExtParams,
+    scratch: &std::path::Path,
+) -> Result<(), ExtError> {
     let resolved = resolve(params)?;
     match params.backend {
         ExtBackend::Native => native::write(target, tree, params, &resolved),
-        ExtBackend::Mke2fs => mke2fs::write(target, tree, params, &resolved),
+        ExtBackend::Mke2fs => mke2fs::write(target, tree, params, &resolved, scratch),
     }
 }
 

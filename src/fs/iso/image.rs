@@ -296,7 +296,7 @@ pub fn build<'l>(
     let mut now = p.timestamp as libc::time_t;
     let vol = c_string(p.volume_id.as_bytes(), "volume id")?;
     let compressed = if p.compression {
-        zisofs::compress_all(&compression_jobs(tree, plan))?
+        zisofs::compress_all(&compression_jobs(tree, plan), p.temp_dir.as_deref())?
     } else {
         HashMap::new()
     };

@@ -66,6 +66,9 @@ pub struct IsoParams {
     /// and modification dates (what blkid and Linux's `root=UUID=` see, as in Guix's
     /// `-volume_date uuid`). None: the digits of `timestamp`.
     pub volume_uuid: Option<[u8; 16]>,
+    /// Where compressed file data waits until it is written (a build's scratch directory,
+    /// beside the output); None: $TMPDIR.
+    pub temp_dir: Option<std::path::PathBuf>,
 }
 
 /// The volume id an ISO gets for a label: upper case (as Guix makes it), characters outside

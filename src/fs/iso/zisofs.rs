@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::unix::fs::FileExt;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -51,7 +52,11 @@ pub struct Compressed {
 
 /// Compresses `jobs` on all cores. Files that would not take fewer 2 KiB blocks compressed
 /// are left out of the result (they are written plain).
-pub fn compress_all(jobs: &[Job]) -> Result<HashMap<NodeId, Compressed>, IsoError> {
+pub fn compress_all(
+    jobs: &[Job],
+    temp_dir: Option<&Path>,
+) -> Result<HashMap<NodeId, Compressed>, IsoError> {
+    let temp_dir = temp_dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
     let threads = rayon::current_num_threads().min(jobs.len()).max(1);
     // Biggest first, so the threads finish together.
     let mut order: Vec<usize> = (0..jobs.len()).collect();
@@ -64,7 +69,7 @@ pub fn compress_all(jobs: &[Job]) -> Result<HashMap<NodeId, Compressed>, IsoErro
     rayon::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
-                if let Err(e) = worker(jobs, &order, &next, &stop, &results) {
+                if let Err(e) = worker(jobs, &order, &next, &stop, &results, &temp_dir) {
                     stop.store(true, Ordering::Relaxed);
                     first_error
                         .lock()
@@ -86,18 +91,19 @@ fn worker(
     next: &AtomicUsize,
     stop: &AtomicBool,
     results: &Mutex<HashMap<NodeId, Compressed>>,
+    temp_dir: &Path,
 ) -> Result<(), IsoError> {
-    // Compressed files wait in $TMPDIR: say so when it fills up.
+    // Compressed files wait in `temp_dir`: say so when it fills up.
     let write_err = |e: io::Error| IsoError::Write {
         source: io::Error::new(
             e.kind(),
             format!(
                 "temporary file for zisofs data in {}: {e}",
-                std::env::temp_dir().display()
+                temp_dir.display()
             ),
         ),
     };
-    let file = Arc::new(tempfile::tempfile().map_err(write_err)?);
+    let file = Arc::new(tempfile::tempfile_in(temp_dir).map_err(write_err)?);
     let mut end = 0u64;
     let mut block = vec![0u8; BLOCK];
     loop {

@@ -1,0 +1,36 @@
+//! wsl2: the root tree as the tarball WSL2 imports (`wsl --import`), as Guix's `wsl2` format.
+
+use std::fs::File;
+use std::path::Path;
+
+use super::{archive, Format, FormatPlan};
+use crate::context::{BuildCtx, BuildOptions};
+use crate::error::BuildError;
+use crate::output::tarball;
+use crate::plan::Plan;
+
+pub struct Wsl2;
+
+impl Format for Wsl2 {
+    fn plan(
+        &self,
+        plan: &mut Plan,
+        opts: &BuildOptions,
+        warnings: &mut Vec<String>,
+    ) -> Result<FormatPlan, BuildError> {
+        archive::plan_archive(plan, opts, warnings)
+    }
+
+    fn write(
+        &self,
+        plan: &Plan,
+        out: &File,
+        _out_path: &Path,
+        ctx: &BuildCtx,
+    ) -> Result<(), BuildError> {
+        let tree = archive::tree(plan)?;
+        ctx.progress.stage("writing the tarball");
+        tarball::write_tarball(out, tree, &tarball::TarParams { wsl2: true })?;
+        Ok(())
+    }
+}
