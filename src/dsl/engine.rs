@@ -235,9 +235,14 @@ pub(crate) fn new_engine(
         Ok(SteelVal::Void)
     });
 
+    engine
+        .compile_and_run_raw_program(super::kernel::FORMS)
+        .map_err(|e| prelude_error("kernel forms", e))?;
     for (name, text) in PRELUDE {
+        let text = super::kernel::expand_structs(text)
+            .map_err(|e| prelude_error(name, SteelErr::new(ErrorKind::BadSyntax, e)))?;
         engine
-            .compile_and_run_raw_program(*text)
+            .compile_and_run_raw_program(text)
             .map_err(|e| prelude_error(name, e))?;
     }
     Ok(engine)
