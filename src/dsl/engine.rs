@@ -234,10 +234,16 @@ pub(crate) fn new_engine(
         Ok(SteelVal::Void)
     });
 
+    engine
+        .compile_and_run_raw_program(super::kernel::FORMS)
+        .map_err(|e| prelude_error("kernel forms", e))?;
     for (name, text) in PRELUDE {
-        // The lists Rust's tables give (formats, file systems, bootloaders, boards).
+        // The lists Rust's tables give (formats, file systems, bootloaders, boards), then the
+        // prelude's struct forms expanded without Steel's macro kernel.
+        let text = super::kernel::expand_structs(&crate::tables::expand(text))
+            .map_err(|e| prelude_error(name, SteelErr::new(ErrorKind::BadSyntax, e)))?;
         engine
-            .compile_and_run_raw_program(crate::tables::expand(text).into_owned())
+            .compile_and_run_raw_program(text)
             .map_err(|e| prelude_error(name, e))?;
     }
     Ok(engine)

@@ -38,6 +38,7 @@ mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod kernel;
 mod modules;
 mod repl_api;
 mod rewrite;

@@ -178,9 +178,15 @@ fn sandboxed(
 }
 
 /// An engine with Steel's primitives, each module sandboxed, and Steel's core library.
+///
+/// It has no macro kernel: `Engine::new_raw` would build one (a second engine compiling Steel's
+/// standard library and kernel, half of ingot's start-up) only to run `defmacro`,
+/// `begin-for-syntax` and `struct`. The first two are refused in definitions anyway, and the
+/// prelude's `struct` forms are expanded by `kernel`. Without a kernel no form can run code
+/// at expansion time outside this engine.
 pub(crate) fn new_sandboxed_engine(budget: &Arc<Budget>) -> Result<Engine, SteelErr> {
     use steel_modules::*;
-    let mut engine = Engine::new_raw();
+    let mut engine = Engine::new_raw_no_kernel();
     // What `register_builtin_modules` does, with copies of the modules and without the ones
     // that reach the network.
     let prims = private_prim_module();
