@@ -497,3 +497,4 @@
                         %base-file-systems))
     (packages %base-packages/hurd)
     (services %base-services/hurd)))
+

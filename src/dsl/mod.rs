@@ -39,6 +39,8 @@ mod engine;
 mod error;
 mod eval;
 mod modules;
+mod pattern;
+mod reader;
 mod repl_api;
 mod rewrite;
 mod run;
