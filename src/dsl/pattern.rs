@@ -8,6 +8,9 @@
 //! value, predicates, procedures, bodies) are copied byte for byte, and `shifts` maps each
 //! piece back, so that every location inside them stays the user's; the generated glue maps
 //! to the `match` form. No clause matching is Guile's "no matching pattern" error.
+//!
+//! The same pass blanks the docstring Guile allows in `(syntax-rules (LITERAL …) "doc" …)`,
+//! which Steel would take for a clause.
 
 use super::reader::{self, Kind, Node};
 use super::source::{self, Form, LexError, Scanned};
@@ -29,7 +32,7 @@ pub(crate) struct Rewritten {
 
 /// Rewrites every match form of `text` (its top-level `forms`); `None` when there is none.
 pub(crate) fn rewrite(text: &str, forms: &[Form]) -> Result<Option<Rewritten>, LexError> {
-    if !HEADS.iter().any(|h| text.contains(h)) {
+    if !HEADS.iter().any(|h| text.contains(h)) && !text.contains("syntax-rules") {
         return Ok(None);
     }
     let mut out = Out {
@@ -170,6 +173,31 @@ impl Out<'_> {
     fn node(&mut self, node: &Node) -> Result<(), LexError> {
         if let Some(head) = node.head().filter(|h| HEADS.contains(h)) {
             return self.match_form(head, node);
+        }
+        if node.head() == Some("syntax-rules") {
+            if let Some(doc) = node.items().and_then(|i| i.get(2)).filter(|d| {
+                d.kind == Kind::Literal && self.src.as_bytes().get(d.start) == Some(&b'"')
+            }) {
+                self.found = true;
+                let mut at = node.start;
+                for child in node.items().unwrap_or_default() {
+                    self.copy(at, child.start);
+                    if child == doc {
+                        // Same length, newlines kept: nothing after it moves.
+                        let blank: String = self.src[doc.start..doc.end]
+                            .chars()
+                            .map(|c| if c == '\n' { '\n' } else { ' ' })
+                            .collect();
+                        self.shifts.push((self.text.len(), doc.start));
+                        self.text.push_str(&blank);
+                    } else {
+                        self.node(child)?;
+                    }
+                    at = child.end;
+                }
+                self.copy(at, node.end);
+                return Ok(());
+            }
         }
         let children: Vec<&Node> = match &node.kind {
             Kind::List(items, tail) => items.iter().chain(tail.as_deref()).collect(),
