@@ -275,20 +275,19 @@
                  (else (error "invalid keyword arguments:" (%write-string left))))))
         (else #t)))
 
-;; (ice-9 match) is not available: say so where it is used, rather than treating `match` as
-;; an unknown name.
-(define-syntax match
+;; (ice-9 match): ingot compiles match forms where they are written (src/dsl/pattern.rs)
+;; into code that calls these.
+;; The span of the match form, for the message (#%syntax-span works in templates only).
+(define-syntax %match-span
   (syntax-rules ()
-    ((_ . rest)
-     (%record-error 'unsupported 'match #f void
-                    "ingot does not support (ice-9 match); write the test with cond, car and cdr"
-                    (#%syntax-span (match . rest)) #f))))
-(define-syntax match-lambda
-  (syntax-rules ()
-    ((_ . rest)
-     (%record-error 'unsupported 'match-lambda #f void
-                    "ingot does not support (ice-9 match); write a lambda with cond"
-                    (#%syntax-span (match-lambda . rest)) #f))))
+    ((_ form) (#%syntax-span form))))
+(define (%match-none value span)
+  (%record-error 'match 'match #f void
+                 (string-append "no matching pattern for " (%write-string value)) span #f))
+(define (%match-take-right lst k) (list-tail lst (- (length lst) k)))
+(define (%match-drop-right lst k)
+  (let loop ((l lst) (n (- (length lst) k)) (acc '()))
+    (if (<= n 0) (reverse acc) (loop (cdr l) (- n 1) (cons (car l) acc)))))
 
 ;; A top-level (load "file.scm") or (include "file.scm") is evaluated by ingot before Steel
 ;; sees the form (src/dsl/modules.rs); anywhere else, say so rather than ignore the file.

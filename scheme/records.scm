@@ -160,3 +160,8 @@
 (define (%size-check v)
   (or (equal? v 'guess) (%exact-nonnegative? v)
       "expected a size in bytes (an exact non-negative integer) or 'guess"))
+
+;; ($ <type> pat …): a record of that type, its fields in order. A name ingot does not know
+;; is no record type, so nothing matches it.
+(define (%match-record? rtd v) (and (%rtd? rtd) (%record-of? v rtd)))
+(define (%match-record-fields v) (%record-values v))

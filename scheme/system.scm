@@ -483,3 +483,4 @@
                         %base-file-systems))
     (packages %base-packages/hurd)
     (services %base-services/hurd)))
+

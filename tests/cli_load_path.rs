@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::ingot::{ingot_err, show_json};
+use std::io::Write;
+use std::process::Stdio;
+
+use common::ingot::{ingot, ingot_err, show_json};
 
 #[test]
 fn modules_over_the_load_path() {
@@ -49,4 +52,27 @@ fn modules_over_the_load_path() {
         "{err}"
     );
     assert!(!err.contains("did you mean"), "{err}");
+
+    // The REPL takes the same -L: the file loads and its modules' names are bound.
+    let mut child = ingot()
+        .args(["repl", m, "-L", l1, "--load-path", l2])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"%site-label\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("\"site-root\""), "{text}");
+    assert!(!text.contains("not found"), "{text}");
 }

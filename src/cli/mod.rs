@@ -202,6 +202,9 @@ struct ReplArgs {
     /// Directory holding board firmware blobs (U-Boot bootloaders).
     #[arg(long, value_name = "DIR")]
     firmware_dir: Option<PathBuf>,
+    /// Add DIR to the directories searched for user modules (as Guix's -L; repeatable).
+    #[arg(short = 'L', long = "load-path", value_name = "DIR")]
+    load_path: Vec<PathBuf>,
     #[command(flatten)]
     limits: LimitArgs,
 }

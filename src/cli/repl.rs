@@ -68,7 +68,14 @@ impl ingot::repl::Actions for CliActions {
 }
 
 pub fn run(args: &ReplArgs) -> Result<()> {
-    let dsl = args.limits.dsl()?;
+    let mut dsl = args.limits.dsl()?;
+    dsl.set_load_path(
+        args.load_path
+            .iter()
+            .cloned()
+            .map(absolute)
+            .collect::<Result<_>>()?,
+    );
     let actions = CliActions {
         overrides: Overrides {
             root_tree: args.root_tree.clone().map(absolute).transpose()?,

@@ -89,7 +89,7 @@ impl Dsl {
                 hint: None,
             });
         }
-        let scanned = source::scan(text).map_err(|e| {
+        let syntax_error = |e: source::LexError| {
             let (line, column) = source::line_column(text, e.offset);
             DslError::Syntax {
                 location: SourceLoc {
@@ -100,16 +100,8 @@ impl Dsl {
                 message: e.message,
                 hint: e.hint,
             }
-        })?;
-        let (new_base, old_base) = (src.text.len(), src.original.len());
-        src.shifts.extend(
-            scanned
-                .shifts
-                .iter()
-                .map(|(new, old)| (new + new_base, old + old_base)),
-        );
-        src.text.push_str(&scanned.text);
-        src.original.push_str(text);
+        };
+        let scanned = source::scan(text).map_err(syntax_error)?;
         if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
             let (line, column) =
                 source::line_column(text, source::to_source_offset(&scanned.shifts, at));
@@ -123,6 +115,16 @@ impl Dsl {
                 hint: None,
             });
         }
+        let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
+        let (new_base, old_base) = (src.text.len(), src.original.len());
+        src.shifts.extend(
+            scanned
+                .shifts
+                .iter()
+                .map(|(new, old)| (new + new_base, old + old_base)),
+        );
+        src.text.push_str(&scanned.text);
+        src.original.push_str(text);
         let src = Arc::new(src);
         if interactive {
             self.session = src.clone();

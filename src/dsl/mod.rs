@@ -40,6 +40,8 @@ mod error;
 mod eval;
 mod kernel;
 mod modules;
+mod pattern;
+mod reader;
 mod repl_api;
 mod rewrite;
 mod run;

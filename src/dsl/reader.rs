@@ -1,0 +1,247 @@
+//! A reader of scanned Scheme text (see `source::scan`) into data with byte spans, for the
+//! passes that rewrite or inspect user forms before Steel compiles them.
+//!
+//! The text is known to be balanced; the reader never fails, it stops at a closing
+//! parenthesis or at the end.
+
+use super::source::skip_atom;
+
+/// One datum and the bytes `[start, end)` it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub start: usize,
+    pub end: usize,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Symbol(String),
+    /// `#:name`.
+    Keyword(String),
+    /// A string, number, character or boolean: its text is its spelling.
+    Literal,
+    /// Items and the datum after a dot, if any.
+    List(Vec<Node>, Option<Box<Node>>),
+    /// `#( … )`, `#vu8( … )`.
+    Vector(Vec<Node>),
+    /// `'x`, `` `x ``, `,x`, `,@x`: the name of the form it abbreviates, and `x`.
+    Prefixed(&'static str, Box<Node>),
+}
+
+impl Node {
+    pub(crate) fn symbol(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Symbol(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The items of a proper list.
+    pub(crate) fn items(&self) -> Option<&[Node]> {
+        match &self.kind {
+            Kind::List(items, None) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The head symbol of a list.
+    pub(crate) fn head(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::List(items, _) => items.first().and_then(Node::symbol),
+            _ => None,
+        }
+    }
+}
+
+/// Moves `*i` past whitespace, line comments, block comments and `#;` datum comments.
+pub(crate) fn skip_blank(bytes: &[u8], i: &mut usize) {
+    loop {
+        while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+        match (bytes.get(*i), bytes.get(*i + 1)) {
+            (Some(b';'), _) => {
+                while *i < bytes.len() && bytes[*i] != b'\n' {
+                    *i += 1;
+                }
+            }
+            (Some(b'#'), Some(b'|')) => {
+                let mut depth = 0usize;
+                while *i + 1 < bytes.len() {
+                    if bytes[*i] == b'#' && bytes[*i + 1] == b'|' {
+                        depth += 1;
+                        *i += 2;
+                    } else if bytes[*i] == b'|' && bytes[*i + 1] == b'#' {
+                        depth = depth.saturating_sub(1);
+                        *i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        *i += 1;
+                    }
+                }
+                if *i + 1 >= bytes.len() {
+                    *i = bytes.len();
+                }
+            }
+            (Some(b'#'), Some(b';')) => {
+                *i += 2;
+                let _ = read(bytes, i);
+            }
+            _ => return,
+        }
+    }
+}
+
+/// Reads the datum at `*i` (after blanks); `None` at a closing parenthesis or the end.
+pub(crate) fn read(bytes: &[u8], i: &mut usize) -> Option<Node> {
+    skip_blank(bytes, i);
+    let start = *i;
+    let b = *bytes.get(start)?;
+    let prefixed = |name: &'static str, len: usize, i: &mut usize| -> Option<Node> {
+        *i += len;
+        let inner = read(bytes, i)?;
+        Some(Node {
+            start,
+            end: *i,
+            kind: Kind::Prefixed(name, Box::new(inner)),
+        })
+    };
+    match b {
+        b')' | b']' => None,
+        b'\'' => prefixed("quote", 1, i),
+        b'`' => prefixed("quasiquote", 1, i),
+        b',' if bytes.get(start + 1) == Some(&b'@') => prefixed("unquote-splicing", 2, i),
+        b',' => prefixed("unquote", 1, i),
+        b'#' if bytes.get(start + 1) == Some(&b'\'') => prefixed("syntax", 2, i),
+        b'(' | b'[' => {
+            *i += 1;
+            let (items, tail) = read_items(bytes, i);
+            Some(Node {
+                start,
+                end: *i,
+                kind: Kind::List(items, tail.map(Box::new)),
+            })
+        }
+        b'"' => {
+            *i += 1;
+            while *i < bytes.len() && bytes[*i] != b'"' {
+                *i += if bytes[*i] == b'\\' { 2 } else { 1 };
+            }
+            *i = (*i + 1).min(bytes.len());
+            Some(Node {
+                start,
+                end: *i,
+                kind: Kind::Literal,
+            })
+        }
+        b'#' => {
+            if bytes.get(start + 1) == Some(&b':') {
+                *i = skip_atom(bytes, start);
+                let name = String::from_utf8_lossy(&bytes[start + 2..*i]).into_owned();
+                return Some(Node {
+                    start,
+                    end: *i,
+                    kind: Kind::Keyword(name),
+                });
+            }
+            if bytes.get(start + 1) == Some(&b'\\') {
+                *i = (start + 3).min(bytes.len());
+            }
+            *i = skip_atom(bytes, *i);
+            if bytes.get(*i) == Some(&b'(') {
+                *i += 1;
+                let (items, _) = read_items(bytes, i);
+                return Some(Node {
+                    start,
+                    end: *i,
+                    kind: Kind::Vector(items),
+                });
+            }
+            Some(Node {
+                start,
+                end: *i,
+                kind: Kind::Literal,
+            })
+        }
+        _ => {
+            *i = skip_atom(bytes, start);
+            let atom = String::from_utf8_lossy(&bytes[start..*i]).into_owned();
+            let number = atom.parse::<f64>().is_ok()
+                || (atom.starts_with(|c: char| c.is_ascii_digit()) && atom.parse::<i128>().is_ok());
+            Some(Node {
+                start,
+                end: *i,
+                kind: if number {
+                    Kind::Literal
+                } else {
+                    Kind::Symbol(atom)
+                },
+            })
+        }
+    }
+}
+
+/// The items of a list after its opening parenthesis, up to and past its closing one.
+fn read_items(bytes: &[u8], i: &mut usize) -> (Vec<Node>, Option<Node>) {
+    let mut items = Vec::new();
+    let mut tail = None;
+    while let Some(node) = read(bytes, i) {
+        if node.symbol() == Some(".") {
+            tail = read(bytes, i);
+            // Anything after the tail is not Scheme; keep reading so that the list ends.
+            while read(bytes, i).is_some() {}
+            break;
+        }
+        items.push(node);
+    }
+    *i = (*i + 1).min(bytes.len());
+    (items, tail)
+}
+
+/// Every datum of `text` from `start` to `end`.
+#[cfg(test)]
+pub(crate) fn read_all(text: &str, start: usize, end: usize) -> Vec<Node> {
+    let bytes = &text.as_bytes()[..end.min(text.len())];
+    let mut i = start;
+    let mut nodes = Vec::new();
+    while let Some(node) = read(bytes, &mut i) {
+        nodes.push(node);
+    }
+    nodes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_lists_tails_prefixes_and_atoms_with_spans() {
+        let text = "(a . b) '(x ,y) #:k \"s\\\"\" 12 #\\( #(1 2) ; c\n #;(gone) z";
+        let nodes = read_all(text, 0, text.len());
+        assert_eq!(nodes.len(), 8, "{nodes:?}");
+        match &nodes[0].kind {
+            Kind::List(items, Some(tail)) => {
+                assert_eq!(items.len(), 1);
+                assert_eq!(tail.symbol(), Some("b"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(nodes[1].kind, Kind::Prefixed("quote", _)));
+        assert_eq!(nodes[2].kind, Kind::Keyword("k".into()));
+        assert_eq!(&text[nodes[3].start..nodes[3].end], "\"s\\\"\"");
+        assert_eq!(nodes[4].kind, Kind::Literal);
+        assert_eq!(&text[nodes[5].start..nodes[5].end], "#\\(");
+        assert!(matches!(nodes[6].kind, Kind::Vector(_)));
+        assert_eq!(nodes[7].symbol(), Some("z"));
+    }
+
+    #[test]
+    fn stops_at_unbalanced_ends_without_panicking() {
+        for text in ["(", ")", "(a", "#", "#\\", "\"", "'", "(a . )", "#|", "#;"] {
+            let _ = read_all(text, 0, text.len());
+        }
+    }
+}
