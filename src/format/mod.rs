@@ -9,7 +9,6 @@ mod docker;
 mod iso;
 mod qcow2;
 mod tarball;
-mod wsl2;
 
 use std::fs::File;
 use std::path::Path;
@@ -140,7 +139,7 @@ pub static FORMATS: &[FormatRow] = &[
         description: "gzip-compressed tarball of the root tree",
         tools: &[],
         layout: Layout::Archive,
-        format: &tarball::Tarball,
+        format: &tarball::Tarball { wsl2: false },
     },
     FormatRow {
         kind: ImageFormat::Wsl2,
@@ -149,7 +148,7 @@ pub static FORMATS: &[FormatRow] = &[
         description: "WSL2 root file system tarball",
         tools: &[],
         layout: Layout::Archive,
-        format: &wsl2::Wsl2,
+        format: &tarball::Tarball { wsl2: true },
     },
 ];
 

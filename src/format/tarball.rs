@@ -1,4 +1,5 @@
-//! tarball: the root tree as a gzip-compressed tar archive, as Guix's `tarball` format.
+//! tarball and wsl2: the root tree as a gzip-compressed tar archive, as Guix's `tarball`
+//! format, or as the tarball WSL2 imports (`wsl --import`), as Guix's `wsl2` format.
 
 use std::fs::File;
 use std::path::Path;
@@ -9,7 +10,10 @@ use crate::error::BuildError;
 use crate::output::tarball;
 use crate::plan::Plan;
 
-pub struct Tarball;
+/// `wsl2` is the tarball with WSL2's conventions.
+pub struct Tarball {
+    pub wsl2: bool,
+}
 
 impl Format for Tarball {
     fn plan(
@@ -30,7 +34,7 @@ impl Format for Tarball {
     ) -> Result<(), BuildError> {
         let tree = archive::tree(plan)?;
         ctx.progress.stage("writing the tarball");
-        tarball::write_tarball(out, tree, &tarball::TarParams { wsl2: false })?;
+        tarball::write_tarball(out, tree, &tarball::TarParams { wsl2: self.wsl2 })?;
         Ok(())
     }
 }
