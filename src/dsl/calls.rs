@@ -18,37 +18,20 @@ pub(super) enum Datum {
     Other,
 }
 
-/// Moves `*i` past whitespace, line comments and block comments.
+/// Moves `*i` past whitespace, line comments and block comments (a `#;` datum comment is
+/// left to `read_datum`, which reads what it comments out).
 fn skip_blank(bytes: &[u8], i: &mut usize) {
     loop {
         while *i < bytes.len() && bytes[*i].is_ascii_whitespace() {
             *i += 1;
         }
-        if *i < bytes.len() && bytes[*i] == b';' {
-            while *i < bytes.len() && bytes[*i] != b'\n' {
-                *i += 1;
+        match (bytes.get(*i), bytes.get(*i + 1)) {
+            (Some(b';'), _) => *i = super::scan::line_comment_end(bytes, *i),
+            (Some(b'#'), Some(b'|')) => {
+                *i = super::scan::block_comment_end(bytes, *i, usize::MAX).unwrap_or(bytes.len())
             }
-            continue;
+            _ => return,
         }
-        if *i + 1 < bytes.len() && bytes[*i] == b'#' && bytes[*i + 1] == b'|' {
-            let mut depth = 0;
-            while *i + 1 < bytes.len() {
-                if bytes[*i] == b'#' && bytes[*i + 1] == b'|' {
-                    depth += 1;
-                    *i += 2;
-                } else if bytes[*i] == b'|' && bytes[*i + 1] == b'#' {
-                    depth -= 1;
-                    *i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    *i += 1;
-                }
-            }
-            continue;
-        }
-        break;
     }
 }
 

@@ -29,70 +29,32 @@ pub(crate) const FORMS: &str = r#"
 "#;
 
 /// The prelude `text` with each top-level `struct` form expanded; an error names a form this
-/// expander does not support (the prelude must then not load).
+/// expander does not support (the prelude must then not load). Forms are found by the reader
+/// (`super::reader`), which skips comments, strings and characters as Steel does.
 pub(crate) fn expand_structs(text: &str) -> Result<String, String> {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        match bytes[i] {
-            b';' => i = super::scan::line_comment_end(bytes, i),
-            b'"' => i = super::scan::string_end(bytes, i) + 1,
-            b'#' if bytes.get(i + 1) == Some(&b'|') => {
-                i = super::scan::block_comment_end(bytes, i, usize::MAX).unwrap_or(bytes.len())
-            }
-            b'#' if bytes.get(i + 1) == Some(&b'\\') => i = super::scan::char_end(bytes, i),
-            b'(' | b'[' => {
-                let end = form_end(bytes, i);
-                let form = &text[i..end];
-                if let Some(body) = form
-                    .strip_prefix("(struct")
-                    .filter(|b| b.starts_with(|c: char| c.is_ascii_whitespace()))
-                {
-                    let expansion = expand_one(&body[..body.len().saturating_sub(1)])
-                        .map_err(|e| format!("{e}: {form}"))?;
-                    out.push_str(&text[copied..i]);
-                    out.push_str(&expansion);
-                    out.extend(std::iter::repeat_n('\n', form.matches('\n').count()));
-                    copied = end;
-                }
-                i = end;
-            }
-            _ => i += 1,
+        let Some(node) = super::reader::read(bytes, &mut i) else {
+            // A stray closing bracket: Steel reports it; step over it here.
+            i += 1;
+            continue;
+        };
+        if node.head() != Some("struct") {
+            continue;
         }
+        let form = &text[node.start..node.end];
+        let body = &form["(struct".len()..form.len() - 1];
+        let expansion = expand_one(body).map_err(|e| format!("{e}: {form}"))?;
+        out.push_str(&text[copied..node.start]);
+        out.push_str(&expansion);
+        out.extend(std::iter::repeat_n('\n', form.matches('\n').count()));
+        copied = node.end;
     }
     out.push_str(&text[copied..]);
     Ok(out)
-}
-
-/// The offset just past the list that opens at `start`.
-fn form_end(bytes: &[u8], start: usize) -> usize {
-    let mut depth = 0usize;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b';' => i = super::scan::line_comment_end(bytes, i),
-            b'"' => i = super::scan::string_end(bytes, i) + 1,
-            b'#' if bytes.get(i + 1) == Some(&b'|') => {
-                i = super::scan::block_comment_end(bytes, i, usize::MAX).unwrap_or(bytes.len())
-            }
-            b'#' if bytes.get(i + 1) == Some(&b'\\') => i = super::scan::char_end(bytes, i),
-            b'(' | b'[' => {
-                depth += 1;
-                i += 1;
-            }
-            b')' | b']' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    bytes.len()
 }
 
 fn is_identifier(s: &str) -> bool {

@@ -61,30 +61,9 @@ pub(crate) fn skip_blank(bytes: &[u8], i: &mut usize) {
             *i += 1;
         }
         match (bytes.get(*i), bytes.get(*i + 1)) {
-            (Some(b';'), _) => {
-                while *i < bytes.len() && bytes[*i] != b'\n' {
-                    *i += 1;
-                }
-            }
+            (Some(b';'), _) => *i = super::scan::line_comment_end(bytes, *i),
             (Some(b'#'), Some(b'|')) => {
-                let mut depth = 0usize;
-                while *i + 1 < bytes.len() {
-                    if bytes[*i] == b'#' && bytes[*i + 1] == b'|' {
-                        depth += 1;
-                        *i += 2;
-                    } else if bytes[*i] == b'|' && bytes[*i + 1] == b'#' {
-                        depth = depth.saturating_sub(1);
-                        *i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        *i += 1;
-                    }
-                }
-                if *i + 1 >= bytes.len() {
-                    *i = bytes.len();
-                }
+                *i = super::scan::block_comment_end(bytes, *i, usize::MAX).unwrap_or(bytes.len())
             }
             (Some(b'#'), Some(b';')) => {
                 *i += 2;
