@@ -339,7 +339,7 @@ pub(crate) fn register_checks(engine: &mut Engine, budget: &Arc<Budget>) -> Resu
             check_count(&budget, args)
         })),
     );
-    engine.compile_and_run_raw_program(CHECKED_IN_SCHEME)?;
+    super::compile_lock::compile_and_run(engine, CHECKED_IN_SCHEME, None)?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use steel::rerrs::{ErrorKind, SteelErr};
 use steel::steel_vm::engine::Engine;
 use steel::SteelVal;
 
+use super::compile_lock::compile_and_run;
 use super::tree::{make_op, OpArgs};
 use super::value::{self, layout, render, RawSpan};
 use crate::model::TreeOp;
@@ -234,17 +235,14 @@ pub(crate) fn new_engine(
         Ok(SteelVal::Void)
     });
 
-    engine
-        .compile_and_run_raw_program(super::kernel::FORMS)
+    compile_and_run(&mut engine, super::kernel::FORMS, None)
         .map_err(|e| prelude_error("kernel forms", e))?;
     for (name, text) in PRELUDE {
         // The lists Rust's tables give (formats, file systems, bootloaders, boards), then the
         // prelude's struct forms expanded without Steel's macro kernel.
         let text = super::kernel::expand_structs(&crate::tables::expand(text))
             .map_err(|e| prelude_error(name, SteelErr::new(ErrorKind::BadSyntax, e)))?;
-        engine
-            .compile_and_run_raw_program(text)
-            .map_err(|e| prelude_error(name, e))?;
+        compile_and_run(&mut engine, text, None).map_err(|e| prelude_error(name, e))?;
     }
     Ok(engine)
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use steel::parser::interner::InternedString;
 use steel::SteelVal;
 
+use super::compile_lock::compile_and_run;
 use super::convert::{Converter, Host};
 use super::diagnose::location_in;
 use super::engine::lock;
@@ -280,7 +281,7 @@ impl Dsl {
         }
         if !program.is_empty() {
             // A name Steel cannot define is reported by the form that defines it.
-            let _ = self.engine.compile_and_run_raw_program(program);
+            let _ = compile_and_run(&mut self.engine, program, None);
         }
     }
 

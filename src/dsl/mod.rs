@@ -33,6 +33,7 @@
 
 mod bounds;
 mod calls;
+mod compile_lock;
 mod convert;
 mod diagnose;
 mod engine;

@@ -186,7 +186,11 @@ fn sandboxed(
 /// at expansion time outside this engine.
 pub(crate) fn new_sandboxed_engine(budget: &Arc<Budget>) -> Result<Engine, SteelErr> {
     use steel_modules::*;
-    let mut engine = Engine::new_raw_no_kernel();
+    // Steel compiles its core library here.
+    let mut engine = {
+        let _one = super::compile_lock::compiling();
+        Engine::new_raw_no_kernel()
+    };
     // What `register_builtin_modules` does, with copies of the modules and without the ones
     // that reach the network.
     let prims = private_prim_module();
@@ -237,8 +241,11 @@ pub(crate) fn new_sandboxed_engine(budget: &Arc<Budget>) -> Result<Engine, Steel
             engine.register_value(name, stub(name, why));
         }
     }
-    engine.compile_and_run_raw_program(ALL_MODULES)?;
-    engine.register_prelude()?;
+    super::compile_lock::compile_and_run(&mut engine, ALL_MODULES, None)?;
+    {
+        let _one = super::compile_lock::compiling();
+        engine.register_prelude()?;
+    }
     Ok(engine)
 }
 

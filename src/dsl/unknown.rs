@@ -13,6 +13,7 @@ use steel::rerrs::{ErrorKind, SteelErr};
 use steel::SteelVal;
 
 use super::calls::{enclosing_unbound_calls, NameKind};
+use super::compile_lock::compile_and_run;
 use super::source::{self, Form};
 use super::{Dsl, SourceText};
 
@@ -75,9 +76,11 @@ impl Dsl {
     ) -> Result<Vec<SteelVal>, SteelErr> {
         let mut tried = Vec::new();
         loop {
-            let result = self
-                .engine
-                .compile_and_run_raw_program_with_path(padded.to_string(), path.to_path_buf());
+            let result = compile_and_run(
+                &mut self.engine,
+                padded.to_string(),
+                Some(path.to_path_buf()),
+            );
             self.note_source(path, src);
             let err = match result {
                 Err(e) if e.kind() == ErrorKind::FreeIdentifier => e,
@@ -146,7 +149,7 @@ impl Dsl {
             format!("(define {name} (%make-unknown '{name}))")
         };
         self.placeholders.insert(name.to_string(), operator);
-        self.engine.compile_and_run_raw_program(program).map(|_| ())
+        compile_and_run(&mut self.engine, program, None).map(|_| ())
     }
 
     /// What `name` is bound to now, for finding the unknown calls around an unbound name.
