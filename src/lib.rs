@@ -13,6 +13,7 @@ pub mod context;
 pub mod disk;
 pub mod dsl;
 pub mod error;
+pub mod file_system;
 pub mod fileio;
 pub mod format;
 pub mod fs;

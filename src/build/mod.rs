@@ -8,11 +8,10 @@ mod fstab;
 mod host_name;
 pub mod overrides;
 pub mod populate;
-mod sizer;
 
+pub use crate::file_system::Sizer;
 pub use destination::{check_file as check_output_file, Destination, OutputTarget};
 pub use overrides::Overrides;
-pub use sizer::Sizer;
 
 pub use crate::context::{BuildCtx, BuildOptions, NoProgress, Progress, StageFn};
 pub use crate::error::BuildError;

@@ -9,9 +9,8 @@ use crate::disk::gpt::{self, GptEntry};
 use crate::disk::mbr::{self, MbrEntry};
 use crate::disk::Region;
 use crate::error::BuildError;
-use crate::fs::{ext, fat};
-use crate::model::{Bootloader, FileSystemKind, PartitionFlag, PartitionTableType};
-use crate::plan::{PartType, Plan, PlannedPartition, SECTOR};
+use crate::model::{Bootloader, PartitionFlag, PartitionTableType};
+use crate::plan::{PartType, Plan, SECTOR};
 
 fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
     match plan.table() {
@@ -54,51 +53,6 @@ fn write_table(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
             mbr::write_mbr(disk, plan.mbr_signature, &entries)?;
         }
         None => {}
-    }
-    Ok(())
-}
-
-/// Writes one partition's file system into its region of the disk.
-pub fn write_file_system(
-    p: &PlannedPartition,
-    region: &Region,
-    plan: &Plan,
-    ctx: &BuildCtx,
-) -> Result<(), BuildError> {
-    match p.file_system {
-        FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4 => {
-            let kind = match p.file_system {
-                FileSystemKind::Ext2 => ext::ExtKind::Ext2,
-                FileSystemKind::Ext3 => ext::ExtKind::Ext3,
-                _ => ext::ExtKind::Ext4,
-            };
-            let params = ext::ExtParams {
-                kind,
-                label: p.label.clone(),
-                uuid: p.fs_uuid,
-                hash_seed: ctx.ids.uuid("hash-seed", p.index),
-                timestamp: plan.timestamp,
-                options: p.file_system_options.clone(),
-                backend: ctx.options.ext_backend,
-            };
-            ext::write_in(region, &p.content, &params, ctx.scratch)?;
-        }
-        FileSystemKind::Vfat | FileSystemKind::Fat16 | FileSystemKind::Fat32 => {
-            let params = fat::FatParams {
-                kind: if p.file_system == FileSystemKind::Fat32 {
-                    fat::FatKind::Fat32
-                } else {
-                    fat::FatKind::Fat16
-                },
-                label: p.label.to_uppercase(),
-                volume_id: p.volume_id,
-                timestamp: plan.timestamp,
-                hidden_sectors: (p.offset / SECTOR) as u32,
-            };
-            fat::write(region, &p.content, &params)?;
-        }
-        // Left as a hole; board blobs may be written into it by the bootloader step.
-        FileSystemKind::Unformatted => {}
     }
     Ok(())
 }
@@ -158,7 +112,9 @@ pub fn write_disk(plan: &Plan, file: &File, ctx: &BuildCtx) -> Result<(), BuildE
         let region = disk
             .sub(p.offset, p.size)
             .map_err(|e| BuildError::io(format!("partition {}", p.index), e))?;
-        write_file_system(p, &region, plan, ctx)?;
+        crate::file_system::row(p.file_system)
+            .writer
+            .write(p, &region, plan, ctx)?;
         ctx.check_cancelled()?;
     }
     progress("installing the bootloader");

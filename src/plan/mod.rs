@@ -149,44 +149,6 @@ fn align_up(value: u64, to: u64) -> Option<u64> {
 /// The message when a size or an offset leaves the range ingot can address.
 const TOO_FAR: &str = "is past the largest disk ingot can address (2^64 bytes)";
 
-/// Label limits of each file system, checked before anything is built.
-fn check_label(kind: FileSystemKind, label: &str) -> Result<(), String> {
-    let max = if kind.is_ext() {
-        16
-    } else if kind.is_fat() {
-        11
-    } else {
-        return Ok(());
-    };
-    if label.len() > max {
-        return Err(format!(
-            "label {label:?} is {} bytes; {} labels hold at most {max}",
-            label.len(),
-            kind
-        ));
-    }
-    if kind.is_fat() && !label.is_ascii() {
-        return Err(format!("FAT label {label:?} must be ASCII"));
-    }
-    Ok(())
-}
-
-/// An ISO's volume id: at most 32 characters (it is upper-cased, as Guix does).
-fn check_iso_label(label: &str) -> Result<(), String> {
-    if label.is_empty() || label.len() > 32 {
-        return Err(format!(
-            "label {label:?} is {} bytes; an ISO 9660 volume id holds 1 to 32",
-            label.len()
-        ));
-    }
-    if !label.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
-        return Err(format!(
-            "label {label:?}: an ISO 9660 volume id is printable ASCII"
-        ));
-    }
-    Ok(())
-}
-
 /// The checks that need only the definition: run before any content is read.
 pub fn check_image(image: &Image) -> Result<(), PlanError> {
     let image_err = |message: String| PlanError::Image {
@@ -317,10 +279,13 @@ pub fn plan(
             )));
         }
         if is_disk {
-            check_label(p.file_system, &p.label).map_err(&perr)?;
+            crate::file_system::row(p.file_system)
+                .writer
+                .check_label(p.file_system, &p.label)
+                .map_err(&perr)?;
         } else if layout == Layout::Iso {
             // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
-            check_iso_label(&p.label).map_err(&perr)?;
+            crate::file_system::iso::check_label(&p.label).map_err(&perr)?;
         }
         // Sizing a file system can mean laying it out (ext on a big tree: ~0.5 s), so each
         // kind is sized once. A non-disk format (the ISO's partition) gets no file system of

@@ -1,6 +1,7 @@
 //! Partition table type codes, as Guix assigns them.
 
-use crate::model::{FileSystemKind, Partition, PartitionFlag, Uuid};
+use crate::file_system::{self, GptType};
+use crate::model::{Partition, PartitionFlag, Uuid};
 
 pub const GPT_EFI_SYSTEM: &str = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 pub const GPT_LINUX_FS: &str = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
@@ -27,18 +28,13 @@ fn known(guid: &str) -> Uuid {
     Uuid::parse(guid).unwrap_or(Uuid([0; 16]))
 }
 
-/// MBR type code: esp -> 0xEF, ext* -> 0x83, vfat/fat16 -> 0x0E, fat32 -> 0x0C.
-/// `unformatted` is 0xDA ("non-FS data"), where Guix refuses.
+/// MBR type code: esp -> 0xEF, otherwise the file system's row (ext* -> 0x83, vfat/fat16 ->
+/// 0x0E, fat32 -> 0x0C; `unformatted` is 0xDA, "non-FS data", where Guix refuses).
 pub fn mbr_type(p: &Partition) -> u8 {
     if p.has_flag(PartitionFlag::Esp) {
         return 0xEF;
     }
-    match p.file_system {
-        FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4 => 0x83,
-        FileSystemKind::Vfat | FileSystemKind::Fat16 => 0x0E,
-        FileSystemKind::Fat32 => 0x0C,
-        FileSystemKind::Unformatted => 0xDA,
-    }
+    file_system::row(p.file_system).mbr_type
 }
 
 /// GPT type GUID; `None` for an unformatted partition without a uuid (Guix refuses it too).
@@ -46,14 +42,9 @@ pub fn gpt_type(p: &Partition) -> Option<Uuid> {
     if p.has_flag(PartitionFlag::Esp) {
         return Some(known(GPT_EFI_SYSTEM));
     }
-    match p.file_system {
-        FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4 => {
-            Some(known(GPT_LINUX_FS))
-        }
-        FileSystemKind::Vfat | FileSystemKind::Fat16 | FileSystemKind::Fat32 => {
-            Some(known(GPT_MS_BASIC_DATA))
-        }
-        FileSystemKind::Unformatted => p.uuid,
+    match file_system::row(p.file_system).gpt_type {
+        GptType::Guid(guid) => Some(known(guid)),
+        GptType::PartitionUuid => p.uuid,
     }
 }
 

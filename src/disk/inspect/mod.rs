@@ -5,7 +5,7 @@
 //! describes a text file as an empty disk.
 
 mod archive;
-mod bytes;
+pub(crate) mod bytes;
 mod iso;
 mod probe;
 mod table;
@@ -155,7 +155,7 @@ fn inspect_file(
             Err(e) => return Err(e),
         });
     }
-    let whole = probe::probe(file, 0)?;
+    let whole = crate::file_system::probe(file, 0)?;
     let bare_fat = whole.as_ref().is_some_and(|f| f.kind.starts_with("fat"));
     if !bare_fat {
         if let Some(t) = table::read_table(file, size)? {

@@ -6,7 +6,8 @@ use std::io;
 use serde::Serialize;
 
 use super::bytes::{field, le32, le64, mul, read};
-use super::probe::{probe, FoundFs};
+use super::probe::FoundFs;
+use crate::file_system::probe;
 use crate::model::Uuid;
 
 pub use crate::disk::SECTOR;
