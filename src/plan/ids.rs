@@ -3,7 +3,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::model::Uuid;
+use crate::model::{FileSystemKind, Partition, Uuid};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdSource {
@@ -36,6 +36,34 @@ impl IdSource {
     pub fn u32(&self, purpose: &str, index: usize) -> u32 {
         let d = self.digest(purpose, index);
         u32::from_le_bytes([d[0], d[1], d[2], d[3]])
+    }
+}
+
+/// The identifiers of partition `index` (1-based).
+pub(super) struct PartitionIds {
+    /// File system UUID: the partition's `uuid`, or derived.
+    pub fs_uuid: Uuid,
+    /// GPT unique partition GUID.
+    pub part_guid: Uuid,
+    /// FAT volume serial: the partition's `fat_serial`, or derived.
+    pub volume_id: u32,
+}
+
+impl PartitionIds {
+    pub(super) fn new(p: &Partition, index: usize, ids: &IdSource) -> Self {
+        let fs_uuid = match (p.file_system, p.uuid) {
+            // an unformatted GPT partition's uuid is its type, not a file system's
+            (FileSystemKind::Unformatted, _) => ids.uuid("fs-uuid", index),
+            (_, Some(u)) => u,
+            _ => ids.uuid("fs-uuid", index),
+        };
+        PartitionIds {
+            fs_uuid,
+            part_guid: ids.uuid("partition-guid", index),
+            volume_id: p
+                .fat_serial
+                .unwrap_or_else(|| ids.u32("fat-volume-id", index)),
+        }
     }
 }
 

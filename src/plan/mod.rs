@@ -4,11 +4,15 @@
 //! ingot differs from Guix here in one visible way: partitions whose offset is 0 start at the
 //! next 1 MiB boundary (Guix/genimage use 512 bytes); `show` says so.
 
+mod checks;
 mod ids;
+mod offsets;
 mod render;
+mod sizes;
 mod types;
 
 pub use crate::format::default_file_name;
+pub use checks::check_image;
 pub use ids::IdSource;
 pub use render::{render_json, render_table};
 pub use types::{gpt_type, mbr_type, PartType, GPT_EFI_SYSTEM, GPT_LINUX_FS, GPT_MS_BASIC_DATA};
@@ -149,85 +153,9 @@ fn align_up(value: u64, to: u64) -> Option<u64> {
 /// The message when a size or an offset leaves the range ingot can address.
 const TOO_FAR: &str = "is past the largest disk ingot can address (2^64 bytes)";
 
-/// The checks that need only the definition: run before any content is read.
-pub fn check_image(image: &Image) -> Result<(), PlanError> {
-    let image_err = |message: String| PlanError::Image {
-        at: at(&image.location),
-        message,
-    };
-    let layout = crate::format::row(image.format).layout;
-    let is_disk = layout == Layout::Disk;
-    let table = is_disk.then_some(image.partition_table_type);
-    if is_disk && image.partitions.is_empty() {
-        return Err(image_err(
-            "a disk image needs at least one partition (add one to `partitions`)".into(),
-        ));
-    }
-    check_bootloader(image)?;
-    if let (Some(PartitionTableType::Mbr), Some(os)) = (table, &image.operating_system) {
-        if let Some(bl) = &os.bootloader {
-            if bl.bootloader.is_efi() {
-                return Err(PlanError::Image {
-                    at: at(&bl.location.clone().or(image.location.clone())),
-                    message: format!(
-                        "EFI bootloader required with GPT partitioning: {} cannot boot from an \
-                         MBR image (use -t efi-raw, or grub-bootloader)",
-                        bl.bootloader.name()
-                    ),
-                });
-            }
-        }
-    }
-    if table == Some(PartitionTableType::Mbr) && image.partitions.len() > 4 {
-        return Err(image_err(format!(
-            "an MBR table holds at most 4 primary partitions, this image has {}",
-            image.partitions.len()
-        )));
-    }
-    if table == Some(PartitionTableType::Gpt) && image.partitions.len() > 128 {
-        return Err(image_err("a GPT table holds at most 128 partitions".into()));
-    }
-
-    Ok(())
-}
-
-/// An image that boots needs a bootloader ingot installs, for the image's platform.
-fn check_bootloader(image: &Image) -> Result<(), PlanError> {
-    let boots = crate::format::row(image.format).layout != Layout::Archive;
-    let Some(bl) = image
-        .operating_system
-        .as_ref()
-        .and_then(|os| os.bootloader.as_ref())
-        .filter(|_| boots)
-    else {
-        return Ok(());
-    };
-    let err = |message: String| PlanError::Image {
-        at: at(&bl.location.clone().or(image.location.clone())),
-        message,
-    };
-    use crate::model::Bootloader;
-    if let Bootloader::Other(name) = &bl.bootloader {
-        return Err(err(format!(
-            "{name}: ingot cannot install this bootloader (it installs grub-bootloader, \
-             grub-minimal-bootloader, grub-efi-bootloader, grub-efi-removable-bootloader, \
-             grub-efi32-bootloader and the U-Boot bootloaders of its board image types)"
-        )));
-    }
-    let platform = image.platform.as_deref().unwrap_or("x86_64-linux");
-    let x86 = ["x86_64", "i386", "i486", "i586", "i686"]
-        .iter()
-        .any(|p| platform.starts_with(p));
-    if !x86 && matches!(bl.bootloader, Bootloader::GrubBios | Bootloader::GrubEfi32) {
-        return Err(err(format!(
-            "{} is an x86 bootloader, but the image's platform is {platform}",
-            bl.bootloader.name()
-        )));
-    }
-    Ok(())
-}
-
-/// Resolves `image`, whose partitions' content trees are `contents` (same order), into a plan.
+/// Resolves `image`, whose partitions' content trees are `contents` (same order), into a plan:
+/// each partition's checks, size, offset, table type and identifiers in turn, then the
+/// overlaps and the disk's size.
 pub fn plan(
     image: &Image,
     contents: Vec<Tree>,
@@ -257,11 +185,7 @@ pub fn plan(
     let root_takes_image_size =
         image_size.is_some() && root.is_some_and(|i| image.partitions[i].size == SizeSpec::Guess);
 
-    let table_reserved = match table {
-        Some(PartitionTableType::Gpt) => GPT_HEAD_BYTES,
-        Some(PartitionTableType::Mbr) => SECTOR,
-        None => 0,
-    };
+    let table_reserved = offsets::table_reserved(table);
     let mut cursor = table_reserved;
     let mut planned = Vec::with_capacity(image.partitions.len());
     for (i, (p, content)) in image.partitions.iter().zip(contents).enumerate() {
@@ -272,227 +196,60 @@ pub fn plan(
             label: p.label.clone(),
             message,
         };
-        if p.has_flag(PartitionFlag::Esp) && !p.file_system.is_fat() {
-            return Err(perr(format!(
-                "the esp flag needs a FAT file system (vfat, fat16 or fat32), not {}",
-                p.file_system
-            )));
-        }
-        if is_disk {
-            crate::file_system::row(p.file_system)
-                .writer
-                .check_label(p.file_system, &p.label)
-                .map_err(&perr)?;
-        } else if layout == Layout::Iso {
-            // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
-            crate::file_system::iso::check_label(&p.label).map_err(&perr)?;
-        }
-        // Sizing a file system can mean laying it out (ext on a big tree: ~0.5 s), so each
-        // kind is sized once. A non-disk format (the ISO's partition) gets no file system of
-        // its own: its content is what must fit.
-        let mut sized: Vec<(FileSystemKind, u64)> = Vec::new();
-        let mut content_min = |kind: FileSystemKind| -> Result<u64, PlanError> {
-            if kind == FileSystemKind::Unformatted {
-                return Ok(0);
-            }
-            if !is_disk {
-                return Ok(content.apparent_size());
-            }
-            if let Some((_, min)) = sized.iter().find(|(k, _)| *k == kind) {
-                return Ok(*min);
-            }
-            let min = sizer
-                .min_size(kind, &content, &p.file_system_options)
-                .map_err(&perr)?;
-            sized.push((kind, min));
-            Ok(min)
-        };
-        let (size, guessed) = match p.size {
-            SizeSpec::Bytes(n) => (n, false),
-            SizeSpec::Guess if root_takes_image_size && Some(i) == root => {
-                (image_size.unwrap_or_default(), false)
-            }
-            SizeSpec::Guess => {
-                let kind = if p.file_system == FileSystemKind::Vfat {
-                    FileSystemKind::Fat16
-                } else {
-                    p.file_system
-                };
-                let mut min = content_min(kind)?;
-                if p.file_system == FileSystemKind::Vfat && sizer.vfat_kind(min) != kind {
-                    min = content_min(FileSystemKind::Fat32)?;
-                }
-                let guess = min.saturating_add(min / 4).max(MIB);
-                let aligned = align_up(guess, options.alignment.max(SECTOR))
-                    .ok_or_else(|| perr(format!("the guessed size {guess} {TOO_FAR}")))?;
-                (aligned, true)
-            }
-        };
-        // Partitions are whole sectors: a size like 100MB (195312.5 sectors) is rounded down,
-        // as mke2fs rounds Guix's sizes down to whole blocks.
-        let size = size - size % SECTOR;
-        if size == 0 {
-            return Err(perr(
-                "size is smaller than one 512-byte sector; give at least 512 bytes or 'guess"
-                    .into(),
-            ));
-        }
-        let file_system = match p.file_system {
-            FileSystemKind::Vfat => sizer.vfat_kind(size),
-            k => k,
-        };
-        let needed = content_min(file_system)?;
-        if needed > size {
-            return Err(perr(format!(
-                "the content needs a {file_system} file system of at least {needed} bytes \
-                 ({:.1} MiB), but the size is {size} bytes; enlarge `size` or use 'guess",
-                needed as f64 / MIB as f64
-            )));
-        }
-        let offset = if !is_disk {
-            0
-        } else if p.offset != 0 {
-            p.offset
-        } else {
-            align_up(cursor, options.alignment.max(SECTOR))
-                .ok_or_else(|| perr(format!("the offset after {cursor} {TOO_FAR}")))?
-        };
-        let end = offset.checked_add(size).ok_or_else(|| {
-            perr(format!(
-                "offset {offset} + size {size} is past the largest disk ingot can address (2^64 bytes)"
-            ))
-        })?;
-        if is_disk {
-            if offset % SECTOR != 0 {
-                return Err(perr(format!(
-                    "offset {offset} is not a multiple of 512 bytes (sectors)"
-                )));
-            }
-            if offset < table_reserved {
-                return Err(perr(format!(
-                    "offset {offset} starts inside the partition table, which takes the first \
-                     {table_reserved} bytes"
-                )));
-            }
-        }
-        let part_type = match table {
-            Some(PartitionTableType::Mbr) => Some(PartType::Mbr(mbr_type(p))),
-            Some(PartitionTableType::Gpt) => Some(PartType::Gpt(gpt_type(p).ok_or_else(|| {
-                perr(
-                    "an unformatted GPT partition needs a `uuid`: it is used as the \
-                      partition type GUID"
-                        .into(),
-                )
-            })?)),
-            None => None,
-        };
-        if table == Some(PartitionTableType::Mbr) {
-            let limit = u32::MAX as u64 * SECTOR;
-            if end > limit {
-                return Err(perr("MBR tables address at most 2 TiB; use gpt".into()));
-            }
-        }
-        let fs_uuid = match (p.file_system, p.uuid, table) {
-            // an unformatted GPT partition's uuid is its type, not a file system's
-            (FileSystemKind::Unformatted, _, _) => options.ids.uuid("fs-uuid", index),
-            (_, Some(u), _) => u,
-            _ => options.ids.uuid("fs-uuid", index),
-        };
+        checks::check_partition(p, layout).map_err(&perr)?;
+        let takes_image_size =
+            (root_takes_image_size && Some(i) == root).then(|| image_size.unwrap_or_default());
+        let sized = sizes::partition_size(
+            p,
+            &content,
+            is_disk,
+            takes_image_size,
+            sizer,
+            options.alignment,
+        )
+        .map_err(&perr)?;
+        let offset =
+            offsets::partition_offset(p, cursor, is_disk, options.alignment).map_err(&perr)?;
+        let end =
+            offsets::partition_end(offset, sized.size, is_disk, table_reserved).map_err(&perr)?;
+        let part_type = types::part_type(p, table).map_err(&perr)?;
+        offsets::check_mbr_reach(end, table).map_err(&perr)?;
+        let ids = ids::PartitionIds::new(p, index, &options.ids);
         cursor = end;
         planned.push(PlannedPartition {
             index,
             label: p.label.clone(),
             offset,
-            size,
+            size: sized.size,
             declared_file_system: p.file_system,
-            file_system,
+            file_system: sized.file_system,
             file_system_options: p.file_system_options.clone(),
             flags: p.flags.clone(),
-            fs_uuid,
-            part_guid: options.ids.uuid("partition-guid", index),
-            volume_id: p
-                .fat_serial
-                .unwrap_or_else(|| options.ids.u32("fat-volume-id", index)),
+            fs_uuid: ids.fs_uuid,
+            part_guid: ids.part_guid,
+            volume_id: ids.volume_id,
             part_type,
-            size_guessed: guessed,
+            size_guessed: sized.guessed,
             content,
             location: p.location.clone(),
         });
     }
 
     if is_disk {
-        let mut by_start: Vec<&PlannedPartition> = planned.iter().collect();
-        by_start.sort_by_key(|p| p.offset);
-        for pair in by_start.windows(2) {
-            if pair[1].offset < pair[0].end() {
-                return Err(PlanError::Partition {
-                    at: at(&pair[1].location.clone().or(image.location.clone())),
-                    index: pair[1].index,
-                    label: pair[1].label.clone(),
-                    message: format!(
-                        "overlaps partition {} ({}): it starts at {} but {} ends at {}",
-                        pair[0].index,
-                        pair[0].label,
-                        pair[1].offset,
-                        pair[0].label,
-                        pair[0].end()
-                    ),
-                });
-            }
-        }
+        offsets::check_overlaps(image, &planned)?;
     }
-    let last_end = planned.iter().map(PlannedPartition::end).max().unwrap_or(0);
-    let size = if !is_disk {
-        planned
-            .iter()
-            .try_fold(0u64, |sum, p| sum.checked_add(p.size))
-            .ok_or_else(|| image_err(format!("the partitions' total size {TOO_FAR}")))?
-    } else {
-        let tail = if table == Some(PartitionTableType::Gpt) {
-            GPT_TAIL_BYTES
-        } else {
-            0
-        };
-        let needed = last_end
-            .checked_add(tail)
-            .ok_or_else(|| image_err(format!("the backup GPT after {last_end} {TOO_FAR}")))?;
-        match image_size {
-            Some(fixed) if !root_takes_image_size => {
-                if needed > fixed {
-                    let culprit = planned
-                        .iter()
-                        .find(|p| p.end().saturating_add(tail) > fixed)
-                        .or(planned.last());
-                    return Err(match culprit {
-                        Some(p) => PlanError::Partition {
-                            at: at(&p.location.clone().or(image.location.clone())),
-                            index: p.index,
-                            label: p.label.clone(),
-                            message: format!(
-                                "ends at {}, past the image size {fixed}{}",
-                                p.end(),
-                                if tail > 0 {
-                                    " (GPT keeps its last 16896 bytes for the backup table)"
-                                } else {
-                                    ""
-                                }
-                            ),
-                        },
-                        None => image_err(format!("image size {fixed} is too small")),
-                    });
-                }
-                fixed
-            }
-            _ => align_up(needed, MIB)
-                .ok_or_else(|| image_err(format!("the disk size {needed} {TOO_FAR}")))?,
-        }
-    };
+    let size = sizes::image_size(
+        image,
+        &planned,
+        table,
+        image_size.filter(|_| !root_takes_image_size),
+    )?;
 
     Ok(Plan {
         image: image.clone(),
         file_name: crate::format::default_file_name(image),
         format: image.format,
-        layout: match (crate::format::row(image.format).layout, table) {
+        layout: match (layout, table) {
             (Layout::Disk, Some(table)) => FormatPlan::Disk {
                 table,
                 bios_core: None,

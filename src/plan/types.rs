@@ -1,7 +1,7 @@
 //! Partition table type codes, as Guix assigns them.
 
 use crate::file_system::{self, GptType};
-use crate::model::{Partition, PartitionFlag, Uuid};
+use crate::model::{Partition, PartitionFlag, PartitionTableType, Uuid};
 
 pub const GPT_EFI_SYSTEM: &str = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B";
 pub const GPT_LINUX_FS: &str = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
@@ -46,6 +46,22 @@ pub fn gpt_type(p: &Partition) -> Option<Uuid> {
         GptType::Guid(guid) => Some(known(guid)),
         GptType::PartitionUuid => p.uuid,
     }
+}
+
+/// `p`'s type in `table` (none outside a disk).
+pub(super) fn part_type(
+    p: &Partition,
+    table: Option<PartitionTableType>,
+) -> Result<Option<PartType>, String> {
+    Ok(match table {
+        Some(PartitionTableType::Mbr) => Some(PartType::Mbr(mbr_type(p))),
+        Some(PartitionTableType::Gpt) => Some(PartType::Gpt(gpt_type(p).ok_or_else(|| {
+            "an unformatted GPT partition needs a `uuid`: it is used as the \
+             partition type GUID"
+                .to_string()
+        })?)),
+        None => None,
+    })
 }
 
 #[cfg(test)]

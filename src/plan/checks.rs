@@ -1,0 +1,102 @@
+//! The plan's refusals that are not about sizes or offsets: what the definition alone shows to
+//! be wrong (table capacity, bootloader and platform), and each partition's flags and label.
+
+use super::{at, PlanError};
+use crate::format::Layout;
+use crate::model::{Image, Partition, PartitionFlag, PartitionTableType};
+
+/// The checks that need only the definition: run before any content is read.
+pub fn check_image(image: &Image) -> Result<(), PlanError> {
+    let image_err = |message: String| PlanError::Image {
+        at: at(&image.location),
+        message,
+    };
+    let layout = crate::format::row(image.format).layout;
+    let is_disk = layout == Layout::Disk;
+    let table = is_disk.then_some(image.partition_table_type);
+    if is_disk && image.partitions.is_empty() {
+        return Err(image_err(
+            "a disk image needs at least one partition (add one to `partitions`)".into(),
+        ));
+    }
+    check_bootloader(image)?;
+    if let (Some(PartitionTableType::Mbr), Some(os)) = (table, &image.operating_system) {
+        if let Some(bl) = &os.bootloader {
+            if bl.bootloader.is_efi() {
+                return Err(PlanError::Image {
+                    at: at(&bl.location.clone().or(image.location.clone())),
+                    message: format!(
+                        "EFI bootloader required with GPT partitioning: {} cannot boot from an \
+                         MBR image (use -t efi-raw, or grub-bootloader)",
+                        bl.bootloader.name()
+                    ),
+                });
+            }
+        }
+    }
+    if table == Some(PartitionTableType::Mbr) && image.partitions.len() > 4 {
+        return Err(image_err(format!(
+            "an MBR table holds at most 4 primary partitions, this image has {}",
+            image.partitions.len()
+        )));
+    }
+    if table == Some(PartitionTableType::Gpt) && image.partitions.len() > 128 {
+        return Err(image_err("a GPT table holds at most 128 partitions".into()));
+    }
+
+    Ok(())
+}
+
+/// An image that boots needs a bootloader ingot installs, for the image's platform.
+fn check_bootloader(image: &Image) -> Result<(), PlanError> {
+    let boots = crate::format::row(image.format).layout != Layout::Archive;
+    let Some(bl) = image
+        .operating_system
+        .as_ref()
+        .and_then(|os| os.bootloader.as_ref())
+        .filter(|_| boots)
+    else {
+        return Ok(());
+    };
+    let err = |message: String| PlanError::Image {
+        at: at(&bl.location.clone().or(image.location.clone())),
+        message,
+    };
+    use crate::model::Bootloader;
+    if let Bootloader::Other(name) = &bl.bootloader {
+        return Err(err(format!(
+            "{name}: ingot cannot install this bootloader (it installs grub-bootloader, \
+             grub-minimal-bootloader, grub-efi-bootloader, grub-efi-removable-bootloader, \
+             grub-efi32-bootloader and the U-Boot bootloaders of its board image types)"
+        )));
+    }
+    let platform = image.platform.as_deref().unwrap_or("x86_64-linux");
+    let x86 = ["x86_64", "i386", "i486", "i586", "i686"]
+        .iter()
+        .any(|p| platform.starts_with(p));
+    if !x86 && matches!(bl.bootloader, Bootloader::GrubBios | Bootloader::GrubEfi32) {
+        return Err(err(format!(
+            "{} is an x86 bootloader, but the image's platform is {platform}",
+            bl.bootloader.name()
+        )));
+    }
+    Ok(())
+}
+
+/// A partition's flags and label against its file system (or, in an ISO, the volume id's rule).
+pub(super) fn check_partition(p: &Partition, layout: Layout) -> Result<(), String> {
+    if p.has_flag(PartitionFlag::Esp) && !p.file_system.is_fat() {
+        return Err(format!(
+            "the esp flag needs a FAT file system (vfat, fat16 or fat32), not {}",
+            p.file_system
+        ));
+    }
+    match layout {
+        Layout::Disk => crate::file_system::row(p.file_system)
+            .writer
+            .check_label(p.file_system, &p.label),
+        // The label is the volume id, not an ext4 label: ISO's rule, 32 characters.
+        Layout::Iso => crate::file_system::iso::check_label(&p.label),
+        Layout::Archive => Ok(()),
+    }
+}
