@@ -1,9 +1,12 @@
 //! `ingot doctor` and `ingot list-image-types`: which external pieces are here, which image
-//! types they make available, and one line about each type.
+//! types they make available, and one line about each type (`format::image_types`, the one
+//! table both read).
 
 use std::path::Path;
 
 use anyhow::{bail, Result};
+use ingot::format::image_types::{ImageType, Need};
+use ingot::format::Tool;
 use serde_json::json;
 
 struct Piece {
@@ -86,88 +89,45 @@ fn pieces() -> Vec<Piece> {
     ]
 }
 
-/// One line about an image type, and the pieces it needs (with its usual bootloader).
-fn describe(name: &str) -> (String, &'static [&'static str]) {
-    let (text, needs): (&str, &'static [&'static str]) = match name {
-        "mbr-raw" => ("raw disk, MBR table, GRUB for BIOS", &[GRUB, GRUB_PC]),
-        "mbr-hybrid-raw" => (
-            "raw disk, MBR table with an ESP: boots with BIOS and UEFI (the default)",
-            &[GRUB, GRUB_PC, GRUB_EFI],
-        ),
-        "efi-raw" => ("raw disk, GPT with an ESP: 64-bit UEFI", &[GRUB, GRUB_EFI]),
-        "efi32-raw" => (
-            "raw disk, GPT with an ESP: 32-bit UEFI",
-            &[GRUB, GRUB_EFI32],
-        ),
-        "qcow2" => (
-            "compressed qcow2 of an mbr-hybrid-raw disk, for QEMU",
-            &[GRUB, GRUB_PC, GRUB_EFI, QEMU_IMG],
-        ),
-        "qcow2-gpt" => (
-            "compressed qcow2 of a GPT (efi-raw) disk, for QEMU",
-            &[GRUB, GRUB_EFI, QEMU_IMG],
-        ),
-        "iso9660" => (
-            "hybrid ISO 9660 (zisofs), boots from CD or USB with BIOS and UEFI",
-            &[GRUB, GRUB_PC, GRUB_EFI, LIBISOFS],
-        ),
-        "uncompressed-iso9660" => (
-            "the same ISO without zisofs compression",
-            &[GRUB, GRUB_PC, GRUB_EFI, LIBISOFS],
-        ),
-        "docker" => (
-            "docker-archive of the root tree, one layer (--oci: an OCI image layout)",
-            &[],
-        ),
-        "tarball" => ("gzip-compressed tarball of the root tree", &[]),
-        "wsl2" => ("WSL2 root file system tarball", &[]),
-        "raw-with-offset" => (
-            "raw disk whose root partition starts at an offset (boards)",
-            &[GRUB, GRUB_PC],
-        ),
-        "hurd-raw" | "hurd-qcow2" => (
-            "GNU/Hurd disk (ingot writes only the Linux ext2 layout, not the Hurd's)",
-            &[],
-        ),
-        board => {
-            let name = board.strip_suffix("-raw").unwrap_or(board);
-            return (
-                format!("raw disk for the {name} board with its U-Boot (--firmware-dir DIR)"),
-                &[],
-            );
-        }
-    };
-    (text.to_string(), needs)
-}
-
-fn buildable(name: &str) -> bool {
-    !name.starts_with("hurd-")
+/// The piece `pieces()` names for what an image type needs.
+fn piece(need: Need) -> &'static str {
+    match need {
+        Need::Grub => GRUB,
+        Need::GrubPc => GRUB_PC,
+        Need::GrubEfi => GRUB_EFI,
+        Need::GrubEfi32 => GRUB_EFI32,
+        Need::Tool(Tool::Libisofs) => LIBISOFS,
+        Need::Tool(Tool::QemuImg) => QEMU_IMG,
+    }
 }
 
 /// The image types whose pieces are missing here, with the missing pieces.
-fn unavailable(types: &[String], pieces: &[Piece]) -> Vec<(String, Vec<&'static str>)> {
+fn unavailable(types: &[ImageType], pieces: &[Piece]) -> Vec<(String, Vec<&'static str>)> {
     types
         .iter()
         .filter_map(|t| {
-            let missing: Vec<&'static str> = describe(t)
-                .1
+            let missing: Vec<&'static str> = t
+                .needs
                 .iter()
-                .copied()
+                .map(|n| piece(*n))
                 .filter(|need| pieces.iter().any(|p| p.what == *need && !p.present))
                 .collect();
-            (!missing.is_empty()).then(|| (t.clone(), missing))
+            (!missing.is_empty()).then(|| (t.name.clone(), missing))
         })
         .collect()
 }
 
-pub fn list_image_types(types: &[String], json: bool) -> Result<()> {
+pub fn list_image_types(types: &[ImageType], json: bool) -> Result<()> {
     let pieces = pieces();
     let missing = unavailable(types, &pieces);
     let rows: Vec<_> = types
         .iter()
         .map(|t| {
-            let lacks = missing.iter().find(|(n, _)| n == t).map(|(_, m)| m.clone());
-            (t, describe(t).0, buildable(t), lacks)
+            let lacks = missing
+                .iter()
+                .find(|(n, _)| *n == t.name)
+                .map(|(_, m)| m.clone());
+            (&t.name, &t.description, t.buildable, lacks)
         })
         .collect();
     if json {
@@ -181,7 +141,7 @@ pub fn list_image_types(types: &[String], json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
-    let width = types.iter().map(|t| t.len()).max().unwrap_or(0);
+    let width = types.iter().map(|t| t.name.len()).max().unwrap_or(0);
     for (t, text, can, lacks) in rows {
         let mark = match (can, lacks) {
             (false, _) => "  [cannot build]".to_string(),
@@ -193,7 +153,7 @@ pub fn list_image_types(types: &[String], json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn run(types: &[String], json: bool) -> Result<()> {
+pub fn run(types: &[ImageType], json: bool) -> Result<()> {
     let pieces = pieces();
     let missing = unavailable(types, &pieces);
     if json {
@@ -230,6 +190,7 @@ pub fn run(types: &[String], json: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ingot::format::image_types::image_types;
 
     #[test]
     fn a_missing_piece_makes_its_types_unavailable() {
@@ -237,9 +198,10 @@ mod tests {
         for p in &mut pieces {
             p.present = p.what != QEMU_IMG;
         }
-        let types: Vec<String> = ["efi-raw", "qcow2", "qcow2-gpt", "docker"]
-            .map(String::from)
-            .to_vec();
+        let types: Vec<ImageType> = image_types()
+            .into_iter()
+            .filter(|t| ["efi-raw", "qcow2", "qcow2-gpt", "docker"].contains(&t.name.as_str()))
+            .collect();
         let missing = unavailable(&types, &pieces);
         let names: Vec<&str> = missing.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(names, ["qcow2", "qcow2-gpt"]);

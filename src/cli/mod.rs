@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use ingot::build::{self, BuildOptions, OutputTarget, Overrides};
 use ingot::content::Owners;
 use ingot::dsl::{Dsl, Evaluated};
+use ingot::format::image_types::image_types;
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
 use ingot::plan::{self, Plan};
@@ -372,10 +373,6 @@ fn build_command(args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
-fn image_type_names() -> Result<Vec<String>> {
-    Ok(Dsl::new()?.image_type_names()?)
-}
-
 pub fn run() -> Result<()> {
     let cli = Cli::parse();
     progress::configure(
@@ -406,8 +403,8 @@ pub fn run() -> Result<()> {
         Command::Build(args) => build_command(args),
         Command::Show(args) => show(args),
         Command::Repl(args) => repl::run(args),
-        Command::ListImageTypes { json } => doctor::list_image_types(&image_type_names()?, *json),
-        Command::Doctor { json } => doctor::run(&image_type_names()?, *json),
+        Command::ListImageTypes { json } => doctor::list_image_types(&image_types(), *json),
+        Command::Doctor { json } => doctor::run(&image_types(), *json),
         Command::Inspect { image, json } => {
             let found = ingot::disk::inspect::inspect(image)?;
             if *json {

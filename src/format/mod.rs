@@ -6,6 +6,7 @@
 mod archive;
 mod disk;
 mod docker;
+pub mod image_types;
 mod iso;
 mod qcow2;
 mod tarball;

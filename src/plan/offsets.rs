@@ -46,7 +46,7 @@ pub(super) fn partition_end(
         )
     })?;
     if is_disk {
-        if offset % SECTOR != 0 {
+        if !offset.is_multiple_of(SECTOR) {
             return Err(format!(
                 "offset {offset} is not a multiple of 512 bytes (sectors)"
             ));
