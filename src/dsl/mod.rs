@@ -140,6 +140,12 @@ pub struct Dsl {
     unknowns: Vec<String>,
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
+    /// Set while a REPL input runs: a name a procedure body uses before its definition is a
+    /// global a later input may define, as a file's later definitions are (see `unknown`).
+    late_bound_bodies: bool,
+    /// Names used before their definition -> the setter that gives their definition's value
+    /// to the code compiled before it (see `eval::forward_program`).
+    forwards: HashMap<String, String>,
     warnings: Vec<Warning>,
     /// The operating-systems evaluated so far with their Scheme values, for `image_for`.
     operating_systems: Vec<(model::OperatingSystem, SteelVal)>,
@@ -178,6 +184,8 @@ impl Dsl {
             session: Arc::new(SourceText::default()),
             unknowns: Vec::new(),
             placeholders: HashMap::new(),
+            late_bound_bodies: false,
+            forwards: HashMap::new(),
             warnings: Vec::new(),
             operating_systems: Vec::new(),
             base_dir,
@@ -277,7 +285,10 @@ impl Dsl {
     fn eval_repl_unbounded(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
-        let value = self.eval_text_as(&name, text)?;
+        self.late_bound_bodies = true;
+        let value = self.eval_text_as(&name, text);
+        self.late_bound_bodies = false;
+        let value = value?;
         let build = value::is_struct(&value, value::layout::BUILD);
         if value::is_struct(&value, value::layout::SHOW) || build {
             let target = value::struct_field(&value, 0).unwrap_or(SteelVal::Void);
