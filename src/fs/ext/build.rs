@@ -474,6 +474,7 @@ fn render_inode(
                     off += len;
                 }
             }
+            sink.file_done(*size);
         }
     }
     Ok(d.is_dir)
