@@ -77,9 +77,11 @@ pub struct Progress {
     counting: AtomicBool,
 }
 
-const SPINNER: &str = "{spinner} {elapsed:>3} {msg}";
-const BYTES: &str = "{spinner} {elapsed:>3} {msg:.bold} [{bar:24}] {bytes}/{total_bytes} \
-                     {percent}% {binary_bytes_per_sec} ETA {eta}";
+const SPINNER: &str = "{spinner} {elapsed:>3} {wide_msg}";
+/// The stage last: on a narrow terminal it is cut, not the numbers (a wrapped bar would leave
+/// a stale line behind at each redraw).
+const BYTES: &str = "{spinner} {elapsed:>3} [{bar:20}] {bytes}/{total_bytes} {percent:>3}% \
+                     {binary_bytes_per_sec} ETA {eta} {wide_msg}";
 
 impl Progress {
     pub fn start() -> Self {

@@ -149,6 +149,7 @@ pub(crate) fn write_tree<W: Write>(
                 data = Some(SourceReader {
                     inner: reader,
                     failed: false,
+                    progress,
                 });
                 Kind::File { size: *size }
             }
@@ -180,9 +181,6 @@ pub(crate) fn write_tree<W: Write>(
                 OutputError::Write { format, source }
             });
         }
-        if let (Kind::File { size }, None) = (&entry.kind, &earlier) {
-            progress.advance(*size);
-        }
         if counts[id] > 1 && earlier.is_none() && !matches!(node.kind, NodeKind::Dir(_)) {
             first_path.insert(id, path.clone());
         }
@@ -192,14 +190,18 @@ pub(crate) fn write_tree<W: Write>(
 
 /// A file's data, remembering whether an error came from reading it (rather than from
 /// writing the archive), so the message names the right culprit.
-struct SourceReader {
+struct SourceReader<'p> {
     inner: Box<dyn Read + Send>,
     failed: bool,
+    /// Told each piece read (the tar writer reads a file's size, no more).
+    progress: &'p dyn Progress,
 }
 
-impl Read for SourceReader {
+impl Read for SourceReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|_| self.failed = true)
+        let n = self.inner.read(buf).inspect_err(|_| self.failed = true)?;
+        self.progress.advance(n as u64);
+        Ok(n)
     }
 }
 

@@ -98,9 +98,9 @@ impl Sink<'_> {
         }
     }
 
-    /// All `size` bytes of a tree file are rendered (its holes included), for the progress.
-    pub fn file_done(&self, size: u64) {
-        self.progress.advance(size);
+    /// `bytes` more of the tree's file data are rendered (or were holes), for the progress.
+    pub fn rendered(&self, bytes: u64) {
+        self.progress.advance(bytes);
     }
 
     /// Hands the current chunk to the writer.
