@@ -351,7 +351,7 @@ mod tests {
         t.link(ROOT, b"b", d).unwrap();
         let mut tar = TarWriter::new(io::sink());
         let opts = TreeOptions { dot_root: true };
-        let err = write_tree(&mut tar, &t, &opts, "tarball").unwrap_err();
+        let err = write_tree(&mut tar, &t, &opts, "tarball", &NoProgress).unwrap_err();
         assert!(err.to_string().contains("linked more than once"), "{err}");
     }
 }
