@@ -48,6 +48,14 @@ fn ext_params(backend: ExtBackend) -> ExtParams {
     }
 }
 
+/// A fresh sparse image file of `size` bytes.
+fn image_file(dir: &Path, name: &str, size: u64) -> (std::path::PathBuf, File) {
+    let path = dir.join(name);
+    let file = File::create(&path).unwrap();
+    file.set_len(size).unwrap();
+    (path, file)
+}
+
 fn check(tool: &mut Command) {
     let out = tool.output().unwrap();
     assert!(
@@ -65,10 +73,8 @@ fn ext_native_and_mke2fs_advance_to_their_totals() {
     let (tree, data) = tree(dir.path());
     assert_eq!(tree.file_bytes(), data);
     for backend in [ExtBackend::Native, ExtBackend::Mke2fs] {
-        let path = dir.path().join("ext.img");
-        let file = File::create(&path).unwrap();
         let size = 32 << 20;
-        file.set_len(size).unwrap();
+        let (path, file) = image_file(dir.path(), "ext.img", size);
         let progress = CountingProgress::default();
         let region = Region::new(&file, 0, size).with_progress(&progress);
         ext::write_in(&region, &tree, &ext_params(backend), dir.path()).unwrap();
@@ -91,10 +97,8 @@ fn fat_advances_to_its_total() {
     // FAT holds no symbolic links.
     let etc = tree.lookup("/etc").unwrap();
     assert!(tree.unlink(etc, b"link"));
-    let path = dir.path().join("fat.img");
-    let file = File::create(&path).unwrap();
     let size = 64 << 20;
-    file.set_len(size).unwrap();
+    let (path, file) = image_file(dir.path(), "fat.img", size);
     let progress = CountingProgress::default();
     let region = Region::new(&file, 0, size).with_progress(&progress);
     let params = fat::FatParams {
