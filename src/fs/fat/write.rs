@@ -284,9 +284,15 @@ impl Writer<'_> {
                     source,
                 })?;
                 let start = self.geo.cluster_offset(self.layout.file_cluster[i][j]);
-                // The image was zeroed: zero pieces need no write.
+                // The image was zeroed: zero pieces need no write (they count as copied when
+                // the next piece or the file's end is reached).
+                let mut reported = 0;
                 fileio::copy_exact(&mut reader, size, &mut buf, true, |bytes, at| {
-                    self.put(bytes, start + at)
+                    self.put(bytes, start + at)?;
+                    let end = at + bytes.len() as u64;
+                    progress.advance(end.saturating_sub(reported));
+                    reported = reported.max(end);
+                    Ok(())
                 })
                 .map_err(|e| match e {
                     fileio::CopyError::Read(source) => FatError::Source {
@@ -300,7 +306,7 @@ impl Writer<'_> {
                         got,
                     },
                 })?;
-                progress.advance(size);
+                progress.advance(size.saturating_sub(reported));
             }
         }
         Ok(())
