@@ -570,6 +570,28 @@ mod tests {
     }
 
     #[test]
+    fn procedures_see_definitions_made_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("later.scm");
+        std::fs::write(
+            &file,
+            "(define (data-size) (* 2 half))\n\
+             (define (data) (partition (label (label-text)) (size (data-size))))\n\
+             (define half 256)\n\
+             (define (label-text) \"data\")\n\
+             (image-without-os (format 'disk-image) (partitions (list (data))))\n",
+        )
+        .unwrap();
+        let mut dsl = Dsl::new().unwrap();
+        let Evaluated::Image(img) = dsl.eval_file(&file).unwrap() else {
+            panic!("not an image")
+        };
+        assert_eq!(img.partitions[0].label, "data");
+        assert_eq!(img.partitions[0].size, model::SizeSpec::Bytes(512));
+        assert!(dsl.warnings().is_empty(), "{:?}", dsl.warnings());
+    }
+
+    #[test]
     fn warnings_belong_to_the_last_evaluation() {
         let mut dsl = Dsl::new().unwrap();
         dsl.eval_expr(
