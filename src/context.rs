@@ -80,6 +80,33 @@ impl Progress for NoProgress {
     fn stage(&self, _message: &str) {}
 }
 
+/// Adds up what writers report (tests; callers that want the totals without a display).
+#[derive(Debug, Default)]
+pub struct CountingProgress {
+    pub total: std::sync::atomic::AtomicU64,
+    pub done: std::sync::atomic::AtomicU64,
+}
+
+impl CountingProgress {
+    /// (total, done) so far.
+    pub fn counts(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.total.load(Relaxed), self.done.load(Relaxed))
+    }
+}
+
+impl Progress for CountingProgress {
+    fn stage(&self, _message: &str) {}
+    fn add_total(&self, bytes: u64) {
+        self.total
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+    fn advance(&self, bytes: u64) {
+        self.done
+            .fetch_add(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Stages passed to a closure (the library's former `progress: &dyn Fn(&str)`).
 pub struct StageFn<F: Fn(&str) + Sync>(pub F);
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::disk::run;
@@ -137,4 +138,63 @@ fn exit_codes_are_the_documented_ones() {
     assert_eq!(code(&["inspect", "/nonexistent"]), Some(1));
     assert_eq!(code(&["no-such-command"]), Some(2));
     assert_eq!(code(&["list-image-types"]), Some(0));
+}
+
+/// What `ingot build` shows on stderr when it is a terminal: run in a pseudo-terminal, the
+/// whole session read back without colours and escape codes.
+fn build_on_a_terminal(extra: &[&str]) -> (String, std::path::PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = tiny_root(dir.path());
+    // The total the bar shows.
+    let data: Vec<u8> = (0..8u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(Path::new(&root).join("data.bin"), data).unwrap();
+    let out_path = dir.path().join("t.tar.gz");
+    let mut cmd = ingot();
+    cmd.args(["build", &fixture("os-efi.scm"), "-t", "tarball"])
+        .args(["--label", "unused", "--root-tree", &root, "-o"])
+        .arg(&out_path)
+        .args(extra)
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(120_000))
+        .strip_ansi_escape_codes(true);
+    let mut s = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    let seen = s.exp_eof().unwrap();
+    (seen, out_path, dir)
+}
+
+#[test]
+fn a_terminal_shows_a_byte_bar_with_the_warning_above_it() {
+    let (seen, out_path, _dir) = build_on_a_terminal(&[]);
+    // Every redraw starts with a carriage return: split there to get what was on screen.
+    let screens: Vec<&str> = seen.split(['\r', '\n']).map(str::trim_end).collect();
+    let total = "B/8.00 MiB";
+    let bar = screens
+        .iter()
+        .find(|l| l.contains(total) && l.contains('%') && l.contains("ETA"))
+        .unwrap_or_else(|| panic!("no byte bar in {seen:?}"));
+    assert!(bar.contains("writing the tarball"), "{bar}");
+    // The warning is a line of its own, whole, before the bar counted anything.
+    let warning =
+        "warning: --label unused was not used: a tarball has no partition or volume label";
+    assert!(screens.contains(&warning), "{seen:?}");
+    assert!(
+        !screens
+            .iter()
+            .any(|l| l.contains("warning:") && (l.contains('%') || l.len() != warning.len())),
+        "{seen:?}"
+    );
+    // The bar is cleared before the summary, which keeps its build time.
+    assert!(seen.contains("built in"), "{seen:?}");
+    let summary = screens.iter().find(|l| l.contains("built in")).unwrap();
+    assert!(
+        summary.starts_with(&out_path.display().to_string()),
+        "{summary}"
+    );
+    // -q on a terminal: no bar, no warning, the path alone.
+    let (seen, out_path, _dir) = build_on_a_terminal(&["-q"]);
+    assert_eq!(seen.trim(), out_path.display().to_string(), "{seen:?}");
 }

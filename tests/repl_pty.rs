@@ -96,6 +96,12 @@ fn define_inherit_complete_describe_and_mistakes() {
     s.send("(define a 40)\r(define b 2)\r(* a b)\r").unwrap();
     s.flush().unwrap();
     s.exp_string("80").unwrap();
+    // Pasted as a block, a procedure calls what a later line defines, as in a file.
+    s.send("(define (f) (+ (g) 1))\r(define (g) 41)\r(f)\r")
+        .unwrap();
+    s.flush().unwrap();
+    let out = s.exp_string("42").unwrap();
+    assert!(!out.contains("unknown") && !out.contains("error"), "{out}");
     // A comment alone is no error; display's output is shown.
     let out = printed(&mut s, ";; nothing here");
     assert!(!out.contains("error"), "{out}");
@@ -140,6 +146,8 @@ fn show_and_build_are_the_cli_s() {
         out.contains("x.img: disk-image") && out.contains("built in"),
         "{out}"
     );
+    // The CLI's progress bar, on the same terminal.
+    assert!(out.contains("B/") && out.contains("ETA"), "{out}");
     // Between inputs the terminal is in cooked mode, where ^D would be lost: wait for the
     // prompt (rustyline's raw mode) first.
     s.exp_string(PROMPT).unwrap();

@@ -40,7 +40,7 @@ pub fn write(
     progress: &Progress,
     started: Instant,
 ) -> Result<Built> {
-    let report = build::build(plan, output, opts, &|stage| progress.stage(stage))?;
+    let report = build::build_with(plan, output, opts, progress)?;
     progress.finish();
     Ok(Built {
         report,

@@ -1,9 +1,11 @@
-//! What the CLI says while it works, on stderr: a spinner with the current stage on a terminal
-//! (silent otherwise: scripts, CI, tests), and warnings and errors with coloured prefixes,
-//! printed above the spinner, never through it. `-q` silences warnings and the summary, `-v`
-//! prints each stage as a line.
+//! What the CLI says while it works, on stderr: on a terminal a spinner with the current stage,
+//! which becomes a bar of bytes written / total with rate and ETA once a writer says how much
+//! it will write (silent otherwise: scripts, CI, tests); warnings and errors with coloured
+//! prefixes, printed above the bar, never through it. `-q` silences warnings and the summary,
+//! `-v` prints each stage as a line.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -71,16 +73,28 @@ pub fn warn(message: &str) {
 
 pub struct Progress {
     bar: Option<ProgressBar>,
+    /// Whether the bar shows bytes yet (the first `add_total` switches it from the spinner).
+    counting: AtomicBool,
 }
+
+const SPINNER: &str = "{spinner} {elapsed:>3} {wide_msg}";
+/// The stage last: on a narrow terminal it is cut, not the numbers (a wrapped bar would leave
+/// a stale line behind at each redraw).
+const BYTES: &str = "{spinner} {elapsed:>3} [{bar:20}] {bytes}/{total_bytes} {percent:>3}% \
+                     {binary_bytes_per_sec} ETA {eta} {wide_msg}";
 
 impl Progress {
     pub fn start() -> Self {
+        let counting = AtomicBool::new(false);
         if verbosity() != Verbosity::Normal || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return Progress {
+                bar: None,
+                counting,
+            };
         }
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {elapsed:>3} {msg}")
+            ProgressStyle::with_template(SPINNER)
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         // Only visible for builds that take a while: the first tick is after one second.
@@ -88,7 +102,10 @@ impl Progress {
         if let Ok(mut active) = ACTIVE.lock() {
             *active = Some(bar.clone());
         }
-        Progress { bar: Some(bar) }
+        Progress {
+            bar: Some(bar),
+            counting,
+        }
     }
 
     pub fn stage(&self, message: &str) {
@@ -106,6 +123,32 @@ impl Progress {
             if let Ok(mut active) = ACTIVE.lock() {
                 *active = None;
             }
+        }
+    }
+}
+
+impl ingot::context::Progress for Progress {
+    fn stage(&self, message: &str) {
+        Progress::stage(self, message)
+    }
+
+    fn add_total(&self, bytes: u64) {
+        let Some(bar) = &self.bar else { return };
+        if !self.counting.swap(true, Ordering::Relaxed) {
+            bar.set_length(0);
+            bar.set_position(0);
+            if let Ok(style) = ProgressStyle::with_template(BYTES) {
+                bar.set_style(style.progress_chars("=> "));
+            }
+        }
+        bar.inc_length(bytes);
+    }
+
+    // indicatif counts in an atomic and redraws at most a few times a second: cheap enough
+    // to call per file or per chunk.
+    fn advance(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
         }
     }
 }

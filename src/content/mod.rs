@@ -524,6 +524,19 @@ impl Tree {
             .sum()
     }
 
+    /// Bytes of regular file data, each hard-linked file once: what a writer with hard links
+    /// copies, the total of its progress.
+    pub fn file_bytes(&self) -> u64 {
+        self.nodes
+            .iter()
+            .zip(self.link_counts())
+            .filter_map(|(n, c)| match &n.kind {
+                NodeKind::File { size, .. } if c > 0 => Some(*size),
+                _ => None,
+            })
+            .sum()
+    }
+
     /// Sets every node's mtime (used for content ingot generates).
     pub fn set_all_mtimes(&mut self, mtime: i64) {
         for node in &mut self.nodes {

@@ -8,6 +8,8 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::FileExt;
 use std::sync::Mutex;
 
+use crate::context::{NoProgress, Progress};
+
 /// A fixed-size byte range that can be written and read at offsets, from several threads.
 pub trait Target: Send + Sync {
     fn len(&self) -> u64;
@@ -19,6 +21,10 @@ pub trait Target: Send + Sync {
     /// Starts writing `len` bytes at `offset` back to the disk without waiting, so a later
     /// fsync has less to do. A hint: targets without a disk ignore it.
     fn start_writeback(&self, _offset: u64, _len: u64) {}
+    /// Where the writer reports the bytes it copies (file data), for the progress bar.
+    fn progress(&self) -> &dyn Progress {
+        &NoProgress
+    }
 }
 
 /// Where `len` bytes at `offset` end, when that is within `size` bytes; the one bounds check
@@ -40,11 +46,21 @@ pub struct Region<'a> {
     file: &'a File,
     start: u64,
     len: u64,
+    progress: &'a dyn Progress,
 }
 
 impl<'a> Region<'a> {
     pub fn new(file: &'a File, start: u64, len: u64) -> Self {
-        Region { file, start, len }
+        Region {
+            file,
+            start,
+            len,
+            progress: &NoProgress,
+        }
+    }
+    /// This region, with writers reporting to `progress` (its sub-regions too).
+    pub fn with_progress(self, progress: &'a dyn Progress) -> Self {
+        Region { progress, ..self }
     }
     pub fn start(&self) -> u64 {
         self.start
@@ -56,6 +72,7 @@ impl<'a> Region<'a> {
             file: self.file,
             start: self.start + offset,
             len,
+            progress: self.progress,
         })
     }
 }
@@ -81,6 +98,9 @@ impl Target for Region<'_> {
         unsafe {
             libc::sync_file_range(self.file.as_raw_fd(), at, len, libc::SYNC_FILE_RANGE_WRITE);
         }
+    }
+    fn progress(&self) -> &dyn Progress {
+        self.progress
     }
 }
 

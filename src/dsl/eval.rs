@@ -164,6 +164,7 @@ impl Dsl {
             let values = self
                 .run_form(&padded, &steel_path, &src, *form)
                 .map_err(|e| self.map_error(e, &src, *form))?;
+            self.finish_forward(&src.text[form.start..form.end]);
             if let Some(v) = values.into_iter().last() {
                 last = v;
             }
@@ -260,6 +261,33 @@ impl Dsl {
         dirs
     }
 
+    /// A global for `name` until its definition runs, and a setter for that global: Steel
+    /// gives a redefinition a new slot and code compiled earlier keeps reading the old one,
+    /// so after the definition runs the setter copies its value there (`finish_forward`).
+    pub(super) fn forward_program(&mut self, name: &str) -> String {
+        let setter = format!("%ingot__forward-{name}");
+        let program = format!(
+            "(define {name} (%make-unknown '{name}))\n(define ({setter} v) (set! {name} v))\n"
+        );
+        self.forwards.insert(name.to_string(), setter);
+        program
+    }
+
+    /// After `form` ran: if it defined a name code compiled earlier refers to, that code sees
+    /// the definition from now on.
+    fn finish_forward(&mut self, form: &str) {
+        let Some(setter) = defined_name(form).and_then(|name| {
+            self.forwards
+                .remove(name)
+                .map(|setter| format!("({setter} {name})"))
+        }) else {
+            return;
+        };
+        // The definition itself ran; a failure here is Steel refusing the name, reported
+        // already by that definition.
+        let _ = compile_and_run(&mut self.engine, setter, None);
+    }
+
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in
     /// Guile; since each form is compiled alone, give those names a binding first.
     fn predeclare(&mut self, text: &str, forms: &[Form]) {
@@ -268,14 +296,16 @@ impl Dsl {
             if let Some(name) = defined_name(&text[form.start..form.end]) {
                 // A name an earlier evaluation (e.g. a REPL input) used as an unknown operator
                 // is now defined: drop its placeholder macro, or it would shadow the definition.
-                if self.placeholders.get(name) == Some(&true) {
+                // A value placeholder is replaced by the definition itself; either way the
+                // name is no longer an unknown one.
+                if self.placeholders.remove(name) == Some(true) {
                     self.engine
                         .in_scope_macros_mut()
                         .remove(&InternedString::from(name));
-                    self.placeholders.remove(name);
                 }
                 if !self.engine.global_exists(name) {
-                    program.push_str(&format!("(define {name} (%make-unknown '{name}))\n"));
+                    let forward = self.forward_program(name);
+                    program.push_str(&forward);
                 }
             }
         }

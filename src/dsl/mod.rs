@@ -140,6 +140,12 @@ pub struct Dsl {
     unknowns: Vec<String>,
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
+    /// Set while a REPL input runs: a name a procedure body uses before its definition is a
+    /// global a later input may define, as a file's later definitions are (see `unknown`).
+    late_bound_bodies: bool,
+    /// Names used before their definition -> the setter that gives their definition's value
+    /// to the code compiled before it (see `eval::forward_program`).
+    forwards: HashMap<String, String>,
     warnings: Vec<Warning>,
     /// The operating-systems evaluated so far with their Scheme values, for `image_for`.
     operating_systems: Vec<(model::OperatingSystem, SteelVal)>,
@@ -178,6 +184,8 @@ impl Dsl {
             session: Arc::new(SourceText::default()),
             unknowns: Vec::new(),
             placeholders: HashMap::new(),
+            late_bound_bodies: false,
+            forwards: HashMap::new(),
             warnings: Vec::new(),
             operating_systems: Vec::new(),
             base_dir,
@@ -277,7 +285,10 @@ impl Dsl {
     fn eval_repl_unbounded(&mut self, text: &str) -> Result<ReplOutcome, DslError> {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
-        let value = self.eval_text_as(&name, text)?;
+        self.late_bound_bodies = true;
+        let value = self.eval_text_as(&name, text);
+        self.late_bound_bodies = false;
+        let value = value?;
         let build = value::is_struct(&value, value::layout::BUILD);
         if value::is_struct(&value, value::layout::SHOW) || build {
             let target = value::struct_field(&value, 0).unwrap_or(SteelVal::Void);
@@ -556,6 +567,28 @@ mod tests {
         assert_eq!(img.partitions[0].label, "data");
         // The partition keeps the location it was written at, in the file.
         assert_eq!(img.partitions[0].location, Some(loc));
+    }
+
+    #[test]
+    fn procedures_see_definitions_made_after_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("later.scm");
+        std::fs::write(
+            &file,
+            "(define (data-size) (* 2 half))\n\
+             (define (data) (partition (label (label-text)) (size (data-size))))\n\
+             (define half 256)\n\
+             (define (label-text) \"data\")\n\
+             (image-without-os (format 'disk-image) (partitions (list (data))))\n",
+        )
+        .unwrap();
+        let mut dsl = Dsl::new().unwrap();
+        let Evaluated::Image(img) = dsl.eval_file(&file).unwrap() else {
+            panic!("not an image")
+        };
+        assert_eq!(img.partitions[0].label, "data");
+        assert_eq!(img.partitions[0].size, model::SizeSpec::Bytes(512));
+        assert!(dsl.warnings().is_empty(), "{:?}", dsl.warnings());
     }
 
     #[test]

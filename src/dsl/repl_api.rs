@@ -44,7 +44,7 @@ impl Dsl {
 
     /// Whether `name` is a placeholder made for an unknown name (not a real definition).
     pub fn is_placeholder(&self, name: &str) -> bool {
-        self.placeholders.contains_key(name)
+        self.placeholders.contains_key(name) || self.forwards.contains_key(name)
     }
 
     /// The value `name` is bound to, described for people; None when unbound.

@@ -57,6 +57,8 @@ impl Dsl {
         lock(&self.shared).current_form = None;
         let watch = Watch::start(&self.engine, self.limits, &self.budget, name, &self.shared);
         let result = catch_unwind(AssertUnwindSafe(|| f(self)));
+        // A REPL input that panicked must not leave the next evaluation late-binding.
+        self.late_bound_bodies = false;
         let stopped = watch.stopped();
         drop(watch);
         match result {

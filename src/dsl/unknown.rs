@@ -98,6 +98,23 @@ impl Dsl {
                 Some(span) if self.is_user_span(span.source_id.map(|s| s.0)) => span.start as usize,
                 _ => return Err(err),
             };
+            // Typed at the REPL, a procedure's body may call what the next input defines
+            // (lines pasted one by one): the name is a global that definition replaces.
+            if self.late_bound_bodies && defines_procedure(&src.text[form.start..form.end]) {
+                if tried.contains(&(name.clone(), false))
+                    || tried.len() >= MAX_PLACEHOLDERS_PER_FORM
+                {
+                    return Err(err);
+                }
+                tried.push((name.clone(), false));
+                let program = self.forward_program(&name);
+                compile_and_run(&mut self.engine, program, None)?;
+                self.warnings.push(super::Warning {
+                    message: format!("`{name}` is not defined yet: define it before the call"),
+                    location: Some(super::diagnose::location_in(src, at)),
+                });
+                continue;
+            }
             // Steel reports the arguments of a call before its operator: in
             // `(openssh-configuration (port-number 2222))` it names port-number first. When an
             // enclosing operator is unbound too, make that one the placeholder: its arguments
@@ -170,5 +187,44 @@ impl Dsl {
         } else {
             NameKind::Unbound
         }
+    }
+}
+
+/// `(define (NAME …) …)` or `(define NAME (lambda …))`: a form whose free names are only
+/// looked up when the procedure is called.
+fn defines_procedure(form: &str) -> bool {
+    let Some(rest) = ["(define-public", "(define*", "(define"]
+        .iter()
+        .find_map(|head| form.strip_prefix(head))
+        .filter(|rest| rest.starts_with(char::is_whitespace))
+    else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    if rest.starts_with('(') {
+        return true;
+    }
+    let value = rest
+        .trim_start_matches(|c: char| !c.is_whitespace() && !"()".contains(c))
+        .trim_start();
+    ["(lambda", "(λ", "(lambda*"].iter().any(|head| {
+        value
+            .strip_prefix(head)
+            .is_some_and(|r| r.starts_with(char::is_whitespace))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defines_procedure;
+
+    #[test]
+    fn knows_procedure_definitions() {
+        assert!(defines_procedure("(define (f) (g))"));
+        assert!(defines_procedure("(define* (f #:key x) x)"));
+        assert!(defines_procedure("(define f (lambda (x) (g x)))"));
+        assert!(!defines_procedure("(define x (g))"));
+        assert!(!defines_procedure("(define-syntax m (g))"));
+        assert!(!defines_procedure("(g (lambda (x) x))"));
     }
 }

@@ -69,6 +69,7 @@ impl Format for Docker {
                 oci: ctx.options.oci,
             },
             ctx.scratch,
+            ctx.progress,
         )?;
         Ok(())
     }

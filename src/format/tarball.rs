@@ -34,7 +34,12 @@ impl Format for Tarball {
     ) -> Result<(), BuildError> {
         let tree = archive::tree(plan)?;
         ctx.progress.stage("writing the tarball");
-        tarball::write_tarball(out, tree, &tarball::TarParams { wsl2: self.wsl2 })?;
+        tarball::write_tarball_with(
+            out,
+            tree,
+            &tarball::TarParams { wsl2: self.wsl2 },
+            ctx.progress,
+        )?;
         Ok(())
     }
 }

@@ -101,7 +101,7 @@ pub fn write_disk(plan: &Plan, file: &File, ctx: &BuildCtx) -> Result<(), BuildE
     let progress = |stage: &str| ctx.progress.stage(stage);
     file.set_len(plan.size)
         .map_err(|e| BuildError::io("cannot size the image file", e))?;
-    let disk = Region::new(file, 0, plan.size);
+    let disk = Region::new(file, 0, plan.size).with_progress(ctx.progress);
     progress("writing the partition table");
     write_table(plan, &disk)?;
     for p in &plan.partitions {

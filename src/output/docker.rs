@@ -13,6 +13,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::content::Tree;
+use crate::context::{NoProgress, Progress};
 use crate::output::error::OutputError;
 use crate::output::tarball::{
     write_tree, Entry, Kind, ParGzWriter, TarWriter, TreeOptions, GZIP_LEVEL,
@@ -46,22 +47,24 @@ pub struct DockerParams {
 /// archive's metadata, which comes first, names it), then copied into the archive, so file
 /// data is never held in memory.
 pub fn write_docker(out: &File, tree: &Tree, params: &DockerParams) -> Result<(), OutputError> {
-    write_docker_in(out, tree, params, &std::env::temp_dir())
+    write_docker_in(out, tree, params, &std::env::temp_dir(), &NoProgress)
 }
 
-/// [`write_docker`] with the layer waiting in `temp_dir` (a build's scratch directory).
+/// [`write_docker`] with the layer waiting in `temp_dir` (a build's scratch directory); the
+/// layer's file data is reported to `progress`.
 pub fn write_docker_in(
     out: &File,
     tree: &Tree,
     params: &DockerParams,
     temp_dir: &Path,
+    progress: &dyn Progress,
 ) -> Result<(), OutputError> {
     validate(params)?;
     let write_err = |source| OutputError::Write {
         format: FORMAT,
         source,
     };
-    let (mut layer, layer_digest, layer_size) = write_layer(tree, temp_dir)?;
+    let (mut layer, layer_digest, layer_size) = write_layer(tree, temp_dir, progress)?;
     let config = config_json(params, &layer_digest);
 
     let buffered = BufWriter::with_capacity(1 << 20, out);
@@ -99,7 +102,11 @@ pub fn write_docker_in(
 }
 
 /// Writes the layer tar to an unlinked temporary file; returns it with its sha256 (hex) and size.
-fn write_layer(tree: &Tree, temp_dir: &Path) -> Result<(File, String, u64), OutputError> {
+fn write_layer(
+    tree: &Tree,
+    temp_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<(File, String, u64), OutputError> {
     // The layer waits in `temp_dir`: say so when it fills up.
     let write_err = |e: io::Error| OutputError::Write {
         format: FORMAT,
@@ -117,7 +124,7 @@ fn write_layer(tree: &Tree, temp_dir: &Path) -> Result<(File, String, u64), Outp
     let mut tar = TarWriter::new(hashing);
     // Layers name members "etc/passwd" (no "./", no entry for the root), as docker does.
     let opts = TreeOptions { dot_root: false };
-    write_tree(&mut tar, tree, &opts, FORMAT)?;
+    write_tree(&mut tar, tree, &opts, FORMAT, progress)?;
     let HashingWriter { inner, hasher, len } = tar.finish().map_err(write_err)?;
     inner.into_inner().map_err(|e| write_err(e.into_error()))?;
     let digest = hex(&hasher.finalize());

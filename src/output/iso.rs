@@ -159,7 +159,7 @@ pub fn write(plan: &Plan, out: &File, ctx: &BuildCtx) -> Result<(), BuildError> 
         )?);
     }
     progress("writing the ISO 9660 image");
-    iso::write_iso(
+    iso::write_iso_with(
         out,
         &tree,
         &iso::IsoParams {
@@ -178,6 +178,7 @@ pub fn write(plan: &Plan, out: &File, ctx: &BuildCtx) -> Result<(), BuildError> 
             volume_uuid: None,
             temp_dir: Some(ctx.scratch.to_path_buf()),
         },
+        ctx.progress,
     )?;
     Ok(())
 }

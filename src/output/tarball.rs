@@ -15,6 +15,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 
 use crate::content::{self, NodeId, NodeKind, Tree, ROOT};
+use crate::context::{NoProgress, Progress};
 use crate::output::error::OutputError;
 
 /// The gzip level of the tarball, wsl2 and docker outputs (libdeflate's scale). Not Guix's 9:
@@ -36,6 +37,16 @@ pub struct TarParams {
 /// Sockets are left out (tar cannot hold them; GNU tar skips them too). Hard links inside
 /// the tree become tar hard links to the first path (in sorted order) of the same node.
 pub fn write_tarball(out: &File, tree: &Tree, params: &TarParams) -> Result<(), OutputError> {
+    write_tarball_with(out, tree, params, &NoProgress)
+}
+
+/// [`write_tarball`], reporting the file data it archives to `progress`.
+pub fn write_tarball_with(
+    out: &File,
+    tree: &Tree,
+    params: &TarParams,
+    progress: &dyn Progress,
+) -> Result<(), OutputError> {
     let format = if params.wsl2 { "wsl2" } else { "tarball" };
     if params.wsl2 {
         check_wsl2(tree)?;
@@ -44,7 +55,13 @@ pub fn write_tarball(out: &File, tree: &Tree, params: &TarParams) -> Result<(), 
     let buffered = BufWriter::with_capacity(1 << 20, out);
     let gz = ParGzWriter::new(buffered, GZIP_LEVEL).map_err(write_err)?;
     let mut tar = TarWriter::new(gz);
-    write_tree(&mut tar, tree, &TreeOptions { dot_root: true }, format)?;
+    write_tree(
+        &mut tar,
+        tree,
+        &TreeOptions { dot_root: true },
+        format,
+        progress,
+    )?;
     let gz = tar.finish().map_err(write_err)?;
     let mut buffered = gz.finish().map_err(write_err)?;
     buffered.flush().map_err(write_err)?;
@@ -59,13 +76,16 @@ pub(crate) struct TreeOptions {
     pub dot_root: bool,
 }
 
-/// Appends every reachable entry of `tree` to `tar`, depth-first in byte order of names.
+/// Appends every reachable entry of `tree` to `tar`, depth-first in byte order of names;
+/// `progress` gets each file's data (a hard link's once, as [`Tree::file_bytes`] counts it).
 pub(crate) fn write_tree<W: Write>(
     tar: &mut TarWriter<W>,
     tree: &Tree,
     opts: &TreeOptions,
     format: &'static str,
+    progress: &dyn Progress,
 ) -> Result<(), OutputError> {
+    progress.add_total(tree.file_bytes());
     let counts = tree.link_counts();
     let mut first_path: HashMap<NodeId, Vec<u8>> = HashMap::new();
     let mut seen_dir = vec![false; tree.len()];
@@ -129,6 +149,7 @@ pub(crate) fn write_tree<W: Write>(
                 data = Some(SourceReader {
                     inner: reader,
                     failed: false,
+                    progress,
                 });
                 Kind::File { size: *size }
             }
@@ -169,14 +190,18 @@ pub(crate) fn write_tree<W: Write>(
 
 /// A file's data, remembering whether an error came from reading it (rather than from
 /// writing the archive), so the message names the right culprit.
-struct SourceReader {
+struct SourceReader<'p> {
     inner: Box<dyn Read + Send>,
     failed: bool,
+    /// Told each piece read (the tar writer reads a file's size, no more).
+    progress: &'p dyn Progress,
 }
 
-impl Read for SourceReader {
+impl Read for SourceReader<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.inner.read(buf).inspect_err(|_| self.failed = true)
+        let n = self.inner.read(buf).inspect_err(|_| self.failed = true)?;
+        self.progress.advance(n as u64);
+        Ok(n)
     }
 }
 
@@ -326,7 +351,7 @@ mod tests {
         t.link(ROOT, b"b", d).unwrap();
         let mut tar = TarWriter::new(io::sink());
         let opts = TreeOptions { dot_root: true };
-        let err = write_tree(&mut tar, &t, &opts, "tarball").unwrap_err();
+        let err = write_tree(&mut tar, &t, &opts, "tarball", &NoProgress).unwrap_err();
         assert!(err.to_string().contains("linked more than once"), "{err}");
     }
 }

@@ -98,7 +98,10 @@ fn unknown_names_are_errors_with_a_suggestion() {
     assert!(!out.contains("#<unknown"), "{out}");
     assert!(out.contains("\n42\n"), "{out}");
     // In a definition an unknown name is only a warning (as in a file).
-    assert!(out.contains("warning: 1 name not known to ingot"), "{out}");
+    assert!(
+        out.contains("warning: <repl-6>:1:20: `helper` is not defined yet"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -144,4 +147,24 @@ fn history_path_follows_xdg_state_home() {
     if let Some(p) = history_path() {
         assert!(p.ends_with("ingot/history"));
     }
+}
+
+#[test]
+fn a_procedure_may_call_what_a_later_input_defines() {
+    // As in a file: pasted line by line, `f`'s body calls the `g` of the next line.
+    let (out, _) = session(&[
+        "(define (f) (+ (g) (h 1)))",
+        "(define (g) 1)",
+        "(define h (lambda (x) (* 10 x)))",
+        "(f)",
+        // One input of several forms is evaluated as a file is.
+        "(define (f2) (g2)) (define g2 (lambda () 22)) (f2)",
+        ",help",
+    ]);
+    assert!(out.contains("\n11\n"), "{out}");
+    assert!(out.contains("\n22\n"), "{out}");
+    assert!(!out.contains("error") && !out.contains("unknown"), "{out}");
+    // Defined now, so no longer a placeholder: listed among the session's definitions.
+    let help = &out[out.find("\n11\n").unwrap()..];
+    assert!(help.contains('g') && help.contains('h'), "{out}");
 }

@@ -464,6 +464,7 @@ fn render_inode(
             }
         }
         Body::File { node, size } => {
+            let mut rendered = 0;
             for e in &placed.extents {
                 let start = e.logical * bs as u64;
                 let end = ((e.logical + e.len) * bs as u64).min(*size);
@@ -471,9 +472,13 @@ fn render_inode(
                 while off < end {
                     let len = (end - off).min(MAX_ITEM);
                     sink.file(geo.offset(e.physical) + (off - start), *node, off, len)?;
+                    sink.rendered(len);
+                    rendered += len;
                     off += len;
                 }
             }
+            // Holes count too: the progress total is the files' sizes.
+            sink.rendered(size.saturating_sub(rendered));
         }
     }
     Ok(d.is_dir)

@@ -529,11 +529,22 @@ fn fix_commands(
 fn copy_sparse(image: &Path, target: &dyn Target) -> Result<(), ExtError> {
     let file = File::open(image).map_err(at(image))?;
     let len = file.metadata().map_err(at(image))?.len().min(target.len());
+    // Progress: the bytes of the image gone through, written or skipped as zeros.
+    let progress = target.progress();
+    progress.add_total(len);
+    let done = std::cell::Cell::new(0u64);
+    let reached = |end: u64| {
+        let before = done.replace(end.max(done.get()));
+        progress.advance(end.saturating_sub(before));
+    };
     fileio::copy_sparse(&file, len, 4096, |bytes, offset| {
         target
             .write_at(bytes, offset)
-            .map_err(|source| ExtError::Write { offset, source })
+            .map_err(|source| ExtError::Write { offset, source })?;
+        reached(offset + bytes.len() as u64);
+        Ok(())
     })
+    .inspect(|_| reached(len))
     .map_err(|e| match e {
         fileio::CopyError::Write(e) => e,
         fileio::CopyError::Read(e) => at(image)(e),

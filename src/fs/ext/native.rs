@@ -213,6 +213,7 @@ pub fn write(
         hash_seed: resolved.hash_seed,
         timestamp: params.timestamp,
     };
+    target.progress().add_total(tree.file_bytes());
     super::writer::stream(target, tree, u64::from(inv.block_size), |sink| {
         build::render(inv, tree, &plan.geometry, &id, sink)
     })

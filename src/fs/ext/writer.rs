@@ -12,6 +12,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use super::inventory::path_of;
 use super::ExtError;
 use crate::content::{self, FileSource, NodeId, NodeKind, Tree};
+use crate::context::Progress;
 use crate::disk::Target;
 
 const CHUNK: usize = 2 << 20;
@@ -30,6 +31,7 @@ pub struct Sink<'a> {
     spare: Receiver<Vec<u8>>,
     /// The tree file being read (one open per file).
     open: Option<(NodeId, File)>,
+    progress: &'a dyn Progress,
 }
 
 /// Raised on the rendering side when the writer thread stopped (its own error is reported).
@@ -96,6 +98,11 @@ impl Sink<'_> {
         }
     }
 
+    /// `bytes` more of the tree's file data are rendered (or were holes), for the progress.
+    pub fn rendered(&self, bytes: u64) {
+        self.progress.advance(bytes);
+    }
+
     /// Hands the current chunk to the writer.
     fn flush(&mut self) -> Result<(), ExtError> {
         if self.used == 0 {
@@ -140,6 +147,7 @@ pub fn stream(
             to_writer,
             spare,
             open: None,
+            progress: target.progress(),
         };
         let rendered = render(&mut sink).and_then(|()| sink.flush());
         drop(sink);

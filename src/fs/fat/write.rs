@@ -241,6 +241,20 @@ impl Writer<'_> {
     /// Streams every file's data into its clusters, skipping all-zero blocks (holes).
     pub(super) fn files(&self, tree: &Tree) -> Result<(), FatError> {
         let mut buf = vec![0u8; 1 << 20];
+        // Progress: every entry's data (FAT has no hard links: a linked file is copied twice).
+        let progress = self.target.progress();
+        let copied = |size: u64, node| size > 0 && tree.file_source(node).is_some();
+        progress.add_total(
+            self.plan
+                .dirs
+                .iter()
+                .flat_map(|d| &d.entries)
+                .filter_map(|e| match e.what {
+                    Child::File { node, size } if copied(size, node) => Some(size),
+                    _ => None,
+                })
+                .sum(),
+        );
         for (i, dir) in self.plan.dirs.iter().enumerate() {
             for (j, e) in dir.entries.iter().enumerate() {
                 let Child::File { node, size } = e.what else {
@@ -270,9 +284,15 @@ impl Writer<'_> {
                     source,
                 })?;
                 let start = self.geo.cluster_offset(self.layout.file_cluster[i][j]);
-                // The image was zeroed: zero pieces need no write.
+                // The image was zeroed: zero pieces need no write (they count as copied when
+                // the next piece or the file's end is reached).
+                let mut reported = 0;
                 fileio::copy_exact(&mut reader, size, &mut buf, true, |bytes, at| {
-                    self.put(bytes, start + at)
+                    self.put(bytes, start + at)?;
+                    let end = at + bytes.len() as u64;
+                    progress.advance(end.saturating_sub(reported));
+                    reported = reported.max(end);
+                    Ok(())
                 })
                 .map_err(|e| match e {
                     fileio::CopyError::Read(source) => FatError::Source {
@@ -286,6 +306,7 @@ impl Writer<'_> {
                         got,
                     },
                 })?;
+                progress.advance(size.saturating_sub(reported));
             }
         }
         Ok(())

@@ -139,11 +139,21 @@ pub fn check_library() -> Result<(), IsoError> {
 /// Writes the ISO image of `tree` into `out` (from offset 0; the file is truncated first).
 /// Blocks of zeros are left as holes. File data is streamed, never held in memory.
 pub fn write_iso(out: &File, tree: &Tree, params: &IsoParams) -> Result<(), IsoError> {
+    write_iso_with(out, tree, params, &crate::context::NoProgress)
+}
+
+/// [`write_iso`], reporting the image's bytes to `progress` as they are written.
+pub fn write_iso_with(
+    out: &File,
+    tree: &Tree,
+    params: &IsoParams,
+    progress: &dyn crate::context::Progress,
+) -> Result<(), IsoError> {
     let plan = image::check(tree, params)?;
     let lib = ffi::lib().map_err(|detail| IsoError::LibraryMissing { detail })?;
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let built = image::build(lib, tree, params, &plan)?;
-    output::write(lib, &built, params, &plan, out)
+    output::write(lib, &built, params, &plan, out, progress)
 }
 
 #[cfg(test)]

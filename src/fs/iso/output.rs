@@ -6,6 +6,8 @@ use std::fs::File;
 use std::os::unix::fs::FileExt;
 use std::ptr;
 
+use crate::context::Progress;
+
 use super::ffi::{BurnSource, IsoWriteOpts, Lib};
 use super::image::{check_rc, take_messages, Built, Plan};
 use super::{IsoError, IsoParams};
@@ -213,6 +215,7 @@ pub fn write(
     p: &IsoParams,
     plan: &Plan,
     out: &File,
+    progress: &dyn Progress,
 ) -> Result<(), IsoError> {
     let opts = write_options(lib, p, plan)?;
     let mut src: *mut BurnSource = ptr::null_mut();
@@ -222,7 +225,7 @@ pub fn write(
         .map_err(|e| built.read_error().unwrap_or(e))?;
     drop(opts);
     let source = Source { ptr: src };
-    let written = copy_sparse(&source, out);
+    let written = copy_sparse(&source, out, progress);
     drop(source);
     if let Some((path, error)) = built
         .errors
@@ -259,7 +262,7 @@ enum CopyError {
 }
 
 /// Reads the image 64 KiB at a time and writes only 2 KiB blocks that are not all zeros.
-fn copy_sparse(source: &Source, out: &File) -> Result<u64, CopyError> {
+fn copy_sparse(source: &Source, out: &File, progress: &dyn Progress) -> Result<u64, CopyError> {
     const BLOCK: usize = 2048;
     const CHUNK: usize = 32 * BLOCK;
     out.set_len(0).map_err(CopyError::Write)?;
@@ -277,6 +280,7 @@ fn copy_sparse(source: &Source, out: &File) -> Result<u64, CopyError> {
     };
     // SAFETY: a live burn source.
     let total = unsafe { get_size(source.ptr) } as u64;
+    progress.add_total(total);
     loop {
         // libisofs' ring buffer answers EOF rather than a short final read: ask for exactly
         // what is left.
@@ -295,5 +299,6 @@ fn copy_sparse(source: &Source, out: &File) -> Result<u64, CopyError> {
         })
         .map_err(CopyError::Write)?;
         offset += n as u64;
+        progress.advance(n as u64);
     }
 }
