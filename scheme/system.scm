@@ -16,6 +16,13 @@
 
 (define (%make-unknown name)
   (%unknown name (lambda args (%make-unknown-call name args))))
+;; A name the file defines later, called before its definition ran: Guile's "Unbound
+;; variable", said with the reason.
+(define (%make-forward name)
+  (%unknown name
+            (lambda args
+              (error (string-append "`" (symbol->string name)
+                                    "` is called before its definition ran")))))
 
 ;;; Files.
 

@@ -267,7 +267,7 @@ impl Dsl {
     pub(super) fn forward_program(&mut self, name: &str) -> String {
         let setter = format!("%ingot__forward-{name}");
         let program = format!(
-            "(define {name} (%make-unknown '{name}))\n(define ({setter} v) (set! {name} v))\n"
+            "(define {name} (%make-forward '{name}))\n(define ({setter} v) (set! {name} v))\n"
         );
         self.forwards.insert(name.to_string(), setter);
         program
