@@ -193,7 +193,7 @@
   (lambda args
     (let ((fields (%rtd-fields rtd)))
       (unless (= (length args) (length fields))
-        (error (string-append "make-" (symbol->string (%rtd-name rtd)) ": expected "
+        (%fail (string-append "make-" (symbol->string (%rtd-name rtd)) ": expected "
                               (number->string (length fields)) " arguments, got")
                (length args)))
       (%record rtd args (%rtd-field-names rtd) #f))))
@@ -211,15 +211,15 @@
   (lambda (record)
     (cond ((%record-of? record rtd) (%record-ref record field))
           ((%outside-this? record)
-           (error (string-append (symbol->string (%outside-this-name record))
+           (%fail (string-append (symbol->string (%outside-this-name record))
                                  " is only bound inside a thunked field of "
                                  (symbol->string (%outside-this-record record))
                                  ", got it in")
                   (symbol->string accessor)))
           (else
-           (error (string-append (symbol->string accessor) ": expected "
-                                 (%a-or-an (symbol->string (%rtd-name rtd))) ", got")
-                  (%write-string record))))))
+           (%fail (string-append (symbol->string accessor) ": expected "
+                                 (%a-or-an (symbol->string (%rtd-name rtd))) ", got "
+                                 (%write-string record)))))))
 
 ;; A field's value as its accessor returns it: a thunked one computed now with this-RECORD
 ;; bound to `record`, a delayed one computed on first use (as in Guix, without this-RECORD,

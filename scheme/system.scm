@@ -104,7 +104,7 @@
 (struct %file-system-label (label))
 (define (file-system-label label)
   (unless (string? label)
-    (error "file-system-label: expected a string, got" (%write-string label)))
+    (%fail (string-append "file-system-label: expected a string, got " (%write-string label))))
   (%file-system-label label))
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
@@ -366,7 +366,7 @@
 
 (define (%modify-services services clauses)
   (unless (list? services)
-    (error "modify-services: expected a list of services, got" (%write-string services)))
+    (%fail (string-append "modify-services: expected a list of services, got " (%write-string services))))
   (filter (lambda (s)
             (not (%any (lambda (c)
                         (and (equal? (car c) 'delete)
@@ -443,8 +443,7 @@
 ;; this-operating-system) …)).
 (define (operating-system-default-essential-services os)
   (unless (operating-system? os)
-    (error "operating-system-default-essential-services: expected an operating-system, got"
-           (%write-string os)))
+    (%fail (string-append "operating-system-default-essential-services: expected an operating-system, got " (%write-string os))))
   (%service-list '(system boot host-name account pam setuid-program shepherd-root
                    user-processes file-systems firmware profile)))
 
