@@ -1,9 +1,3 @@
-;; error: user-record-accessor-type.scm:9:1: host-name: expected a host, got
-(define-record-type* <host> host make-host
-  host?
-  this-host
-  (name host-name)
-  (disk host-disk (default "/dev/sda"))
-  (label host-label (thunked) (default (host-name this-host))))
-
+;; error: user-record-accessor-type.scm:3:1: host-name: expected a host, got #<partition label: "x">
+(use-modules (records host))
 (host-name (partition (label "x")))

@@ -1,9 +1,3 @@
-;; error: user-record-this-outside.scm:9:1: this-host is only bound inside a thunked field of host, got it in host-disk
-(define-record-type* <host> host make-host
-  host?
-  this-host
-  (name host-name)
-  (disk host-disk (default "/dev/sda"))
-  (label host-label (thunked) (default (host-name this-host))))
-
+;; error: user-record-this-outside.scm:3:1: this-host is only bound inside a thunked field of host, got it in host-disk
+(use-modules (records host))
 (host (name (host-disk this-host)))
