@@ -88,7 +88,7 @@
 
 (define (lookup-image-type-by-name name)
   (or (%find (lambda (t) (equal? (image-type-name t) name)) %image-types)
-      (error (string-append (if (symbol? name) (symbol->string name) (%write-string name))
+      (%fail (string-append (if (symbol? name) (symbol->string name) (%write-string name))
                             ": no such image type"))))
 
 ;; The REPL's `(show img)` / `(show os 'efi-raw)`: a request the REPL answers by printing the

@@ -38,15 +38,15 @@
   (or (equal? v #f) (%uuid? v) "expected #f or a uuid such as (uuid \"…\")"))
 
 (define-record-type* <partition> partition make-partition partition?
-  (size partition-size (default 'guess) (sanitize %size-check))
-  (offset partition-offset (default 0) (sanitize %offset-check))
-  (file-system partition-file-system (default "ext4") (sanitize %partition-file-system-check))
+  (size partition-size (default 'guess) (check %size-check))
+  (offset partition-offset (default 0) (check %offset-check))
+  (file-system partition-file-system (default "ext4") (check %partition-file-system-check))
   (file-system-options partition-file-system-options (default '())
-                       (sanitize (%list-of string? "strings, e.g. '(\"-O\" \"^64bit\")")))
-  (label partition-label (sanitize %string-check))
-  (uuid partition-uuid (default #false) (sanitize %uuid-or-false-check))
-  (flags partition-flags (default '()) (sanitize %flags-check))
-  (initializer partition-initializer (default #false) (sanitize %initializer-check)))
+                       (check (%list-of string? "strings, e.g. '(\"-O\" \"^64bit\")")))
+  (label partition-label (check %string-check))
+  (uuid partition-uuid (default #false) (check %uuid-or-false-check))
+  (flags partition-flags (default '()) (check %flags-check))
+  (initializer partition-initializer (default #false) (check %initializer-check)))
 
 (define-syntax partition
   (syntax-rules () ((_ . clauses) (%construct <partition> (partition . clauses) . clauses))))
@@ -77,27 +77,27 @@
       "expected a list of partition records"))
 
 (define-record-type* <image> image make-image image?
-  (name image-name (default #false) (sanitize %image-name-check))
-  (format image-format (sanitize %format-check))
-  (platform image-platform (default #false) (sanitize %platform-check))
-  (size image-size (default 'guess) (sanitize %size-check))
-  (max-layers image-max-layers (default #false) (sanitize %max-layers-check))
-  (operating-system image-operating-system (sanitize %image-os-check))
-  (partition-table-type image-partition-table-type (default 'mbr) (sanitize %table-check))
-  (partitions image-partitions (default '()) (sanitize %partitions-check))
-  (compression? image-compression? (default #true) (sanitize %boolean-check))
-  (volatile-root? image-volatile-root? (default #true) (sanitize %boolean-check))
-  (shared-store? image-shared-store? (default #false) (sanitize %boolean-check))
-  (shared-network? image-shared-network? (default #false) (sanitize %boolean-check))
-  (substitutable? image-substitutable? (default #true) (sanitize %boolean-check)))
+  (name image-name (default #false) (check %image-name-check))
+  (format image-format (check %format-check))
+  (platform image-platform (default #false) (check %platform-check))
+  (size image-size (default 'guess) (check %size-check))
+  (max-layers image-max-layers (default #false) (check %max-layers-check))
+  (operating-system image-operating-system (check %image-os-check))
+  (partition-table-type image-partition-table-type (default 'mbr) (check %table-check))
+  (partitions image-partitions (default '()) (check %partitions-check))
+  (compression? image-compression? (default #true) (check %boolean-check))
+  (volatile-root? image-volatile-root? (default #true) (check %boolean-check))
+  (shared-store? image-shared-store? (default #false) (check %boolean-check))
+  (shared-network? image-shared-network? (default #false) (check %boolean-check))
+  (substitutable? image-substitutable? (default #true) (check %boolean-check)))
 
 (define-syntax image
   (syntax-rules () ((_ . clauses) (%construct <image> (image . clauses) . clauses))))
 
 (define-record-type* <image-type> image-type make-image-type image-type?
-  (name image-type-name (sanitize %symbol-check))
+  (name image-type-name (check %symbol-check))
   (constructor image-type-constructor
-               (sanitize (lambda (v) (or (procedure? v) "expected a procedure (lambda (os) …)")))))
+               (check (lambda (v) (or (procedure? v) "expected a procedure (lambda (os) …)")))))
 
 (define-syntax image-type
   (syntax-rules () ((_ . clauses) (%construct <image-type> (image-type . clauses) . clauses))))

@@ -9,10 +9,29 @@
 ;;; what was expected. Errors go through the Rust primitive `%record-error`, which keeps the
 ;;; record, field, value and source spans so that the message points into the user's file.
 
-(struct %rtd (name fields))
-(struct %field (name mandatory? default check))
+;;; Guix's field options: (default V); (thunked): the value is computed each time the field is
+;;; read, with `this-RECORD` bound to the record read (so an inheriting record sees itself);
+;;; (delayed): computed once, when first read (shared with the records inheriting it); (innate): not copied by (inherit …);
+;;; (sanitize PROC): the value stored is (PROC value), as Guix does. ingot's own records use
+;;; (check PROC) instead: PROC returns #t or a string saying what was expected.
+
+;; this: #f, or the procedure that sets the record type's `this-RECORD` and returns the old
+;; value (see `define-record-type*`).
+(struct %rtd (name fields this))
+(struct %field (name mandatory? default check thunked? delayed? innate? sanitize))
 ;; given: the fields written explicitly (or inherited from a parent that had them written).
 (struct %record (rtd values given location))
+;; A thunked field's value as stored; a delayed one's, with its value once computed.
+(struct %thunk (proc))
+(struct %promise (proc cell))
+;; What `this-RECORD` is outside a thunked field of RECORD.
+(struct %outside-this (record name))
+
+;; Every record type, for messages (the field names of a record called NAME).
+(define %record-types '())
+(define (%register-rtd rtd)
+  (set! %record-types (cons rtd %record-types))
+  rtd)
 
 (define (%rtd-field-names rtd) (map %field-name (%rtd-fields rtd)))
 
@@ -20,30 +39,53 @@
 (define (%record-of? x rtd)
   (and (%record? x) (equal? (%rtd-name (%record-rtd x)) (%rtd-name rtd))))
 
+;; Steel cannot run a macro that defines a macro: the constructor macro `(name (field v) …)`
+;; of a record defined in user text is added by src/dsl/rewrite.rs.
 (define-syntax define-record-type*
   (syntax-rules ()
     ((_ type name constructor predicate (field accessor option ...) ...)
+     (%define-record-type* type name constructor predicate #f (field accessor option ...) ...))
+    ((_ type name constructor predicate this (field accessor option ...) ...)
      (begin
-       (define type (%rtd 'name (list (%field-spec field option ...) ...)))
+       (define this (%outside-this 'name 'this))
+       (%define-record-type* type name constructor predicate
+                             (lambda (v) (let ((old this)) (set! this v) old))
+                             (field accessor option ...) ...)))))
+
+(define-syntax %define-record-type*
+  (syntax-rules ()
+    ((_ type name constructor predicate this (field accessor option ...) ...)
+     (begin
+       (define type (%register-rtd (%rtd 'name (list (%field-spec field option ...) ...) this)))
+       (define constructor (%positional-constructor type))
        (define predicate (%record-predicate type))
        (define accessor (%record-accessor type 'field 'accessor)) ...))))
 
-;; Guix's field options: (default V), (sanitize PROC); thunked/delayed/innate are accepted and
-;; behave as plain fields.
 (define-syntax %field-spec
   (syntax-rules ()
-    ((_ field option ...) (%field-spec* field #t #f #f option ...))))
+    ((_ field option ...) (%field-spec* field (#t #f #f #f #f #f #f) option ...))))
 
+;; The flags, in order: mandatory? default check thunked? delayed? innate? sanitize.
 (define-syntax %field-spec*
-  (syntax-rules (default sanitize)
-    ((_ field mandatory default-thunk check)
-     (%field 'field mandatory default-thunk check))
-    ((_ field mandatory default-thunk check (default value) more ...)
-     (%field-spec* field #f (lambda () value) check more ...))
-    ((_ field mandatory default-thunk check (sanitize proc) more ...)
-     (%field-spec* field mandatory default-thunk proc more ...))
-    ((_ field mandatory default-thunk check other more ...)
-     (%field-spec* field mandatory default-thunk check more ...))))
+  (syntax-rules (default check sanitize thunked delayed innate)
+    ((_ field (m d c t l i s))
+     (%field 'field m d c t l i s))
+    ((_ field (m d c t l i s) (default value) more ...)
+     (%field-spec* field (#f (lambda () value) c t l i s) more ...))
+    ((_ field (m d c t l i s) (check proc) more ...)
+     (%field-spec* field (m d proc t l i s) more ...))
+    ((_ field (m d c t l i s) (sanitize proc) more ...)
+     (%field-spec* field (m d c t l i proc) more ...))
+    ((_ field (m d c t l i s) (thunked) more ...)
+     (%field-spec* field (m d c #t l i s) more ...))
+    ((_ field (m d c t l i s) (delayed) more ...)
+     (%field-spec* field (m d c t #t i s) more ...))
+    ((_ field (m d c t l i s) (innate) more ...)
+     (%field-spec* field (m d c t l #t s) more ...))
+    ((_ field flags other more ...)
+     (%record-error 'bad-option 'define-record-type* 'field 'other
+                    "a field option is (default V), (thunked), (delayed), (innate) or (sanitize PROC)"
+                    #f (#%syntax-span other)))))
 
 ;; The body of every constructor macro: `form` is the whole user form, for its location.
 (define-syntax %construct
@@ -53,12 +95,14 @@
     ((_ rtd form clause ...)
      (%record-fields rtd (#%syntax-span form) #f () clause ...))))
 
+;; Each value is wrapped in a procedure so that a thunked or delayed field keeps it unevaluated
+;; (`%clause-value`); the others are evaluated here, in the order written.
 (define-syntax %record-fields
   (syntax-rules ()
     ((_ rtd span parent (acc ...))
      (%make-record rtd span parent (list acc ...)))
     ((_ rtd span parent (acc ...) (field value) rest ...)
-     (let ((field value))
+     (let ((field (%clause-value rtd 'field (lambda () value))))
        (%record-fields rtd span parent
                        (acc ... (list 'field field (#%syntax-span (field value))))
                        rest ...)))
@@ -68,6 +112,13 @@
 
 (define (%find-field rtd name)
   (%find (lambda (f) (equal? (%field-name f) name)) (%rtd-fields rtd)))
+
+(define (%clause-value rtd name proc)
+  (let ((field (%find-field rtd name)))
+    (cond ((not field) (proc))
+          ((%field-thunked? field) (%thunk proc))
+          ((%field-delayed? field) (%promise proc (box #f)))
+          (else (proc)))))
 
 (define (%check-value rtd field value span clause-span)
   (let ((check (%field-check field)))
@@ -79,6 +130,21 @@
                              (if (string? verdict) verdict "invalid value")
                              span clause-span)))
         value)))
+
+;; A value given or defaulted, as stored: checked, then passed through the field's sanitizer;
+;; a thunked or delayed one is checked and sanitized each time it is computed.
+(define (%store-value rtd field value span clause-span)
+  (if (or (%thunk? value) (%promise? value))
+      value
+      (let ((checked (%check-value rtd field value span clause-span))
+            (sanitize (%field-sanitize field)))
+        (if sanitize (sanitize checked) checked))))
+
+(define (%default-value field)
+  (let ((proc (%field-default field)))
+    (cond ((%field-thunked? field) (%thunk proc))
+          ((%field-delayed? field) (%promise proc (box #f)))
+          (else (proc)))))
 
 (define (%make-record rtd span parent clauses)
   (when (and parent (not (%record-of? parent rtd)))
@@ -105,14 +171,14 @@
                 (let* ((name (%field-name field))
                        (clause (%assq name clauses)))
                   (cond (clause
-                         (%check-value rtd field (cadr clause) span (caddr clause)))
-                        (parent
+                         (%store-value rtd field (cadr clause) span (caddr clause)))
+                        ((and parent (not (%field-innate? field)))
                          (%record-get parent name))
                         ((%field-mandatory? field)
                          (%record-error 'missing (%rtd-name rtd) name void
                                         "missing mandatory field" span #f))
                         (else
-                         (%check-value rtd field ((%field-default field)) span #f)))))
+                         (%store-value rtd field (%default-value field) span #f)))))
               (%rtd-fields rtd)))
         (given (let ((written (map car clauses)))
                  (if parent
@@ -121,6 +187,16 @@
                                      (%record-given parent)))
                      written))))
     (%record rtd values given span)))
+
+;; Guix's positional constructor, `(make-thing v …)`: one value per field, in order.
+(define (%positional-constructor rtd)
+  (lambda args
+    (let ((fields (%rtd-fields rtd)))
+      (unless (= (length args) (length fields))
+        (%fail (string-append "make-" (symbol->string (%rtd-name rtd)) ": expected "
+                              (number->string (length fields)) " arguments, got")
+               (length args)))
+      (%record rtd args (%rtd-field-names rtd) #f))))
 
 (define (%record-get record name)
   (let loop ((fields (%rtd-fields (%record-rtd record))) (values (%record-values record)))
@@ -133,11 +209,42 @@
 
 (define (%record-accessor rtd field accessor)
   (lambda (record)
-    (if (%record-of? record rtd)
-        (%record-get record field)
-        (error (string-append (symbol->string accessor) ": expected "
-                              (%a-or-an (symbol->string (%rtd-name rtd))) ", got")
-               (%write-string record)))))
+    (cond ((%record-of? record rtd) (%record-ref record field))
+          ((%outside-this? record)
+           (%fail (string-append (symbol->string (%outside-this-name record))
+                                 " is only bound inside a thunked field of "
+                                 (symbol->string (%outside-this-record record))
+                                 ", got it in")
+                  (symbol->string accessor)))
+          (else
+           (%fail (string-append (symbol->string accessor) ": expected "
+                                 (%a-or-an (symbol->string (%rtd-name rtd))) ", got "
+                                 (%write-string record)))))))
+
+;; A field's value as its accessor returns it: a thunked one computed now with this-RECORD
+;; bound to `record`, a delayed one computed on first use (as in Guix, without this-RECORD,
+;; and shared with the records that inherit it).
+(define (%record-ref record name)
+  (let ((v (%record-get record name)))
+    (cond ((%thunk? v) (%computed record name (%thunk-proc v)))
+          ((%promise? v)
+           (let ((cell (%promise-cell v)))
+             (unless (unbox cell)
+               (set-box! cell (list (%store-value (%record-rtd record)
+                                                  (%find-field (%record-rtd record) name)
+                                                  ((%promise-proc v))
+                                                  (%record-location record) #f))))
+             (car (unbox cell))))
+          (else v))))
+
+(define (%computed record name proc)
+  (let* ((rtd (%record-rtd record))
+         (field (%find-field rtd name))
+         (set-this (%rtd-this rtd))
+         (saved (and set-this (set-this record)))
+         (value (%store-value rtd field (proc) (%record-location record) #f)))
+    (when set-this (set-this saved))
+    value))
 
 (define (%a-or-an word)
   (string-append (if (member (string-ref word 0) '(#\a #\e #\i #\o #\u)) "an " "a ") word))

@@ -111,7 +111,7 @@
 (struct %file-system-label (label))
 (define (file-system-label label)
   (unless (string? label)
-    (error "file-system-label: expected a string, got" (%write-string label)))
+    (%fail (string-append "file-system-label: expected a string, got " (%write-string label))))
   (%file-system-label label))
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
@@ -159,17 +159,18 @@
   (or (equal? v #f) (and (list? v) (%every string? v))
       "expected a list of strings such as '(\"/dev/sda\")"))
 (define (%string-or-false-check v) (or (equal? v #f) (string? v) "expected a string or #f"))
+;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so).
 (define (%timeout-check v)
-  (or (%exact-nonnegative? v) "expected a number of seconds (an exact non-negative integer)"))
+  (or (and (real? v) (>= v 0)) "expected a number of seconds (a non-negative number)"))
 
 (define-record-type* <bootloader-configuration>
   bootloader-configuration make-bootloader-configuration bootloader-configuration?
-  (bootloader bootloader-configuration-bootloader (sanitize %bootloader-check))
-  (targets bootloader-configuration-targets (default #f) (sanitize %targets-check))
-  (target bootloader-configuration-target (default #f) (sanitize %string-or-false-check))
+  (bootloader bootloader-configuration-bootloader (check %bootloader-check))
+  (targets bootloader-configuration-targets (default #f) (check %targets-check))
+  (target bootloader-configuration-target (default #f) (check %string-or-false-check))
   (menu-entries bootloader-configuration-menu-entries (default '()))
   (default-entry bootloader-configuration-default-entry (default 0))
-  (timeout bootloader-configuration-timeout (default 5) (sanitize %timeout-check))
+  (timeout bootloader-configuration-timeout (default 5) (check %timeout-check))
   (keyboard-layout bootloader-configuration-keyboard-layout (default #f))
   (theme bootloader-configuration-theme (default #f))
   (terminal-outputs bootloader-configuration-terminal-outputs (default '(gfxterm)))
@@ -208,9 +209,9 @@
       "expected a device: a string such as \"/dev/sda1\", (file-system-label \"…\") or (uuid \"…\")"))
 
 (define-record-type* <file-system> file-system make-file-system file-system?
-  (device file-system-device (sanitize %device-check))
-  (mount-point file-system-mount-point (sanitize %string-check))
-  (type file-system-type (sanitize %string-check))
+  (device file-system-device (check %device-check))
+  (mount-point file-system-mount-point (check %string-check))
+  (type file-system-type (check %string-check))
   (flags file-system-flags (default '()))
   (options file-system-options (default #f))
   (mount? file-system-mount? (default #t))
@@ -372,7 +373,7 @@
 
 (define (%modify-services services clauses)
   (unless (list? services)
-    (error "modify-services: expected a list of services, got" (%write-string services)))
+    (%fail (string-append "modify-services: expected a list of services, got " (%write-string services))))
   (filter (lambda (s)
             (not (%any (lambda (c)
                         (and (equal? (car c) 'delete)
@@ -406,21 +407,22 @@
 (define (%list-check v) (or (list? v) "expected a list"))
 
 (define-record-type* <operating-system> operating-system make-operating-system operating-system?
+  this-operating-system
   (kernel operating-system-kernel (default #f))
   (kernel-loadable-modules operating-system-kernel-loadable-modules (default '()))
   (kernel-arguments operating-system-user-kernel-arguments
-                    (default %default-kernel-arguments) (sanitize %list-check))
+                    (default %default-kernel-arguments) (check %list-check))
   (hurd operating-system-hurd (default #f))
-  (bootloader operating-system-bootloader (sanitize %os-bootloader-check))
-  (label operating-system-label (default #f))
+  (bootloader operating-system-bootloader (check %os-bootloader-check))
+  (label operating-system-label (thunked) (default #f))
   (keyboard-layout operating-system-keyboard-layout (default #f))
   (initrd operating-system-initrd (default #f))
-  (initrd-modules operating-system-initrd-modules (default %base-initrd-modules))
+  (initrd-modules operating-system-initrd-modules (thunked) (default %base-initrd-modules))
   (firmware operating-system-firmware (default %base-firmware))
-  (host-name operating-system-host-name (sanitize %string-check))
+  (host-name operating-system-host-name (check %string-check))
   (hosts-file operating-system-hosts-file (default #f))
   (mapped-devices operating-system-mapped-devices (default '()))
-  (file-systems operating-system-file-systems (sanitize %os-file-systems-check))
+  (file-systems operating-system-file-systems (check %os-file-systems-check))
   (swap-devices operating-system-swap-devices (default '()))
   (users operating-system-users (default %base-user-accounts))
   (groups operating-system-groups (default %base-groups))
@@ -432,16 +434,25 @@
   (locale-definitions operating-system-locale-definitions (default '()))
   (locale-libcs operating-system-locale-libcs (default '()))
   (name-service-switch operating-system-name-service-switch (default %default-nss))
-  (essential-services operating-system-essential-services (default '()))
+  (essential-services operating-system-essential-services (thunked) (default '()))
   (services operating-system-user-services (default %base-services))
   (pam-services operating-system-pam-services (default '()))
   (setuid-programs operating-system-setuid-programs (default %setuid-programs))
   (privileged-programs operating-system-privileged-programs (default '()))
   (sudoers-file operating-system-sudoers-file (default #f))
   ;; ingot's own fields.
-  (root-tree operating-system-root-tree (default #f) (sanitize %file-ref-check))
+  (root-tree operating-system-root-tree (default #f) (check %file-ref-check))
   (firmware-directory operating-system-firmware-directory (default #f)
-                      (sanitize %file-ref-check)))
+                      (check %file-ref-check)))
+
+;; The services Guix adds to every system, as configs modify them through
+;; (essential-services (modify-services (operating-system-default-essential-services
+;; this-operating-system) …)).
+(define (operating-system-default-essential-services os)
+  (unless (operating-system? os)
+    (%fail (string-append "operating-system-default-essential-services: expected an operating-system, got " (%write-string os))))
+  (%service-list '(system boot host-name account pam setuid-program shepherd-root
+                   user-processes file-systems firmware profile)))
 
 (define operating-system-kernel-arguments operating-system-user-kernel-arguments)
 (define operating-system-services operating-system-user-services)

@@ -10,7 +10,7 @@
 (define (%mode-arg who args default)
   (cond ((null? args) default)
         ((and (null? (cdr args)) (%exact-nonnegative? (car args)) (<= (car args) 4095)) (car args))
-        (else (error (string-append who ": the optional mode must be an integer such as #o644, got")
+        (else (%fail (string-append who ": the optional mode must be an integer such as #o644, got")
                      (%write-string (car args))))))
 
 (define (mkdir-p root path . mode)

@@ -19,6 +19,8 @@ pub(crate) trait Host {
     fn record_location(&self, record: &SteelVal) -> Option<SourceLoc>;
     /// Directory that relative host paths are taken from.
     fn base_dir(&self) -> &Path;
+    /// Reports something ingot changed in the definition to build it.
+    fn warn(&mut self, message: String, location: Option<SourceLoc>);
     /// Calls a Scheme initializer procedure with a fresh root handle; returns its operations.
     fn run_initializer(
         &mut self,
@@ -405,14 +407,44 @@ impl<'h> Converter<'h> {
                 }
             }
         }
-        let timeout =
-            u32::try_from(r.u64("timeout")?).map_err(|_| r.error("timeout", "too large"))?;
+        let timeout = self.timeout(&r)?;
         Ok(BootloaderConfig {
             bootloader: kind,
             targets,
             timeout,
             location: r.location.clone(),
         })
+    }
+
+    /// Guix takes any number of seconds; GRUB's `set timeout=` takes whole seconds, so a
+    /// fraction is rounded to the nearest, with a warning.
+    fn timeout(&mut self, r: &Rec) -> Result<u32, DslError> {
+        let value = r.get("timeout");
+        if let Some(n) = v::as_integer(&value) {
+            return u32::try_from(n).map_err(|_| r.error("timeout", "too large"));
+        }
+        let seconds = v::as_real(&value)
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .ok_or_else(|| {
+                r.error(
+                    "timeout",
+                    "expected a number of seconds (a non-negative number)",
+                )
+            })?;
+        let rounded = seconds.round();
+        if rounded > f64::from(u32::MAX) {
+            return Err(r.error("timeout", "too large"));
+        }
+        // In range and integral: the conversion is exact.
+        let whole = rounded as u32;
+        self.host.warn(
+            format!(
+                "bootloader-configuration: timeout {} rounded to {whole}: GRUB waits whole seconds",
+                render(&value)
+            ),
+            r.location.clone(),
+        );
+        Ok(whole)
     }
 
     fn file_system(&mut self, value: &SteelVal) -> Result<FileSystemEntry, DslError> {

@@ -206,12 +206,20 @@ pub(super) fn closest_bound_name(
         .map(|(_, g)| g.to_string())
 }
 
-/// The field names of the record type called `record` (from its descriptor `<record>`).
+/// The field names of the record type called `record` (from the prelude's list of every
+/// record type, user-defined ones included).
 fn record_fields(engine: &steel::steel_vm::engine::Engine, record: &str) -> Vec<String> {
-    let Ok(rtd) = engine.extract_value(&format!("<{record}>")) else {
+    let Ok(types) = engine.extract_value("%record-types") else {
         return Vec::new();
     };
-    value::struct_field(&rtd, value::layout::RTD_FIELDS)
+    let rtd = value::list_items(&types)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|t| {
+            value::struct_field(t, value::layout::RTD_NAME)
+                .is_some_and(|n| value::as_symbol(&n) == Some(record))
+        });
+    rtd.and_then(|t| value::struct_field(&t, value::layout::RTD_FIELDS))
         .and_then(|f| value::list_items(&f))
         .unwrap_or_default()
         .iter()

@@ -139,6 +139,21 @@ pub(crate) fn new_engine(
         Ok(SteelVal::Void)
     });
 
+    // (%fail MESSAGE ARG …): an error with MESSAGE and the ARGs as written, separated by
+    // spaces (strings as they are, other values in their written form). Steel's `error`
+    // shows a string escaped, so a quoted value in a message would read \"like this\".
+    register(&mut engine, "%fail", |args| {
+        let parts: Vec<String> = args
+            .iter()
+            .map(|a| {
+                value::as_str(a)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| render(a))
+            })
+            .collect();
+        Err(error(parts.join(" ")))
+    });
+
     register(&mut engine, "%write-string", |args| {
         Ok(SteelVal::StringV(
             args.first().map(render).unwrap_or_default().into(),

@@ -401,6 +401,14 @@ impl Host for Dsl {
         &self.base_dir
     }
 
+    fn warn(&mut self, message: String, location: Option<SourceLoc>) {
+        // A record converted twice (the OS, then the image holding it) warns once.
+        let warning = super::Warning { message, location };
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
+        }
+    }
+
     fn run_initializer(
         &mut self,
         procedure: &SteelVal,

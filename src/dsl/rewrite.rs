@@ -10,6 +10,10 @@
 //! …))` nested in another record as a call of the constructor. So the constructor is a macro of
 //! another name, `%bootloadr` (the same length: offsets stay), and a `(bootloader …)` whose
 //! every argument is a clause of the bootloader record becomes a use of it.
+//!
+//! A user's `define-record-type*` needs its constructor macro `(NAME (field value) …)`, which
+//! the prelude's `define-record-type*` cannot define (a macro defining a macro): it is added
+//! after the form, as the prelude writes its own records' constructors.
 
 use super::calls::{next_datum, read_datum, Datum};
 use super::source::{self, Form};
@@ -18,7 +22,65 @@ use super::source::{self, Form};
 pub(crate) fn compile_text(text: &str, form: Form) -> String {
     let mut out = define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form));
     bootloader_constructors(&mut out);
+    user_record(text, form, &mut out);
     out
+}
+
+/// For `(define-record-type* TYPE NAME MAKE PRED [THIS] (FIELD ACCESSOR …) …)`: adds the
+/// definition of NAME's constructor macro after the form, and renames all but the last of the
+/// names the form defines twice (two fields with one accessor: Guile's top level lets the last
+/// definition win, Steel refuses the form) to unused names of the same length.
+fn user_record(text: &str, form: Form, out: &mut String) {
+    const HEAD: &str = "(define-record-type*";
+    let Some(rest) = text[form.start..form.end].strip_prefix(HEAD) else {
+        return;
+    };
+    if !rest.starts_with(|c: char| c.is_whitespace()) {
+        return;
+    }
+    let bytes = &text.as_bytes()[..form.end];
+    let mut i = form.start + HEAD.len();
+    // Every name the form defines, with where it is written.
+    let mut defined: Vec<(String, usize)> = Vec::new();
+    let mut names = Vec::new();
+    while let Some((start, end, datum)) = next_datum(bytes, &mut i) {
+        match datum {
+            Datum::Symbol(name) => {
+                names.push(name.clone());
+                if names.len() != 2 {
+                    defined.push((name, start));
+                }
+            }
+            Datum::List(_, open, false) => {
+                let mut j = open + 1;
+                let field = next_datum(&bytes[..end], &mut j);
+                if let (Some(_), Some((at, _, Datum::Symbol(accessor)))) =
+                    (field, next_datum(&bytes[..end], &mut j))
+                {
+                    defined.push((accessor, at));
+                }
+            }
+            _ => {}
+        }
+    }
+    let (Some(ty), Some(name)) = (names.first(), names.get(1)) else {
+        return;
+    };
+    for (k, (n, at)) in defined.iter().enumerate() {
+        let later = defined[k + 1..].iter().any(|(m, _)| m == n);
+        if later && n.len() >= 2 && out.get(*at..*at + n.len()) == Some(n.as_str()) {
+            let index = k.to_string();
+            if index.len() < n.len() {
+                let unused = format!("%{index}{}", "_".repeat(n.len() - 1 - index.len()));
+                out.replace_range(*at..*at + n.len(), &unused);
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&format!(
+        "(define-syntax {name} (syntax-rules () \
+         ((_ . clauses) (%construct {ty} ({name} . clauses) . clauses))))"
+    ));
 }
 
 /// The bootloader record's fields, as `(bootloader (FIELD …) …)` clauses.
@@ -156,6 +218,31 @@ mod tests {
         assert_eq!(out.len(), text.len());
         assert_eq!(out.matches("%bootloadr").count(), 1);
         assert!(out.starts_with("(define b (%bootloadr (inherit"), "{out}");
+    }
+
+    #[test]
+    fn adds_the_constructor_of_a_user_record() {
+        let text = "(define-record-type* <host> host make-host host? (name host-name))";
+        let out = compile_text(text, form(text));
+        assert!(out.starts_with(text), "{out}");
+        assert!(
+            out.ends_with(
+                "(define-syntax host (syntax-rules () \
+                 ((_ . clauses) (%construct <host> (host . clauses) . clauses))))"
+            ),
+            "{out}"
+        );
+        let text = "(define-record-type*x <host> host)";
+        assert_eq!(compile_text(text, form(text)), text);
+        // Two fields with one accessor: the first is renamed, the last keeps the name.
+        let text = "(define-record-type* <h> h make-h h? this-h (a h-a) (b h-a (default 1)))";
+        let out = compile_text(text, form(text));
+        assert!(
+            out.starts_with(
+                "(define-record-type* <h> h make-h h? this-h (a %4_) (b h-a (default 1)))"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

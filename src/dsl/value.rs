@@ -89,6 +89,17 @@ pub(crate) fn as_integer(v: &SteelVal) -> Option<i128> {
     }
 }
 
+/// A real number as f64: an integer, a float or a ratio.
+pub(crate) fn as_real(v: &SteelVal) -> Option<f64> {
+    match v {
+        SteelVal::IntV(n) => Some(*n as f64),
+        SteelVal::NumV(f) => Some(*f),
+        SteelVal::Rational(r) => Some(f64::from(*r.numer()) / f64::from(*r.denom())),
+        SteelVal::BigNum(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
 /// A record value: its type name.
 pub(crate) fn record_type(v: &SteelVal) -> Option<String> {
     if !is_struct(v, layout::RECORD) {
