@@ -4,7 +4,8 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fs;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU32;
@@ -40,23 +41,78 @@ pub fn read_xattrs(path: &Path) -> Result<Xattrs, ContentError> {
     Ok(out)
 }
 
+/// What the walk keeps of a stat, from std's lstat (the root) or rustix's fstatat (entries).
+#[derive(Debug, Clone, Copy)]
+struct Stat {
+    dev: u64,
+    ino: u64,
+    /// st_mode: file type and permission bits.
+    mode: u32,
+    nlink: u64,
+    uid: u32,
+    gid: u32,
+    rdev: u64,
+    size: u64,
+    blocks: u64,
+    mtime: i64,
+}
+
+impl Stat {
+    fn of_metadata(md: &fs::Metadata) -> Self {
+        Stat {
+            dev: md.dev(),
+            ino: md.ino(),
+            mode: md.mode(),
+            nlink: md.nlink(),
+            uid: md.uid(),
+            gid: md.gid(),
+            rdev: md.rdev(),
+            size: md.size(),
+            blocks: md.blocks(),
+            mtime: md.mtime(),
+        }
+    }
+
+    // The field types of struct stat differ by architecture: on some these casts are
+    // conversions, on others no-ops.
+    #[allow(clippy::unnecessary_cast)]
+    fn of_rustix(st: &rustix::fs::Stat) -> Self {
+        Stat {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            mode: st.st_mode as u32,
+            nlink: st.st_nlink as u64,
+            uid: st.st_uid as u32,
+            gid: st.st_gid as u32,
+            rdev: st.st_rdev as u64,
+            size: st.st_size.max(0) as u64,
+            blocks: st.st_blocks.max(0) as u64,
+            mtime: st.st_mtime as i64,
+        }
+    }
+
+    fn is(&self, file_type: libc::mode_t) -> bool {
+        self.mode & libc::S_IFMT == file_type
+    }
+}
+
 fn meta_of(
-    md: &fs::Metadata,
+    st: &Stat,
     path: &Path,
     policy: LoadPolicy,
     rule: OwnerRule,
     report: &mut LoadReport,
 ) -> Result<Meta, ContentError> {
-    let mut mtime = md.mtime();
+    let mut mtime = st.mtime;
     if let Some(max) = policy.clamp_mtime {
         mtime = mtime.min(max);
     }
-    let (uid, gid) = rule.apply(md.uid(), md.gid());
-    if (uid, gid) != (md.uid(), md.gid()) {
+    let (uid, gid) = rule.apply(st.uid, st.gid);
+    if (uid, gid) != (st.uid, st.gid) {
         report.owners_rewritten += 1;
     }
     Ok(Meta {
-        mode: md.mode() & 0o7777,
+        mode: st.mode & 0o7777,
         uid,
         gid,
         mtime,
@@ -90,7 +146,7 @@ pub fn load_dir_report(
         });
     }
     let mut tree = Tree::new_at(policy.clamp_mtime.unwrap_or(1));
-    tree.nodes[ROOT].meta = meta_of(&md, root, policy, rule, &mut report)?;
+    tree.nodes[ROOT].meta = meta_of(&Stat::of_metadata(&md), root, policy, rule, &mut report)?;
     let root_key = (md.dev(), md.ino());
     let shared = Shared::new(root, root_key, policy, rule);
     let threads = listing_threads();
@@ -312,11 +368,11 @@ impl Shared {
         let mut listing = Listing::default();
         match sorted_entries(dir) {
             Err(e) => listing.error = Some(e),
-            Ok(names) => {
+            Ok((fd, names)) => {
                 listing.entries.reserve_exact(names.len());
                 for name in names {
-                    let path = dir.join(&name);
-                    match entry_of(self, &path, name, &mut listing.owners_rewritten) {
+                    let path = dir.join(std::ffi::OsStr::from_bytes(&name));
+                    match entry_of(self, &fd, &path, name, &mut listing.owners_rewritten) {
                         Ok(entry) => listing.entries.push(entry),
                         Err(e) => {
                             listing.error = Some(e);
@@ -334,30 +390,43 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// A directory's entry names in byte order.
-fn sorted_entries(dir: &Path) -> Result<Vec<std::ffi::OsString>, ContentError> {
-    let mut names = fs::read_dir(dir)
-        .map_err(|e| ContentError::io(dir, e))?
-        .map(|e| e.map(|e| e.file_name()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ContentError::io(dir, e))?;
-    // OsString order is byte order on Unix.
+/// A directory opened for listing, and its entry names in byte order. Entries are then
+/// stat'ed relative to it: no walk of the whole path per entry.
+fn sorted_entries(dir: &Path) -> Result<(OwnedFd, Vec<Vec<u8>>), ContentError> {
+    use rustix::fs::{Mode, OFlags};
+    let io = |e: rustix::io::Errno| ContentError::io(dir, e.into());
+    let fd = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(io)?;
+    let mut names = Vec::new();
+    for entry in rustix::fs::Dir::read_from(&fd).map_err(io)? {
+        let name = entry.map_err(io)?.file_name().to_bytes().to_vec();
+        if name != b"." && name != b".." {
+            names.push(name);
+        }
+    }
     names.sort();
-    Ok(names)
+    Ok((fd, names))
 }
 
 /// One entry made into its node (lstat, then readlink or xattrs as it needs).
 fn entry_of(
     shared: &Shared,
+    dir: &OwnedFd,
     path: &Path,
-    name: std::ffi::OsString,
+    name: Vec<u8>,
     owners_rewritten: &mut usize,
 ) -> Result<Entry, ContentError> {
-    use std::os::unix::fs::FileTypeExt;
-    let md = fs::symlink_metadata(path).map_err(|e| ContentError::io(path, e))?;
-    let ft = md.file_type();
-    let key = (md.dev(), md.ino());
-    let sub = if !ft.is_dir() {
+    let io = |e: rustix::io::Errno| ContentError::io(path, e.into());
+    let st = rustix::fs::statat(dir, name.as_slice(), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+        .map_err(io)?;
+    let st = Stat::of_rustix(&st);
+    let key = (st.dev, st.ino);
+    let is_dir = st.is(libc::S_IFDIR);
+    let sub = if !is_dir {
         Sub::None
     } else if lock(&shared.claimed).insert(key) {
         Sub::Dir(
@@ -368,39 +437,44 @@ fn entry_of(
     } else {
         Sub::Seen
     };
-    let kind = if ft.is_dir() {
+    let kind = if is_dir {
         NodeKind::Dir(Vec::new())
-    } else if ft.is_file() {
+    } else if st.is(libc::S_IFREG) {
         NodeKind::File {
-            size: md.len(),
-            source: FileSource::Checked(Arc::new(HostFile::walked(path.to_path_buf(), &md))),
+            size: st.size,
+            source: FileSource::Checked(Arc::new(HostFile::listed(
+                path.to_path_buf(),
+                (st.dev, st.ino),
+                st.blocks,
+                st.size,
+            ))),
         }
-    } else if ft.is_symlink() {
-        let target = fs::read_link(path).map_err(|e| ContentError::io(path, e))?;
-        NodeKind::Symlink(target.as_os_str().as_bytes().to_vec())
-    } else if ft.is_char_device() {
+    } else if st.is(libc::S_IFLNK) {
+        let target = rustix::fs::readlinkat(dir, name.as_slice(), Vec::new()).map_err(io)?;
+        NodeKind::Symlink(target.into_bytes())
+    } else if st.is(libc::S_IFCHR) {
         NodeKind::CharDevice {
-            major: major(md.rdev()),
-            minor: minor(md.rdev()),
+            major: major(st.rdev),
+            minor: minor(st.rdev),
         }
-    } else if ft.is_block_device() {
+    } else if st.is(libc::S_IFBLK) {
         NodeKind::BlockDevice {
-            major: major(md.rdev()),
-            minor: minor(md.rdev()),
+            major: major(st.rdev),
+            minor: minor(st.rdev),
         }
-    } else if ft.is_fifo() {
+    } else if st.is(libc::S_IFIFO) {
         NodeKind::Fifo
     } else {
         NodeKind::Socket
     };
     let mut report = LoadReport::default();
-    let meta = meta_of(&md, path, shared.policy, shared.rule, &mut report)?;
+    let meta = meta_of(&st, path, shared.policy, shared.rule, &mut report)?;
     *owners_rewritten += report.owners_rewritten;
     Ok(Entry {
-        name: name.into_vec(),
+        name,
         node: Node { meta, kind },
         key,
-        nlink: md.nlink(),
+        nlink: st.nlink,
         sub,
     })
 }
