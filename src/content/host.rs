@@ -25,11 +25,16 @@ pub struct HostFile {
 impl HostFile {
     /// A file the directory walk saw (lstat: it was a regular file, not a symlink).
     pub fn walked(path: PathBuf, md: &std::fs::Metadata) -> Self {
+        Self::listed(path, (md.dev(), md.ino()), md.blocks(), md.len())
+    }
+
+    /// [`HostFile::walked`] from the stat's fields: (st_dev, st_ino), st_blocks, st_size.
+    pub fn listed(path: PathBuf, (dev, ino): (u64, u64), blocks: u64, size: u64) -> Self {
         HostFile {
             path,
-            dev: md.dev(),
-            ino: md.ino(),
-            may_have_holes: md.blocks().saturating_mul(512) < md.len(),
+            dev,
+            ino,
+            may_have_holes: blocks.saturating_mul(512) < size,
         }
     }
 
