@@ -5,7 +5,6 @@
 
 pub mod alloc_count;
 pub mod boot;
-pub mod build;
 pub mod child;
 pub mod cleanup;
 pub mod content;
@@ -19,6 +18,7 @@ pub mod format;
 pub mod fs;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod reference;
 pub mod repl;

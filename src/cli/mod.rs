@@ -11,12 +11,12 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use ingot::build::{self, BuildOptions, OutputTarget, Overrides};
 use ingot::content::Owners;
 use ingot::dsl::{Dsl, Evaluated};
 use ingot::format::image_types::image_types;
 use ingot::fs::ext::ExtBackend;
 use ingot::model::{parse_size, Image};
+use ingot::pipeline::{self, BuildOptions, OutputTarget, Overrides};
 use ingot::plan::{self, Plan};
 
 #[derive(Parser)]
@@ -308,7 +308,7 @@ impl SourceArgs {
             dry_run,
             ..self.build_options()?
         };
-        let (plan, warnings) = build::plan_image(image, &self.overrides()?, &opts)?;
+        let (plan, warnings) = pipeline::plan_image(image, &self.overrides()?, &opts)?;
         for w in warnings {
             warn(&w);
         }

@@ -8,7 +8,7 @@ use anyhow::Result;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use ingot::build::{self, BuildOptions, BuildReport, OutputTarget};
+use ingot::pipeline::{self, BuildOptions, BuildReport, OutputTarget};
 use ingot::plan::Plan;
 
 use super::progress::Progress;
@@ -26,7 +26,7 @@ pub fn destination(requested: Option<&Path>, default_name: &str) -> Result<PathB
         Some(path) => OutputTarget::check(path)?.file(default_name)?,
         None => {
             let path = PathBuf::from(default_name);
-            build::check_output_file(&path)?;
+            pipeline::check_output_file(&path)?;
             path
         }
     })
@@ -40,7 +40,7 @@ pub fn write(
     progress: &Progress,
     started: Instant,
 ) -> Result<Built> {
-    let report = build::build_with(plan, output, opts, progress)?;
+    let report = pipeline::build_with(plan, output, opts, progress)?;
     progress.finish();
     Ok(Built {
         report,

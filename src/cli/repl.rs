@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use ingot::build::{self, BuildOptions, Overrides};
 use ingot::model::Image;
+use ingot::pipeline::{self, BuildOptions, Overrides};
 use ingot::plan;
 
 use super::{absolute, output as write, progress::Progress, report, ReplArgs};
@@ -19,7 +19,7 @@ struct CliActions {
 
 impl CliActions {
     fn plan(&self, image: &Image) -> Result<(plan::Plan, Vec<String>)> {
-        Ok(build::plan_image(
+        Ok(pipeline::plan_image(
             image.clone(),
             &self.overrides,
             &self.opts,

@@ -2,10 +2,10 @@
 //! planning, so `show` sees it and its warnings come before anything is written.
 
 use super::FormatPlan;
-use crate::build::populate;
 use crate::content::{NodeKind, Tree};
 use crate::context::BuildOptions;
 use crate::error::BuildError;
+use crate::pipeline::populate;
 use crate::plan::Plan;
 
 pub(super) fn plan_archive(

@@ -6,10 +6,10 @@ use std::fs::File;
 use std::path::Path;
 
 use super::{Format, FormatPlan};
-use crate::build::populate;
 use crate::context::{BuildCtx, BuildOptions};
 use crate::error::BuildError;
 use crate::model::{Bootloader, PartitionTableType};
+use crate::pipeline::populate;
 use crate::plan::{self, Plan};
 
 pub struct Disk;

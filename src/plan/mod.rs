@@ -108,7 +108,7 @@ pub struct Plan {
     pub alignment: u64,
     pub seed: String,
     /// The kernel and initrd the image boots (set by the build step for images that boot).
-    pub boot_files: Option<crate::build::boot_files::BootFiles>,
+    pub boot_files: Option<crate::pipeline::boot_files::BootFiles>,
     /// What the operating-system's fields replaced in the root tree (set by the build step).
     pub notes: Vec<String>,
     /// The owner rule applied to the root tree, when there is one (set by the build step).

@@ -67,8 +67,8 @@ fn boot_lines(plan: &Plan) -> String {
     out
 }
 
-fn boot_file_json(file: Option<&crate::build::boot_files::BootFile>) -> Value {
-    use crate::build::boot_files::Origin;
+fn boot_file_json(file: Option<&crate::pipeline::boot_files::BootFile>) -> Value {
+    use crate::pipeline::boot_files::Origin;
     match file {
         None => Value::Null,
         Some(f) => match &f.origin {
