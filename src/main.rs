@@ -8,13 +8,17 @@ static ALLOCATOR: ingot::alloc_count::CountingAllocator = ingot::alloc_count::Co
 
 fn main() {
     // steel-core 0.8.3 has no setting for its home but the environment: a lazy static reads
-    // STEEL_HOME on the first compile (collect_requires) and, when it is unset, creates
-    // ~/.local/share/steel (or panics in ModuleManager::new without HOME). ingot loads no Steel
-    // packages: point it at a directory that is never created. This is the process's first
-    // statement, before any thread exists, so no other thread can read the environment
-    // meanwhile.
+    // STEEL_HOME on the first compile and, when it is unset, creates ~/.local/share/steel.
+    // ingot loads no Steel packages, so it points Steel at a directory that is never created.
+    // Changing its own environment would be unsound once threads run, so ingot starts itself
+    // again with the variable set: one exec, before anything else.
     if std::env::var_os("STEEL_HOME").is_none() {
-        std::env::set_var("STEEL_HOME", std::env::temp_dir().join("ingot-steel-home"));
+        let error = restart_with_steel_home();
+        eprintln!(
+            "error: ingot could not restart itself with STEEL_HOME set ({error}); \
+             set STEEL_HOME to a directory that need not exist and run it again"
+        );
+        std::process::exit(1);
     }
     // Steel reads and compiles recursively: evaluate on a stack with room for the deepest
     // nesting a definition may have (ingot::dsl::MAX_NESTING).
@@ -36,4 +40,21 @@ fn main() {
         eprint!("{}", cli::report::format_error(&err));
         std::process::exit(1);
     }
+}
+
+/// Replaces this process by ingot with the same arguments and STEEL_HOME set; returns only
+/// when that fails.
+fn restart_with_steel_home() -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    let mut args = std::env::args_os();
+    let arg0 = args.next().unwrap_or_else(|| "ingot".into());
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return e,
+    };
+    std::process::Command::new(exe)
+        .arg0(arg0)
+        .args(args)
+        .env("STEEL_HOME", std::env::temp_dir().join("ingot-steel-home"))
+        .exec()
 }

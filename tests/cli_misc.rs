@@ -187,3 +187,41 @@ fn doctor_exits_non_zero_when_an_image_type_is_unavailable() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable here"));
 }
+
+/// Without STEEL_HOME, Steel would create ~/.local/share/steel: ingot runs as if it were set
+/// (same output, same exit code) and writes nothing into HOME.
+#[test]
+fn without_steel_home_nothing_is_written_into_home() {
+    let home = tempfile::tempdir().expect("temp dir");
+    // As on a desktop, where Steel's create_dir of ~/.local/share/steel would succeed.
+    let data_home = home.path().join(".local/share");
+    std::fs::create_dir_all(&data_home).expect("making ~/.local/share");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/efi-os.scm");
+    let with = ingot()
+        .args(["show", example])
+        .output()
+        .expect("running ingot");
+    let without = ingot()
+        .env_remove("STEEL_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env("HOME", home.path())
+        .args(["show", example])
+        .output()
+        .expect("running ingot");
+    assert!(
+        with.status.success(),
+        "{}",
+        String::from_utf8_lossy(&with.stderr)
+    );
+    assert_eq!(without.status.code(), with.status.code());
+    assert_eq!(without.stdout, with.stdout);
+    assert_eq!(without.stderr, with.stderr);
+    let written: Vec<_> = std::fs::read_dir(&data_home)
+        .expect("reading ~/.local/share")
+        .map(|e| e.map(|e| e.path()))
+        .collect();
+    assert!(
+        written.is_empty(),
+        "written into ~/.local/share: {written:?}"
+    );
+}

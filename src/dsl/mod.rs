@@ -27,8 +27,9 @@
 //! - The Hurd image types use ingot's root initializer (the root tree brings its device
 //!   nodes).
 //!
-//! Steel reads `STEEL_HOME` from the environment on every compile; the `ingot` binary sets it
-//! before it starts any thread (see main.rs), `cargo test` through .cargo/config.toml. A `Dsl`
+//! Steel reads `STEEL_HOME` from the environment on every compile; the `ingot` binary starts
+//! itself again with it set when it is unset (see main.rs), `cargo test` sets it through
+//! .cargo/config.toml. A `Dsl`
 //! stays on the thread that made it.
 
 mod bounds;
