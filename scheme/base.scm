@@ -105,12 +105,15 @@
       (%fail (string-append who ": expected " usage ", got " (number->string n)
                             (if (= n 1) " argument" " arguments"))))))
 
+;; Guile's (const VALUE): a procedure that takes any arguments and returns VALUE.
 (define (const . args)
   (%usage "const" "(const VALUE)" args 1 1)
   (let ((value (car args))) (lambda ignored value)))
+;; Guile's (identity VALUE): VALUE.
 (define (identity . args)
   (%usage "identity" "(identity VALUE)" args 1 1)
   (car args))
+;; Guile's (negate PROCEDURE): a procedure returning the opposite truth of PROCEDURE's.
 (define (negate . args)
   (%usage "negate" "(negate PROCEDURE)" args 1 1)
   (let ((pred (car args)))
