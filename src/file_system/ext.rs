@@ -63,6 +63,10 @@ impl FileSystemWriter for Ext {
         Ok(())
     }
 
+    fn family(&self) -> &'static str {
+        "ext"
+    }
+
     fn probe(&self, file: &File, offset: u64) -> io::Result<Option<FoundFs>> {
         match offset.checked_add(1024) {
             Some(at) => Ok(superblock(&read(file, at, 256)?)),

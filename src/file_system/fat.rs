@@ -56,6 +56,10 @@ impl FileSystemWriter for Fat {
         Ok(())
     }
 
+    fn family(&self) -> &'static str {
+        "fat"
+    }
+
     fn probe(&self, file: &File, offset: u64) -> io::Result<Option<FoundFs>> {
         Ok(boot_sector(&read(file, offset, 512)?))
     }

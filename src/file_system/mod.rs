@@ -42,6 +42,8 @@ pub trait FileSystemWriter: Sync {
     /// Refuses a label `kind` (as the definition names it) cannot hold, before anything is
     /// built.
     fn check_label(&self, kind: FileSystemKind, label: &str) -> Result<(), String>;
+    /// The family's name: its rows share one probe, which tells their kinds apart.
+    fn family(&self) -> &'static str;
     /// The file system of this family that starts at `offset` of `file`, if there is one
     /// (`ingot inspect`).
     fn probe(&self, file: &File, offset: u64) -> io::Result<Option<FoundFs>>;
@@ -116,11 +118,18 @@ pub fn row(kind: FileSystemKind) -> &'static FileSystemRow {
     }
 }
 
-/// What a file system found at `offset` is: every row's probe in [`FileSystemKind::ALL`]'s
-/// order (a family's rows share a probe, which tells its kinds apart), then the ISO volume's.
+/// What a file system found at `offset` is: each family's probe once, in
+/// [`FileSystemKind::ALL`]'s order (a family's probe tells its kinds apart), then the ISO
+/// volume's.
 pub fn probe(file: &File, offset: u64) -> io::Result<Option<FoundFs>> {
+    let mut probed: Vec<&str> = Vec::new();
     for kind in FileSystemKind::ALL {
-        if let Some(fs) = row(kind).writer.probe(file, offset)? {
+        let writer = row(kind).writer;
+        if probed.contains(&writer.family()) {
+            continue;
+        }
+        probed.push(writer.family());
+        if let Some(fs) = writer.probe(file, offset)? {
             return Ok(Some(fs));
         }
     }

@@ -35,6 +35,10 @@ impl FileSystemWriter for Unformatted {
         Ok(())
     }
 
+    fn family(&self) -> &'static str {
+        "unformatted"
+    }
+
     fn probe(&self, _: &File, _: u64) -> io::Result<Option<FoundFs>> {
         Ok(None)
     }
