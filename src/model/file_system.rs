@@ -42,13 +42,6 @@ impl FileSystemKind {
         }
     }
 
-    pub fn is_ext(self) -> bool {
-        matches!(
-            self,
-            FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4
-        )
-    }
-
     pub fn is_fat(self) -> bool {
         matches!(
             self,
