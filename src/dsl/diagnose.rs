@@ -183,8 +183,9 @@ fn record_hint(
     }
 }
 
-/// The bound name closest to `name` (a few edits away), from every global the engine has; the
-/// prelude's internal names (`%…`, Steel's `#…` and module-mangled ones) are not offered.
+/// The bound name closest to `name` (a few edits away), from every global the engine has;
+/// Steel's `#…` and module-mangled names are not offered, nor `%…` names unless `name` is one
+/// (Guix's `%base-file-systems` is, and so are the prelude's internals).
 pub(super) fn closest_bound_name(
     engine: &steel::steel_vm::engine::Engine,
     name: &str,
@@ -196,7 +197,8 @@ pub(super) fn closest_bound_name(
         .map(|g| g.resolve())
         .filter(|g| {
             *g != name
-                && !g.starts_with(['%', '#', '<'])
+                && !g.starts_with(['#', '<'])
+                && (name.starts_with('%') || !g.starts_with('%'))
                 && !g.contains("__")
                 && !g.contains("mangler")
         })
