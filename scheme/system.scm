@@ -16,10 +16,11 @@
 
 (define (%make-unknown name)
   (%unknown name (lambda args (%make-unknown-call name args))))
-;; A name the file defines later, called before its definition ran: Guile's "Unbound
-;; variable", said with the reason.
+;; A name the file defines later, until its definition runs: called, it is Guile's "Unbound
+;; variable" said with the reason; stored by a top-level form, the evaluator reports it.
+(struct %forward (name procedure) #:prop:procedure 1)
 (define (%make-forward name)
-  (%unknown name
+  (%forward name
             (lambda args
               (error (string-append "`" (symbol->string name)
                                     "` is called before its definition ran")))))

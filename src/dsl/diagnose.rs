@@ -138,6 +138,15 @@ fn record_hint(
     unknowns: &[String],
 ) -> Option<String> {
     if let Some(v) = &f.value {
+        if let Some(name) = v
+            .strip_prefix("#<")
+            .and_then(|r| r.strip_suffix(", used before its definition ran>"))
+        {
+            return Some(format!(
+                "`{name}` is defined later in the file: move its definition above this form \
+                 (Guile stops here too: Unbound variable: {name})"
+            ));
+        }
         for name in unknowns {
             if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
                 return Some(match closest_bound_name(engine, name) {

@@ -165,6 +165,7 @@ impl Dsl {
                 .run_form(&padded, &steel_path, &src, *form)
                 .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
+            self.check_forwards(&src, *form, values.last())?;
             if let Some(v) = values.into_iter().last() {
                 last = v;
             }
@@ -286,6 +287,35 @@ impl Dsl {
         // The definition itself ran; a failure here is Steel refusing the name, reported
         // already by that definition.
         let _ = compile_and_run(&mut self.engine, setter, None);
+    }
+
+    /// Guile evaluates a top-level form at once, so a name the file defines later that the
+    /// form stores (rather than calls inside a procedure) is "Unbound variable" there; ingot's
+    /// placeholder for it must not live on as a value.
+    fn check_forwards(
+        &mut self,
+        src: &SourceText,
+        form: Form,
+        result: Option<&SteelVal>,
+    ) -> Result<(), DslError> {
+        let text = &src.text[form.start..form.end];
+        let defined = defined_name(text).and_then(|n| self.engine.extract_value(n).ok());
+        let Some(name) = result
+            .into_iter()
+            .chain(defined.as_ref())
+            .find_map(value::find_forward)
+        else {
+            return Ok(());
+        };
+        let at = symbol_offset(text, &name).map_or(form.start, |i| form.start + i);
+        Err(DslError::Eval {
+            location: Some(location_in(src, at)),
+            message: format!("`{name}` is used before its definition ran"),
+            hint: Some(format!(
+                "Guile stops here too (Unbound variable: {name}): move its definition above \
+                 this form, or refer to it only inside a procedure"
+            )),
+        })
     }
 
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in
@@ -449,6 +479,37 @@ impl Host for Dsl {
     }
 }
 
+/// Where `name` first appears in `form` as a whole symbol outside strings and comments.
+fn symbol_offset(form: &str, name: &str) -> Option<usize> {
+    let delimiter =
+        |c: Option<&u8>| c.is_none_or(|c| c.is_ascii_whitespace() || b"()[]'`,\"".contains(c));
+    let bytes = form.as_bytes();
+    let (mut i, mut in_string, mut in_comment) = (0, false, false);
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_comment {
+            in_comment = c != b'\n';
+        } else if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if c == b'"' {
+            in_string = true;
+        } else if c == b';' {
+            in_comment = true;
+        } else if bytes[i..].starts_with(name.as_bytes())
+            && delimiter(i.checked_sub(1).and_then(|j| bytes.get(j)))
+            && delimiter(bytes.get(i + name.len()))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The name a top-level `(define NAME …)`, `(define (NAME …) …)` or `define-public` defines.
 fn defined_name(form: &str) -> Option<&str> {
     let rest = form
@@ -483,5 +544,14 @@ mod tests {
         assert_eq!(defined_name("(defined x)"), None);
         assert_eq!(defined_name("(list 1)"), None);
         assert_eq!(defined_name("(define 1 2)"), None);
+    }
+
+    #[test]
+    fn finds_a_symbol_outside_strings_and_comments() {
+        let form = "(list \"g\" ; g\n  \"ä\" gg (g) g)";
+        assert_eq!(symbol_offset(form, "g"), form.find("(g)").map(|i| i + 1));
+        assert_eq!(symbol_offset("(x \"\\\" g\" g)", "g"), Some(10));
+        assert_eq!(symbol_offset("(ä g)", "g"), Some(4));
+        assert_eq!(symbol_offset("(gh)", "g"), None);
     }
 }

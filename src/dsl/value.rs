@@ -22,6 +22,7 @@ pub(crate) mod layout {
     pub const INERT: &str = "%inert";
     pub const UNKNOWN: &str = "%unknown";
     pub const UNKNOWN_CALL: &str = "%unknown-call";
+    pub const FORWARD: &str = "%forward";
     pub const TREE_ROOT: &str = "%tree-root";
     pub const SHOW: &str = "%show";
     pub const BUILD: &str = "%build";
@@ -167,6 +168,44 @@ pub(crate) fn unknown_name(v: &SteelVal) -> Option<String> {
     } else {
         None
     }
+}
+
+/// How many values [`find_forward`] looks at before giving up: definitions are small, and a
+/// huge or cyclic value must not stall evaluation.
+const FORWARD_SCAN_LIMIT: usize = 200_000;
+
+/// The name of a forward placeholder (a name the file defines later) held in `v` or in the
+/// lists, vectors, pairs and records inside it; procedures are not looked into, since their
+/// bodies read the name only when called, after the definition ran.
+pub(crate) fn find_forward(v: &SteelVal) -> Option<String> {
+    let mut stack = vec![v.clone()];
+    let mut seen = 0usize;
+    while let Some(v) = stack.pop() {
+        seen += 1;
+        if seen > FORWARD_SCAN_LIMIT {
+            return None;
+        }
+        match &v {
+            SteelVal::CustomStruct(s) => {
+                if s.name().resolve() == layout::FORWARD {
+                    return struct_field(&v, 0).and_then(|n| as_symbol(&n).map(str::to_string));
+                }
+                let mut i = 0;
+                while let Some(field) = s.get_index(i) {
+                    stack.push(field.clone());
+                    i += 1;
+                }
+            }
+            SteelVal::ListV(l) => stack.extend(l.iter().cloned()),
+            SteelVal::VectorV(items) => stack.extend(items.iter().cloned()),
+            SteelVal::Pair(p) => {
+                stack.push(p.car());
+                stack.push(p.cdr());
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 const MAX_RENDER: usize = 120;
@@ -374,6 +413,11 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
             out.push_str("#<unknown ");
             out.push_str(as_symbol(&field(0)).unwrap_or("?"));
             out.push('>');
+        }
+        layout::FORWARD => {
+            out.push_str("#<");
+            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
+            out.push_str(", used before its definition ran>");
         }
         layout::UNKNOWN_CALL => {
             out.push_str("#<unknown (");

@@ -105,6 +105,17 @@ fn unknown_names_are_errors_with_a_suggestion() {
 }
 
 #[test]
+fn a_name_defined_later_is_not_a_value_yet() {
+    let (out, _) = session(&["(define (f) (g))", "g", "(define (g) 7)", "(f)"]);
+    assert!(
+        out.contains("error: <repl-2>:1:1: `g` is used before its definition ran"),
+        "{out}"
+    );
+    assert!(!out.contains("#<unknown g>"), "{out}");
+    assert!(out.contains("\n7\n"), "{out}");
+}
+
+#[test]
 fn comments_commands_and_describe() {
     let (out, _) = session(&[
         ";; a comment alone",
