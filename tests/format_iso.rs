@@ -18,14 +18,8 @@ const TIME: i64 = 1_700_000_000;
 
 fn params() -> IsoParams {
     IsoParams {
-        volume_id: "INGOT_TEST".into(),
-        timestamp: TIME,
         compression: true,
-        bios_boot: None,
-        efi_boot: None,
-        isohybrid: false,
-        volume_uuid: None,
-        temp_dir: None,
+        ..IsoParams::data("INGOT_TEST", TIME)
     }
 }
 

@@ -13,16 +13,7 @@ use ingot::content::Tree;
 use ingot::fs::iso::{check_library, write_iso, IsoParams};
 
 fn params() -> IsoParams {
-    IsoParams {
-        volume_id: "AAIP".into(),
-        timestamp: 1_700_000_000,
-        compression: false,
-        bios_boot: None,
-        efi_boot: None,
-        isohybrid: false,
-        volume_uuid: None,
-        temp_dir: None,
-    }
+    IsoParams::data("AAIP", 1_700_000_000)
 }
 
 /// Linux's binary ACL xattr value: version 2, then (tag, perm, id) entries.

@@ -120,16 +120,7 @@ fn iso_advances_to_the_image_size() {
     let (tree, _) = tree(dir.path());
     let path = dir.path().join("p.iso");
     let progress = CountingProgress::default();
-    let params = iso::IsoParams {
-        volume_id: "PROGRESS".into(),
-        timestamp: 1,
-        compression: false,
-        bios_boot: None,
-        efi_boot: None,
-        isohybrid: false,
-        volume_uuid: None,
-        temp_dir: None,
-    };
+    let params = iso::IsoParams::data("PROGRESS", 1);
     iso::write_iso_with(&File::create(&path).unwrap(), &tree, &params, &progress).unwrap();
     let len = fs::metadata(&path).unwrap().len();
     assert_eq!(progress.counts(), (len, len));

@@ -71,6 +71,23 @@ pub struct IsoParams {
     pub temp_dir: Option<std::path::PathBuf>,
 }
 
+impl IsoParams {
+    /// A data volume: no boot entries, no compression, no hybrid tables, the volume UUID
+    /// from `timestamp`, scratch data in $TMPDIR.
+    pub fn data(volume_id: impl Into<String>, timestamp: i64) -> Self {
+        IsoParams {
+            volume_id: volume_id.into(),
+            timestamp,
+            compression: false,
+            bios_boot: None,
+            efi_boot: None,
+            isohybrid: false,
+            volume_uuid: None,
+            temp_dir: None,
+        }
+    }
+}
+
 /// The volume id an ISO gets for a label: upper case (as Guix makes it), characters outside
 /// printable ASCII as '_', at most 32 bytes.
 pub fn volume_id(label: &str) -> String {
