@@ -138,10 +138,7 @@ fn record_hint(
     unknowns: &[String],
 ) -> Option<String> {
     if let Some(v) = &f.value {
-        if let Some(name) = v
-            .strip_prefix("#<")
-            .and_then(|r| r.strip_suffix(", used before its definition ran>"))
-        {
+        if let Some(name) = value::rendered_forward_name(v) {
             return Some(format!(
                 "`{name}` is defined later in the file: move its definition above this form \
                  (Guile stops here too: Unbound variable: {name})"

@@ -52,6 +52,21 @@ impl Node {
             _ => None,
         }
     }
+
+    /// Where the symbol `name` is first written in this datum, outside quoted data.
+    pub(crate) fn find_symbol(&self, name: &str) -> Option<usize> {
+        match &self.kind {
+            Kind::Symbol(s) if s == name => Some(self.start),
+            Kind::List(items, tail) => items
+                .iter()
+                .chain(tail.as_deref())
+                .find_map(|n| n.find_symbol(name)),
+            Kind::Vector(items) => items.iter().find_map(|n| n.find_symbol(name)),
+            Kind::Prefixed("quote", _) => None,
+            Kind::Prefixed(_, inner) => inner.find_symbol(name),
+            _ => None,
+        }
+    }
 }
 
 /// Moves `*i` past whitespace, line comments, block comments and `#;` datum comments.
@@ -215,6 +230,17 @@ mod tests {
         assert_eq!(&text[nodes[5].start..nodes[5].end], "#\\(");
         assert!(matches!(nodes[6].kind, Kind::Vector(_)));
         assert_eq!(nodes[7].symbol(), Some("z"));
+    }
+
+    #[test]
+    fn finds_a_symbol_outside_strings_comments_and_quotes() {
+        let find = |text: &str, name: &str| read(text.as_bytes(), &mut 0)?.find_symbol(name);
+        let form = "(list \"g\" ; g\n  \"ä\" gg (g) g)";
+        assert_eq!(find(form, "g"), form.find("(g)").map(|i| i + 1));
+        assert_eq!(find("(x \"\\\" g\" g)", "g"), Some(10));
+        assert_eq!(find("(ä g)", "g"), Some(4));
+        assert_eq!(find("(gh)", "g"), None);
+        assert_eq!(find("(list 'g `(,g))", "g"), Some(12));
     }
 
     #[test]

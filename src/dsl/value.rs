@@ -208,6 +208,16 @@ pub(crate) fn find_forward(v: &SteelVal) -> Option<String> {
     None
 }
 
+/// How a forward placeholder ends when rendered: `#<NAME, used before its definition ran>`.
+const FORWARD_RENDERED: &str = ", used before its definition ran>";
+
+/// The name in a rendered forward placeholder (record failures carry values as text).
+pub(crate) fn rendered_forward_name(rendered: &str) -> Option<&str> {
+    rendered
+        .strip_prefix("#<")
+        .and_then(|r| r.strip_suffix(FORWARD_RENDERED))
+}
+
 const MAX_RENDER: usize = 120;
 
 /// `v` printed as Scheme's `write` would, shortened for messages.
@@ -417,7 +427,7 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
         layout::FORWARD => {
             out.push_str("#<");
             out.push_str(as_symbol(&field(0)).unwrap_or("?"));
-            out.push_str(", used before its definition ran>");
+            out.push_str(FORWARD_RENDERED);
         }
         layout::UNKNOWN_CALL => {
             out.push_str("#<unknown (");
