@@ -60,6 +60,14 @@
 (define (current-source-location) (list (cons 'filename (%current-filename))))
 (define (current-source-directory)
   (let ((file (%current-filename))) (and file (dirname file))))
+;; Guile's (search-path PATH FILE): the first DIR/FILE that exists, else #f. %load-path is
+;; set before each evaluation (the -L directories, then the definition's own).
+(define %load-path '())
+(define (search-path path file . rest)
+  (let loop ((dirs path))
+    (cond ((null? dirs) #f)
+          ((%file-exists? (string-append (car dirs) "/" file)) (string-append (car dirs) "/" file))
+          (else (loop (cdr dirs))))))
 
 ;;; UUIDs: (uuid "…") is a DCE UUID; (uuid "…" 'fat) and friends carry their type.
 

@@ -33,6 +33,14 @@ impl Dsl {
         self.unknowns.clear();
         self.loading.clear();
         self.search_dir = base_dir.clone();
+        // Guile's %load-path as the definition sees it: where its modules are looked for.
+        let dirs = self
+            .load_path_now()
+            .iter()
+            .map(|d| SteelVal::StringV(d.to_string_lossy().into_owned().into()))
+            .collect();
+        self.engine
+            .register_value("%load-path", SteelVal::ListV(dirs));
         self.eval_text(input, text, base_dir, current_file)
     }
 

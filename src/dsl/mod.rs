@@ -41,6 +41,7 @@ mod engine;
 mod error;
 mod eval;
 mod kernel;
+mod local_syntax;
 mod modules;
 mod pattern;
 mod reader;
