@@ -80,6 +80,8 @@
   (name image-name (default #false) (check %image-name-check))
   (format image-format (check %format-check))
   (platform image-platform (default #false) (check %platform-check))
+  ;; Guix before `platform` (2021): the GNU triplet, e.g. "aarch64-linux-gnu".
+  (target image-target (default #false) (check %string-or-false-check))
   (size image-size (default 'guess) (check %size-check))
   (max-layers image-max-layers (default #false) (check %max-layers-check))
   (operating-system image-operating-system (check %image-os-check))
@@ -170,6 +172,18 @@
    (format 'disk-image)
    (partition-table-type 'gpt)
    (partitions (list esp32-partition root-partition))))
+
+;; Guix 1.3's disk images of 32-bit and 64-bit ARM boards: the root partition at OFFSET, for
+;; the board's U-Boot before it; named by the GNU triplet of their platform.
+(define* (arm32-disk-image #:optional (offset root-offset))
+  (image-without-os
+   (format 'disk-image)
+   (target "arm-linux-gnueabihf")
+   (volatile-root? #f)
+   (partitions (list (partition (inherit root-partition) (offset offset))))))
+
+(define* (arm64-disk-image #:optional (offset root-offset))
+  (image (inherit (arm32-disk-image offset)) (target "aarch64-linux-gnu")))
 
 (define iso9660-image
   (image-without-os

@@ -136,6 +136,9 @@ impl<'h> Converter<'h> {
                     .to_string(),
             ),
         };
+        if image.platform.is_none() {
+            image.platform = v::as_str(&r.get("target")).map(triplet_system);
+        }
         image.size = r.size("size")?;
         image.max_layers = match r.get("max-layers") {
             SteelVal::BoolV(false) => None,
@@ -488,6 +491,19 @@ impl<'h> Converter<'h> {
             mount_point: r.string("mount-point")?,
             fs_type: r.string("type")?,
         })
+    }
+}
+
+/// The Guix system name of a GNU triplet (Guix's `gnu-triplet->nix-system`): "i586-pc-gnu" is
+/// i586-gnu, "arm-linux-gnueabihf" armhf-linux, "aarch64-linux-gnu" aarch64-linux.
+fn triplet_system(triplet: &str) -> String {
+    let cpu = triplet.split('-').next().unwrap_or(triplet);
+    if !triplet.contains("-linux") && triplet.ends_with("-gnu") {
+        format!("{cpu}-gnu")
+    } else if triplet.ends_with("gnueabihf") && cpu.starts_with("arm") {
+        "armhf-linux".into()
+    } else {
+        format!("{cpu}-linux")
     }
 }
 
