@@ -362,6 +362,27 @@
 (define %base-packages
   (append %base-packages-interactive %base-packages-linux %base-packages-networking
           %base-packages-utils))
+;; Package transformations rewrite the packages inside an object (Guix's with-transformation;
+;; nonguix's nonguix-transformation-* return an os -> os procedure that swaps kernel, firmware
+;; and initrd packages). ingot builds no packages and reads none of those fields' packages, so
+;; the object it reads is the one given.
+(define (with-transformation transformation obj . rest) obj)
+(define (nonguix-transformation-guix . options) (lambda (os) os))
+(define (nonguix-transformation-linux . options) (lambda (os) os))
+(define (nonguix-transformation-nvidia . options) (lambda (os) os))
+
+;; The name of a package ingot knows by name (the base lists, specification->package without
+;; its @version); any other package stays opaque, as the call on it.
+(define (package-name p)
+  (if (and (%inert? p) (equal? (%inert-kind p) 'package) (string? (%inert-name p)))
+      (let ((at (%string-index (%inert-name p) #\@)))
+        (if at (substring (%inert-name p) 0 at) (%inert-name p)))
+      (%make-unknown-call 'package-name (list p))))
+(define (%string-index s c)
+  (let loop ((i 0))
+    (cond ((= i (string-length s)) #f)
+          ((char=? (string-ref s i) c) i)
+          (else (loop (+ i 1))))))
 (define %base-packages-disk-utilities (%package-list '("parted" "dosfstools" "btrfs-progs")))
 
 (define (%service-type name) (%inert 'service-type name '()))

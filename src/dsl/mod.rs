@@ -346,6 +346,16 @@ impl Dsl {
     }
 
     fn evaluated(&mut self, value: SteelVal) -> Result<Evaluated, DslError> {
+        /// How many `(machine …)` a `guix deploy` file's value lists (0: not such a list).
+        fn deploy_machines(value: &SteelVal) -> usize {
+            let items = value::list_items(value).unwrap_or_default();
+            let machine = |v: &SteelVal| value::unknown_name(v).as_deref() == Some("machine");
+            if items.iter().all(machine) {
+                items.len()
+            } else {
+                0
+            }
+        }
         match value::record_type(&value).as_deref() {
             Some("image") => {
                 let image = self.convert_image(&value)?;
@@ -362,6 +372,15 @@ impl Dsl {
                 self.operating_systems.push((os.clone(), value));
                 Ok(Evaluated::OperatingSystem(os))
             }
+            _ if deploy_machines(&value) > 0 => Err(DslError::value(
+                self.last_form.clone(),
+                format!(
+                    "this is a `guix deploy` file: its value is a list of {} machine(s), not an \
+                     operating-system; ingot builds one operating-system: end a file with the \
+                     machine's (operating-system …) value and show that file",
+                    deploy_machines(&value)
+                ),
+            )),
             other => {
                 let what = match other {
                     Some(ty) => format!("a {ty} record"),
