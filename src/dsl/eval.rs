@@ -181,6 +181,9 @@ impl Dsl {
         let specs = namespace::module_forms(nodes, &mut ns);
         *self.namespace() = ns;
         for spec in specs {
+            if modules::is_built_in(&spec.module) && !modules::is_known(&spec.module) {
+                self.namespace().opaque = true;
+            }
             let Some(info) = self.use_module(&spec.module, src, spec.at + offset)? else {
                 continue;
             };

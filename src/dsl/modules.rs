@@ -66,6 +66,19 @@ pub(super) fn is_built_in(name: &[String]) -> bool {
         .is_some_and(|root| BUILT_IN_ROOTS.contains(&root.as_str()))
 }
 
+/// Whether built-in module `name` is one whose names ingot knows (its prelude, Guile's
+/// libraries), rather than one of Guix's package and service modules it keeps opaque.
+pub(super) fn is_known(name: &[String]) -> bool {
+    let parts: Vec<&str> = name.iter().map(String::as_str).collect();
+    match parts.as_slice() {
+        ["srfi" | "ice-9" | "rnrs" | "scheme", ..] => true,
+        ["gnu"] | ["guix"] | ["gnu", "image"] | ["gnu", "services"] => true,
+        ["gnu", "system" | "bootloader", ..] => true,
+        ["guix", "records" | "gexp"] => true,
+        _ => false,
+    }
+}
+
 /// `(a b)` as Guile writes it.
 pub(super) fn display(name: &[String]) -> String {
     format!("({})", name.join(" "))

@@ -44,6 +44,9 @@ pub(super) struct Namespace {
     pub exports: Vec<String>,
     /// Names `#:re-export` or `re-export` declare.
     pub re_exports: Vec<String>,
+    /// Whether it uses a Guix module whose names ingot does not know (packages, services):
+    /// an unbound name may come from there, so a used module's private name is not an error.
+    pub opaque: bool,
 }
 
 /// Why a name of a used module is not visible, and a hint.
@@ -101,6 +104,7 @@ pub(super) fn module_forms(nodes: &[Node], ns: &mut Namespace) -> Vec<ImportSpec
                 }
             }
             Some("use-modules") => specs.extend(items[1..].iter().filter_map(import_spec)),
+            Some("use-package-modules" | "use-service-modules") => ns.opaque = true,
             Some("export" | "export-syntax") => {
                 ns.exports.extend(items[1..].iter().filter_map(plain_name))
             }
@@ -462,7 +466,7 @@ impl Pass<'_> {
             }
             return Ok(());
         }
-        if (self.world.is_bound)(name) {
+        if (self.world.is_bound)(name) || self.ns.opaque {
             return Ok(());
         }
         if let Some(r) = self.ns.refused.get(name) {
@@ -947,6 +951,14 @@ mod tests {
         hidden.import(spec, &base).unwrap();
         let err = renamed("(list a c)", &hidden).unwrap_err();
         assert_eq!(err.message, "`c` is hidden by the #:hide of (systems base)");
+        // A Guix package module may hold a name ingot does not know: no error then.
+        let opaque = "(use-modules (systems base)) (use-package-modules linux)";
+        let mut ns = Namespace::default();
+        for spec in module_forms(&nodes(opaque), &mut ns) {
+            ns.import(&spec, &base).unwrap();
+        }
+        assert!(ns.opaque);
+        assert_eq!(renamed("(list helper)", &ns).unwrap(), "(list helper)");
         let bad = "(use-modules ((systems base) #:select (d)))";
         let mut ns = Namespace::default();
         let spec = &module_forms(&nodes(bad), &mut ns)[0];
