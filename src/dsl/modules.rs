@@ -70,13 +70,15 @@ pub(super) fn is_built_in(name: &[String]) -> bool {
 /// libraries), rather than one of Guix's package and service modules it keeps opaque.
 pub(super) fn is_known(name: &[String]) -> bool {
     let parts: Vec<&str> = name.iter().map(String::as_str).collect();
-    match parts.as_slice() {
-        ["srfi" | "ice-9" | "rnrs" | "scheme", ..] => true,
-        ["gnu"] | ["guix"] | ["gnu", "image"] | ["gnu", "services"] => true,
-        ["gnu", "system" | "bootloader", ..] => true,
-        ["guix", "records" | "gexp"] => true,
-        _ => false,
-    }
+    matches!(
+        parts.as_slice(),
+        ["srfi" | "ice-9" | "rnrs" | "scheme", ..]
+            | ["gnu"]
+            | ["guix"]
+            | ["gnu", "image" | "services"]
+            | ["gnu", "system" | "bootloader", ..]
+            | ["guix", "records" | "gexp"]
+    )
 }
 
 /// `(a b)` as Guile writes it.
