@@ -259,3 +259,86 @@ fn internal_definitions(body: &ExprKind) -> Vec<InternedString> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use steel::steel_vm::engine::Engine;
+
+    use super::super::compile_lock::{compile_and_run, compiling};
+    use super::*;
+
+    fn free(engine: &mut Engine, text: &str, calls: Calls) -> Vec<(String, bool)> {
+        let exprs = {
+            let _one = compiling();
+            engine.emit_expanded_ast(text, None)
+        }
+        .expect("the form expands");
+        let engine = &*engine;
+        free_names(&exprs, &|n| engine.global_exists(n), calls)
+            .into_iter()
+            .map(|f| (f.name, f.operator))
+            .collect()
+    }
+
+    fn names(list: &[(&str, bool)]) -> Vec<(String, bool)> {
+        list.iter().map(|(n, o)| (n.to_string(), *o)).collect()
+    }
+
+    #[test]
+    fn free_operators_hide_their_arguments_and_scopes_are_exact() {
+        let mut e = Engine::new();
+        let opaque = Calls::Opaque;
+        // A lambda in the arguments of an unknown call is lifted by Steel: still not walked.
+        let text = "(define x (foo-conf (port (lambda () yy)) (bar 1)))";
+        assert_eq!(free(&mut e, text, opaque), names(&[("foo-conf", true)]));
+        let text = "(list a (b (c 1)) a (list d))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[("a", false), ("b", true), ("d", false)])
+        );
+        let text = "(define (f g) (let loop ((h (kk 1))) (g (h (zz 2)))))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[("kk", true), ("zz", true)])
+        );
+        // A value first: the later call calls it. An operator first: the value is its own.
+        assert_eq!(
+            free(&mut e, "(list vv (vv (ww 1)))", opaque),
+            names(&[("vv", false), ("ww", true)])
+        );
+        assert_eq!(
+            free(&mut e, "(list (oo 2) oo)", opaque),
+            names(&[("oo", true), ("oo", false)])
+        );
+        // What the form defines is bound in it, even further on; quoted data is no name.
+        let text = "(begin (define (f) (g 'h)) (define (g x) x))";
+        assert!(free(&mut e, text, opaque).is_empty());
+        // Bindings made by a macro (Steel's `cond` and `when` here) are known after expansion.
+        let text = "(let ((p 1)) (cond ((= p 1) (when p (q p))) (else r)))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[("q", true), ("r", false)])
+        );
+    }
+
+    #[test]
+    fn a_macro_template_and_late_bodies() {
+        let mut e = Engine::new();
+        compile_and_run(
+            &mut e,
+            "(define-syntax my-mac (syntax-rules () ((_ a) (zork a qq))))",
+            None,
+        )
+        .expect("the macro is defined");
+        // The template's free operator is the outermost one: its arguments are not walked.
+        assert_eq!(
+            free(&mut e, "(my-mac (inner 1))", Calls::Opaque),
+            names(&[("zork", true)])
+        );
+        // A late-bound body has every name reported, arguments before their operator.
+        assert_eq!(
+            free(&mut e, "(define (f) (conf (x 1) y))", Calls::Evaluated),
+            names(&[("x", true), ("y", false), ("conf", true)])
+        );
+    }
+}
