@@ -40,6 +40,7 @@ mod diagnose;
 mod engine;
 mod error;
 mod eval;
+mod free_names;
 mod kernel;
 mod local_syntax;
 mod modules;
