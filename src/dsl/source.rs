@@ -108,12 +108,6 @@ pub fn open_paren_before(text: &str, offset: usize) -> usize {
     }
 }
 
-/// Whether the identifier at `offset` is the operator of a call, i.e. directly follows an
-/// opening parenthesis.
-pub fn is_operator_position(text: &str, offset: usize) -> bool {
-    open_paren_before(text, offset) != offset
-}
-
 struct Open {
     offset: usize,
     close: u8,
@@ -511,9 +505,6 @@ mod tests {
     #[test]
     fn operator_position_and_columns() {
         let src = "(foo bar)\n  ( baz)";
-        assert!(is_operator_position(src, 1));
-        assert!(!is_operator_position(src, 5));
-        assert!(is_operator_position(src, 14));
         assert_eq!(open_paren_before(src, 14), 12);
         assert_eq!(line_column("é(x", 3), (1, 3));
         assert_eq!(isolate("(a) (b)", Form { start: 4, end: 7 }), "    (b)");
