@@ -412,6 +412,8 @@ impl Dsl {
         let at = reader::read(src.text.as_bytes(), &mut form.start.clone())
             .and_then(|node| node.find_symbol(&name))
             .unwrap_or(form.start);
+        // A module's global is shown by the name its text uses.
+        let name = namespace::unmangle(&name);
         Err(DslError::Eval {
             location: Some(location_in(src, at)),
             message: format!("`{name}` is used before its definition ran"),
