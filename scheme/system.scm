@@ -60,6 +60,14 @@
 (define (current-source-location) (list (cons 'filename (%current-filename))))
 (define (current-source-directory)
   (let ((file (%current-filename))) (and file (dirname file))))
+;; Guile's (search-path PATH FILE): the first DIR/FILE that exists, else #f. %load-path is
+;; set before each evaluation (the -L directories, then the definition's own).
+(define %load-path '())
+(define (search-path path file . rest)
+  (let loop ((dirs path))
+    (cond ((null? dirs) #f)
+          ((%file-exists? (string-append (car dirs) "/" file)) (string-append (car dirs) "/" file))
+          (else (loop (cdr dirs))))))
 
 ;;; UUIDs: (uuid "…") is a DCE UUID; (uuid "…" 'fat) and friends carry their type.
 
@@ -186,6 +194,36 @@
     ((_ . clauses)
      (%construct <bootloader-configuration> (bootloader-configuration . clauses) . clauses))))
 
+;; Guix before 0.14: (grub-configuration (device "/dev/sda") …), GRUB for BIOS, or for EFI
+;; with (grub grub-efi). Today's bootloader-configuration, `device` becoming `targets`; the
+;; other clauses are bootloader-configuration's own.
+(define-syntax grub-configuration
+  (syntax-rules ()
+    ((_ . clauses)
+     (%grub-clauses (grub-configuration . clauses) grub-bootloader #f () . clauses))))
+
+;; Clause names a template writes are renamed by Steel's hygiene: `bootloader` and `targets`
+;; come from a record made by a procedure and inherited; the user's clauses pass unchanged.
+(define-syntax %grub-clauses
+  (syntax-rules (grub device)
+    ((_ form bl dev (acc ...))
+     (%construct <bootloader-configuration> form (inherit (%old-grub bl dev)) acc ...))
+    ((_ form bl dev (acc ...) (grub package) rest ...)
+     (%grub-clauses form (%grub-package-bootloader package) dev (acc ...) rest ...))
+    ((_ form bl dev (acc ...) (device d) rest ...)
+     (%grub-clauses form bl d (acc ...) rest ...))
+    ((_ form bl dev (acc ...) clause rest ...)
+     (%grub-clauses form bl dev (acc ... clause) rest ...))))
+
+(define (%old-grub bl dev)
+  (bootloader-configuration (bootloader bl) (targets (if dev (list dev) #f))))
+
+;; The package named by old Guix's `grub` clause: only its name matters (grub or grub-efi).
+(define (%grub-package-bootloader package)
+  (if (and (%unknown? package) (equal? (%unknown-name package) 'grub-efi))
+      grub-efi-bootloader
+      grub-bootloader))
+
 (define-record-type* <menu-entry> menu-entry make-menu-entry menu-entry?
   (label menu-entry-label)
   (device menu-entry-device (default #f))
@@ -223,7 +261,9 @@
   (repair file-system-repair (default 'preen))
   (create-mount-point? file-system-create-mount-point? (default #f))
   (dependencies file-system-dependencies (default '()))
-  (shepherd-requirements file-system-shepherd-requirements (default '())))
+  (shepherd-requirements file-system-shepherd-requirements (default '()))
+  ;; Guix before 1.0: how a string device is read ('device, 'label or 'uuid).
+  (title file-system-title (default #f)))
 
 (define-syntax file-system
   (syntax-rules () ((_ . clauses) (%construct <file-system> (file-system . clauses) . clauses))))

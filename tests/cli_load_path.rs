@@ -76,3 +76,64 @@ fn modules_over_the_load_path() {
     assert!(text.contains("\"site-root\""), "{text}");
     assert!(!text.contains("not found"), "{text}");
 }
+
+/// Two -L directories each hold a module with a private `helper`: each module keeps its own,
+/// the machine file sees only what they export, and a private name is a located error.
+#[test]
+fn modules_over_the_load_path_keep_their_private_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, machines) = (
+        dir.path().join("a/site"),
+        dir.path().join("b/site"),
+        dir.path().join("machines"),
+    );
+    for d in [&a, &b, &machines] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        a.join("labels.scm"),
+        "(define-module (site labels) #:export (root-label))\n\
+         (define helper \"from-a\")\n\
+         (define (root-label) (string-append helper \"-root\"))\n",
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("hosts.scm"),
+        "(define-module (site hosts) #:export (host))\n\
+         (define (helper n) (string-append \"host-\" n))\n\
+         (define host (helper \"b\"))\n",
+    )
+    .unwrap();
+    let os = "(operating-system (host-name host)\n\
+                (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+                (file-systems (cons (file-system (device (file-system-label (root-label)))\n\
+                                      (mount-point \"/\") (type \"ext4\"))\n\
+                                    %base-file-systems)))\n";
+    let machine = machines.join("box.scm");
+    std::fs::write(
+        &machine,
+        format!("(use-modules (gnu) (site labels) (site hosts))\n{os}"),
+    )
+    .unwrap();
+    let (la, lb) = (dir.path().join("a"), dir.path().join("b"));
+    let (m, la, lb) = (
+        machine.to_str().unwrap(),
+        la.to_str().unwrap(),
+        lb.to_str().unwrap(),
+    );
+    let plan = show_json(&[m, "-t", "efi-raw", "-L", la, "-L", lb]);
+    assert_eq!(plan["partitions"][1]["label"], "from-a-root");
+
+    let private = machines.join("private.scm");
+    std::fs::write(
+        &private,
+        format!("(use-modules (gnu) (site labels) (site hosts))\n(define x (helper \"c\"))\n{os}"),
+    )
+    .unwrap();
+    let err = ingot_err(&["show", private.to_str().unwrap(), "-L", la, "-L", lb]);
+    assert!(
+        err.contains("private.scm:2:12: `helper` is not exported by (site labels)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+}

@@ -202,6 +202,31 @@ fn list_image_types_has_the_twelve() {
     }
 }
 
+/// Guix's default image type with an EFI GRUB (the usual laptop config.scm): planned with its
+/// ESP, and one warning that only UEFI boots it.
+#[test]
+fn efi_grub_on_the_default_hybrid_mbr_warns() {
+    let root = tiny_root();
+    let out = common::ingot::ingot()
+        .args(["show", &fixture("os-efi.scm"), "--root-tree"])
+        .arg(root.path())
+        .output()
+        .expect("running ingot");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("grub-efi-bootloader on an MBR disk: only UEFI firmware boots this image"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("os-efi.scm:"), "{stderr}");
+    let plan = show_json(&[
+        "--root-tree",
+        root.path().to_str().unwrap(),
+        &fixture("os-efi.scm"),
+    ]);
+    assert_eq!(plan["partition_table"], "mbr", "{plan}");
+}
+
 #[test]
 fn refusals_before_anything_is_written() {
     let root = tiny_root();
@@ -215,7 +240,9 @@ fn refusals_before_anything_is_written() {
         r,
     ]);
     assert!(
-        err.contains("EFI bootloader required with GPT partitioning"),
+        err.contains(
+            "grub-efi-bootloader needs an EFI system partition, and this MBR image has none"
+        ),
         "{err}"
     );
     let err = ingot_err(&[

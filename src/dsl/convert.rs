@@ -450,8 +450,23 @@ impl<'h> Converter<'h> {
     fn file_system(&mut self, value: &SteelVal) -> Result<FileSystemEntry, DslError> {
         let r = self.rec(value, "file-system")?;
         let d = r.get("device");
+        let title = r.get("title");
+        let title = v::as_symbol(&title);
+        if let Some(t) = title {
+            self.host.warn(
+                format!(
+                    "file-system: (title '{t}) is the form of Guix before 1.0; today's Guix \
+                     writes (device (file-system-label \"…\")) or (device (uuid \"…\"))"
+                ),
+                r.location.clone(),
+            );
+        }
         let device = if let Some(s) = v::as_str(&d) {
-            if s.starts_with('/') {
+            if title == Some("label") {
+                FileSystemDevice::Label(s.to_string())
+            } else if let Some(u) = Uuid::parse(s).ok().filter(|_| title == Some("uuid")) {
+                FileSystemDevice::Uuid(u)
+            } else if s.starts_with('/') {
                 FileSystemDevice::Path(s.to_string())
             } else {
                 FileSystemDevice::Other(s.to_string())

@@ -68,13 +68,15 @@ impl Dsl {
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
         let hint = record_hint(&self.engine, &f, &self.unknowns);
+        // A user module's record is shown by the name its text uses.
+        let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
             location,
-            record: f.record,
+            record: unmangle(&f.record),
             field: f.field,
-            message: f.message,
+            message: unmangle(&f.message),
             value: f.value,
-            hint,
+            hint: hint.map(|h| unmangle(&h)),
         }))
     }
 
@@ -124,10 +126,8 @@ pub(super) fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
 fn steel_message(err: &SteelErr) -> String {
     let text = err.to_string();
     let prefix = format!("Error: {:?}: ", err.kind());
-    text.strip_prefix(&prefix)
-        .unwrap_or(&text)
-        .trim()
-        .to_string()
+    // A module's globals are shown by the names its text uses.
+    super::namespace::unmangle(text.strip_prefix(&prefix).unwrap_or(&text).trim())
 }
 
 /// What to suggest for a record error: the closest field name for an unknown field, the
@@ -207,6 +207,7 @@ pub(super) fn closest_bound_name(
                 && (name.starts_with('%') || !g.starts_with('%'))
                 && !g.contains("__")
                 && !g.contains("mangler")
+                && !g.starts_with("%%m")
         })
         .map(|g| (edit_distance(g, name), g))
         .filter(|(d, _)| *d <= limit)

@@ -1,6 +1,7 @@
 //! Evaluating user text in the engine, form by form (see `unknown` for unbound names and
 //! `diagnose` for errors), and handing the results to `convert`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,7 +14,8 @@ use super::diagnose::location_in;
 use super::engine::lock;
 use super::error::DslError;
 use super::modules;
-use super::reader;
+use super::namespace;
+use super::reader::{self, Node};
 use super::rewrite;
 use super::source::{self, Form};
 use super::value::{self, RawSpan};
@@ -33,6 +35,14 @@ impl Dsl {
         self.unknowns.clear();
         self.loading.clear();
         self.search_dir = base_dir.clone();
+        // Guile's %load-path as the definition sees it: where its modules are looked for.
+        let dirs = self
+            .load_path_now()
+            .iter()
+            .map(|d| SteelVal::StringV(d.to_string_lossy().into_owned().into()))
+            .collect();
+        self.engine
+            .register_value("%load-path", SteelVal::ListV(dirs));
         self.eval_text(input, text, base_dir, current_file)
     }
 
@@ -55,7 +65,7 @@ impl Dsl {
         // use the current directory and share one growing transcript, so that the offsets of
         // every earlier input stay valid.
         let interactive = matches!(input, Input::Session { .. });
-        let (steel_path, offset, name, mut src) = match input {
+        let (steel_path, offset, name, src) = match input {
             Input::File { path, name } => (
                 path,
                 0,
@@ -118,16 +128,14 @@ impl Dsl {
             });
         }
         let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
-        let (new_base, old_base) = (src.text.len(), src.original.len());
-        src.shifts.extend(
-            scanned
-                .shifts
-                .iter()
-                .map(|(new, old)| (new + new_base, old + old_base)),
-        );
-        src.text.push_str(&scanned.text);
-        src.original.push_str(text);
-        let src = Arc::new(src);
+        // The text as scanned locates the module forms; renamed (see `namespace`), it is what
+        // Steel compiles.
+        let plain = append_text(&src, &scanned, text);
+        let nodes = namespace::read_forms(&scanned);
+        self.import_modules(&nodes, &plain, offset)?;
+        let edits = self.namespace_renames(&nodes, &plain, offset)?;
+        let scanned = namespace::apply(scanned, &edits);
+        let src = Arc::new(append_text(&src, &scanned, text));
         if interactive {
             self.session = src.clone();
         }
@@ -148,17 +156,11 @@ impl Dsl {
         self.predeclare(&src.text, &forms);
         let mut last = SteelVal::Void;
         for form in &forms {
-            match modules::requests(&src.text, form.start, form.end) {
-                Some(modules::Request::Modules(names)) => {
-                    for (module, at) in names {
-                        self.use_module(&module, &src, at)?;
-                    }
-                }
-                Some(modules::Request::File { path, at }) => {
-                    last = self.load_file(&path, &src, at, &base_dir, false)?;
-                    continue;
-                }
-                None => {}
+            if let Some(modules::File { path, at }) =
+                modules::requests(&src.text, form.start, form.end)
+            {
+                last = self.load_file(&path, &src, at, &base_dir, false)?;
+                continue;
             }
             lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
@@ -175,10 +177,97 @@ impl Dsl {
         Ok(last)
     }
 
-    /// Loads a user module (once), or checks that ingot provides it.
-    fn use_module(&mut self, name: &[String], src: &SourceText, at: usize) -> Result<(), DslError> {
+    /// Loads the user modules a text's module forms use (before its first form runs: a module
+    /// sees only its own imports) and gives the current namespace their names.
+    fn import_modules(
+        &mut self,
+        nodes: &[Node],
+        src: &SourceText,
+        offset: usize,
+    ) -> Result<(), DslError> {
+        let mut ns = std::mem::take(self.namespace());
+        let specs = namespace::module_forms(nodes, &mut ns);
+        *self.namespace() = ns;
+        for spec in specs {
+            if modules::is_built_in(&spec.module) && !modules::is_known(&spec.module) {
+                self.namespace().opaque = true;
+            }
+            let Some(info) = self.use_module(&spec.module, src, spec.at + offset)? else {
+                continue;
+            };
+            self.namespace()
+                .import(&spec, &info)
+                .map_err(|e| located(src, e.at + offset, e.message, e.hint))?;
+        }
+        Ok(())
+    }
+
+    /// The renames that put a text's names in the current namespace (see `namespace`).
+    fn namespace_renames(
+        &mut self,
+        nodes: &[Node],
+        src: &SourceText,
+        offset: usize,
+    ) -> Result<Vec<(usize, usize, String)>, DslError> {
+        let mut ns = std::mem::take(self.namespace());
+        ns.define(nodes);
+        let result = if ns.prefix.is_none() && ns.imports.is_empty() && self.modules.is_empty() {
+            // No user module: nothing to rename and nothing refused.
+            Ok(Vec::new())
+        } else {
+            let records = self.record_constructors();
+            let engine = &self.engine;
+            let is_bound = |name: &str| {
+                engine.global_exists(name)
+                    || engine
+                        .in_scope_macros()
+                        .contains_key(&InternedString::from(name))
+            };
+            let modules: Vec<namespace::ModuleInfo> = self.modules.values().cloned().collect();
+            let world = namespace::World {
+                is_bound: &is_bound,
+                records: &records,
+                modules: &modules,
+            };
+            namespace::renames(nodes, &ns, &world)
+                .map_err(|r| located(src, r.at + offset, r.message, r.hint))
+        };
+        *self.namespace() = ns;
+        result
+    }
+
+    /// The namespace the text being evaluated defines into.
+    fn namespace(&mut self) -> &mut namespace::Namespace {
+        if self.namespaces.is_empty() {
+            self.namespaces.push(namespace::Namespace::default());
+        }
+        let last = self.namespaces.len() - 1;
+        &mut self.namespaces[last]
+    }
+
+    /// The globals of every record constructor defined so far (the prelude's and the user's).
+    fn record_constructors(&mut self) -> HashSet<String> {
+        let Ok(types) = self.engine.extract_value("%record-types") else {
+            return HashSet::new();
+        };
+        value::list_items(&types)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|t| value::struct_field(t, value::layout::RTD_NAME))
+            .filter_map(|n| value::as_symbol(&n).map(str::to_string))
+            .collect()
+    }
+
+    /// Loads a user module (once) and returns what it exports; `None` for a module ingot
+    /// provides itself.
+    fn use_module(
+        &mut self,
+        name: &[String],
+        src: &SourceText,
+        at: usize,
+    ) -> Result<Option<namespace::ModuleInfo>, DslError> {
         if modules::is_built_in(name) {
-            return Ok(());
+            return Ok(None);
         }
         let shown = modules::display(name);
         let load_path = self.load_path_now();
@@ -202,14 +291,22 @@ impl Dsl {
         }
         let file = file.canonicalize().unwrap_or(file);
         if self.loaded.contains(&file) {
-            return Ok(());
+            return Ok(self.modules.get(&file).cloned());
         }
-        self.loading.push(shown);
+        self.loading.push(shown.clone());
+        self.namespaces.push(namespace::Namespace {
+            prefix: Some(format!("%%m{}:", self.loaded.len() + 1)),
+            ..namespace::Namespace::default()
+        });
         let base = self.base_dir.clone();
         let result = self.load_file(&file.display().to_string(), src, at, &base, true);
         self.loading.pop();
-        self.loaded.insert(file);
-        result.map(|_| ())
+        let ns = self.namespaces.pop().unwrap_or_default();
+        self.loaded.insert(file.clone());
+        result?;
+        let info = ns.info(shown);
+        self.modules.insert(file, info.clone());
+        Ok(Some(info))
     }
 
     /// Evaluates a module's file, or a file `include`d/`load`ed relative to `base`; restores
@@ -483,6 +580,30 @@ impl Host for Dsl {
                 ))
             }
         }
+    }
+}
+
+/// `src` (a session's text so far, or empty) with `scanned`, the text of `original`, appended.
+fn append_text(src: &SourceText, scanned: &source::Scanned, original: &str) -> SourceText {
+    let mut out = src.clone();
+    let (new_base, old_base) = (out.text.len(), out.original.len());
+    out.shifts.extend(
+        scanned
+            .shifts
+            .iter()
+            .map(|(new, old)| (new + new_base, old + old_base)),
+    );
+    out.text.push_str(&scanned.text);
+    out.original.push_str(original);
+    out
+}
+
+/// An error at `at` of `src`.
+fn located(src: &SourceText, at: usize, message: String, hint: Option<String>) -> DslError {
+    DslError::Eval {
+        location: Some(location_in(src, at)),
+        message,
+        hint,
     }
 }
 

@@ -42,7 +42,9 @@ mod error;
 mod eval;
 mod free_names;
 mod kernel;
+mod local_syntax;
 mod modules;
+mod namespace;
 mod pattern;
 mod reader;
 mod repl_api;
@@ -164,6 +166,10 @@ pub struct Dsl {
     loaded: HashSet<PathBuf>,
     /// Modules being loaded, outermost first, for reporting a cycle.
     loading: Vec<String>,
+    /// What each loaded module file exports.
+    modules: HashMap<PathBuf, namespace::ModuleInfo>,
+    /// The namespace of the main file and REPL, then of each module being loaded.
+    namespaces: Vec<namespace::Namespace>,
     limits: Limits,
     budget: Arc<bounds::Budget>,
 }
@@ -197,6 +203,8 @@ impl Dsl {
             search_dir: PathBuf::from("."),
             loaded: HashSet::new(),
             loading: Vec::new(),
+            modules: HashMap::new(),
+            namespaces: vec![namespace::Namespace::default()],
             limits: Limits::default(),
             budget,
         })

@@ -1,11 +1,10 @@
-//! Guile's module forms in user text: which modules a top-level `define-module` or
-//! `use-modules` asks for, which files `include` and `load` name, and where a user module's
+//! Guile's module files: which files `include` and `load` name, and where a user module's
 //! file is on the load path.
 //!
-//! ingot has one namespace: loading a module evaluates its file once, before the form that
-//! asked for it, and its definitions are visible everywhere (exports are not enforced). Guix's,
-//! Guile's and a few package-only channels' modules are built in (their names are ingot's
-//! prelude or opaque placeholders); every other module must be a file on the load path.
+//! Loading a module evaluates its file once, before the text that uses it, in a namespace of
+//! its own (see `namespace`). Guix's, Guile's and a few package-only channels' modules are
+//! built in (their names are ingot's prelude or opaque placeholders); every other module must
+//! be a file on the load path.
 
 use std::path::{Path, PathBuf};
 
@@ -18,69 +17,29 @@ const BUILT_IN_ROOTS: &[&str] = &[
     "texinfo", "language", "nongnu", "nonguix",
 ];
 
-/// What a top-level form asks to be read first.
+/// A file a top-level `(include "file")` or `(load "file")` asks to be read first: a path
+/// relative to the including file, and where it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Request {
-    /// Modules by name, e.g. `["systems", "base"]`, with the byte offset each is written at.
-    Modules(Vec<(Vec<String>, usize)>),
-    /// `(include "file")` or `(load "file")`: a path relative to the including file.
-    File { path: String, at: usize },
+pub(super) struct File {
+    pub path: String,
+    pub at: usize,
 }
 
-/// The modules or file a top-level `form` (starting at `start` of `text`) asks for.
-pub(super) fn requests(text: &str, start: usize, end: usize) -> Option<Request> {
+/// The file a top-level form (starting at `start` of `text`) includes or loads.
+pub(super) fn requests(text: &str, start: usize, end: usize) -> Option<File> {
     let bytes = &text.as_bytes()[..end];
     let mut i = start;
     let Some(Datum::List(items, _, false)) = read_datum(bytes, &mut i) else {
         return None;
     };
-    let head = match items.first() {
-        Some(Datum::Symbol(s)) => s.as_str(),
-        _ => return None,
-    };
-    match head {
-        "define-module" => {
-            let mut modules = Vec::new();
-            let mut rest = items[1..].iter();
-            // (define-module (name) #:use-module SPEC … #:export (…) …)
-            rest.next();
-            while let Some(d) = rest.next() {
-                if matches!(d, Datum::Keyword(k) if k == "use-module") {
-                    if let Some(spec) = rest.next().and_then(module_spec) {
-                        modules.push(spec);
-                    }
-                }
-            }
-            Some(Request::Modules(modules))
-        }
-        "use-modules" => Some(Request::Modules(
-            items[1..].iter().filter_map(module_spec).collect(),
-        )),
-        "include" | "load" | "include-from-path" => {
+    match items.first() {
+        Some(Datum::Symbol(s))
+            if matches!(s.as_str(), "include" | "load" | "include-from-path") =>
+        {
             let (at, path) = string_literal(text, start, end, &items)?;
-            Some(Request::File { path, at })
+            Some(File { path, at })
         }
         _ => None,
-    }
-}
-
-/// `(a b)` or `((a b) #:select …)` -> the name `a b` and where it is written.
-fn module_spec(d: &Datum) -> Option<(Vec<String>, usize)> {
-    let Datum::List(items, open, false) = d else {
-        return None;
-    };
-    match items.first() {
-        Some(Datum::List(..)) => module_spec(&items[0]),
-        _ => {
-            let names: Option<Vec<String>> = items
-                .iter()
-                .map(|i| match i {
-                    Datum::Symbol(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect();
-            names.filter(|n| !n.is_empty()).map(|n| (n, *open))
-        }
     }
 }
 
@@ -105,6 +64,21 @@ fn string_literal(
 pub(super) fn is_built_in(name: &[String]) -> bool {
     name.first()
         .is_some_and(|root| BUILT_IN_ROOTS.contains(&root.as_str()))
+}
+
+/// Whether built-in module `name` is one whose names ingot knows (its prelude, Guile's
+/// libraries), rather than one of Guix's package and service modules it keeps opaque.
+pub(super) fn is_known(name: &[String]) -> bool {
+    let parts: Vec<&str> = name.iter().map(String::as_str).collect();
+    matches!(
+        parts.as_slice(),
+        ["srfi" | "ice-9" | "rnrs" | "scheme", ..]
+            | ["gnu"]
+            | ["guix"]
+            | ["gnu", "image" | "services"]
+            | ["gnu", "system" | "bootloader", ..]
+            | ["guix", "records" | "gexp"]
+    )
 }
 
 /// `(a b)` as Guile writes it.

@@ -196,7 +196,6 @@ fn read_items(bytes: &[u8], i: &mut usize) -> (Vec<Node>, Option<Node>) {
 }
 
 /// Every datum of `text` from `start` to `end`.
-#[cfg(test)]
 pub(crate) fn read_all(text: &str, start: usize, end: usize) -> Vec<Node> {
     let bytes = &text.as_bytes()[..end.min(text.len())];
     let mut i = start;

@@ -11,6 +11,11 @@
 //! another name, `%bootloadr` (the same length: offsets stay), and a `(bootloader …)` whose
 //! every argument is a clause of the bootloader record becomes a use of it.
 //!
+//! Steel's `module` is a macro of its own module system; Guile has no such form, and in a
+//! Guix file `(module …)` is a record clause (`pam-entry`'s `module`). Every `(module …)` but a
+//! top-level one has its head renamed to `%modul` (same length), an unbound name that the
+//! unknown-name pass turns into a placeholder like any other clause of an unknown record.
+//!
 //! A user's `define-record-type*` needs its constructor macro `(NAME (field value) …)`, which
 //! the prelude's `define-record-type*` cannot define (a macro defining a macro): it is added
 //! after the form, as the prelude writes its own records' constructors.
@@ -22,6 +27,8 @@ use super::source::{self, Form};
 pub(crate) fn compile_text(text: &str, form: Form) -> String {
     let mut out = define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form));
     bootloader_constructors(&mut out);
+    steel_only_heads(&mut out);
+    super::local_syntax::rewrite(&mut out);
     user_record(text, form, &mut out);
     out
 }
@@ -135,6 +142,44 @@ fn collect_bootloader_heads(bytes: &[u8], datum: &Datum, heads: &mut Vec<usize>)
     }
 }
 
+/// Renames the head of every nested `(module …)` in `text` (see the module docs).
+fn steel_only_heads(text: &mut String) {
+    let mut heads = Vec::new();
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while let Some(d) = read_datum(bytes, &mut i) {
+        let Datum::List(items, _, false) = d else {
+            continue;
+        };
+        // The top-level form itself may be Steel's; what it contains is not.
+        for item in &items {
+            collect_heads(bytes, item, "module", &mut heads);
+        }
+    }
+    for at in heads {
+        text.replace_range(at..at + "module".len(), "%modul");
+    }
+}
+
+/// The offsets of every list head `name` in `datum` and below.
+fn collect_heads(bytes: &[u8], datum: &Datum, name: &str, heads: &mut Vec<usize>) {
+    let Datum::List(items, open, false) = datum else {
+        return;
+    };
+    if matches!(items.first(), Some(Datum::Symbol(s)) if s == name) {
+        let mut at = open + 1;
+        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        if bytes[at..].starts_with(name.as_bytes()) {
+            heads.push(at);
+        }
+    }
+    for item in items {
+        collect_heads(bytes, item, name, heads);
+    }
+}
+
 fn define_syntax_rule(text: &str, form: Form) -> Option<String> {
     const HEAD: &str = "(define-syntax-rule";
     let rest = text[form.start..form.end].strip_prefix(HEAD)?;
@@ -218,6 +263,22 @@ mod tests {
         assert_eq!(out.len(), text.len());
         assert_eq!(out.matches("%bootloadr").count(), 1);
         assert!(out.starts_with("(define b (%bootloadr (inherit"), "{out}");
+    }
+
+    #[test]
+    fn renames_nested_module_clauses_only() {
+        let text = "(define e (pam-entry (control \"x\") (module \"login\")))";
+        let out = compile_text(text, form(text));
+        assert_eq!(out, text.replace("(module", "(%modul"));
+        let text = "(module m (define x (list '(module a))))";
+        let out = compile_text(
+            text,
+            Form {
+                start: 0,
+                end: text.len(),
+            },
+        );
+        assert_eq!(out, text, "a top-level or quoted `module` stays");
     }
 
     #[test]

@@ -76,6 +76,7 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     // What the operating-system's fields ignored is the DSL's warning, with its location.
     let (trees, mut report) = populate::partition_trees(image, opts.populate_options())?;
     let mut warnings = std::mem::take(&mut report.warnings);
+    warnings.extend(plan::efi_on_mbr_warning(image));
     if opts.dry_run {
         warnings.extend(estimated_sizes(image));
     }

@@ -20,18 +20,21 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
         ));
     }
     check_bootloader(image)?;
-    if let (Some(PartitionTableType::Mbr), Some(os)) = (table, &image.operating_system) {
-        if let Some(bl) = &os.bootloader {
-            if bl.bootloader.is_efi() {
-                return Err(PlanError::Image {
-                    at: at(&bl.location.clone().or(image.location.clone())),
-                    message: format!(
-                        "EFI bootloader required with GPT partitioning: {} cannot boot from an \
-                         MBR image (use -t efi-raw, or grub-bootloader)",
-                        bl.bootloader.name()
-                    ),
-                });
-            }
+    if let Some(bl) = efi_on_mbr(image) {
+        // Without an ESP nothing on the disk can start the EFI loader.
+        if !image
+            .partitions
+            .iter()
+            .any(|p| p.has_flag(PartitionFlag::Esp))
+        {
+            return Err(PlanError::Image {
+                at: at(&bl.location.clone().or(image.location.clone())),
+                message: format!(
+                    "{} needs an EFI system partition, and this MBR image has none (use -t \
+                     efi-raw or mbr-hybrid-raw, or grub-bootloader)",
+                    bl.bootloader.name()
+                ),
+            });
         }
     }
     if table == Some(PartitionTableType::Mbr) && image.partitions.len() > 4 {
@@ -45,6 +48,31 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
     }
 
     Ok(())
+}
+
+/// The EFI bootloader of an image with an MBR table, if it has one.
+fn efi_on_mbr(image: &Image) -> Option<&crate::model::BootloaderConfig> {
+    let disk = crate::format::row(image.format).layout == Layout::Disk;
+    let bl = image.operating_system.as_ref()?.bootloader.as_ref()?;
+    (disk && image.partition_table_type == PartitionTableType::Mbr && bl.bootloader.is_efi())
+        .then_some(bl)
+}
+
+/// Guix's default image type (mbr-hybrid-raw) with an EFI GRUB: Guix builds it, and only UEFI
+/// firmware boots it, since the MBR gets no BIOS boot code. Made, with this warning.
+pub fn efi_on_mbr_warning(image: &Image) -> Option<String> {
+    let bl = efi_on_mbr(image)?;
+    let at = bl
+        .location
+        .as_ref()
+        .or(image.location.as_ref())
+        .map(|l| format!("{l}: "))
+        .unwrap_or_default();
+    Some(format!(
+        "{at}{} on an MBR disk: only UEFI firmware boots this image (BIOS finds no boot code in \
+         the MBR); use -t efi-raw for a GPT disk, or grub-bootloader for BIOS",
+        bl.bootloader.name()
+    ))
 }
 
 /// An image that boots needs a bootloader ingot installs, for the image's platform.

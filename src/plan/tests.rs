@@ -173,12 +173,9 @@ fn refuses_content_larger_than_a_fixed_size() {
     );
 }
 
-#[test]
-fn refuses_efi_bootloader_on_mbr() {
+fn efi_grub_os() -> crate::model::OperatingSystem {
     use crate::model::{Bootloader, BootloaderConfig, OperatingSystem};
-    let mut img = Image::new(ImageFormat::DiskImage);
-    img.partitions = vec![root()];
-    img.operating_system = Some(OperatingSystem {
+    OperatingSystem {
         bootloader: Some(BootloaderConfig {
             bootloader: Bootloader::GrubEfi,
             targets: vec![],
@@ -186,12 +183,32 @@ fn refuses_efi_bootloader_on_mbr() {
             location: None,
         }),
         ..Default::default()
-    });
+    }
+}
+
+#[test]
+fn refuses_efi_bootloader_on_mbr_without_esp() {
+    let mut img = Image::new(ImageFormat::DiskImage);
+    img.partitions = vec![root()];
+    img.operating_system = Some(efi_grub_os());
     let err = run(&img).unwrap_err().to_string();
     assert!(
-        err.contains("EFI bootloader required with GPT partitioning"),
+        err.contains("grub-efi-bootloader needs an EFI system partition"),
         "{err}"
     );
+    assert!(super::efi_on_mbr_warning(&img).is_some());
+}
+
+#[test]
+fn efi_bootloader_on_mbr_with_esp_is_planned_with_a_warning() {
+    let mut img = Image::new(ImageFormat::DiskImage);
+    img.partitions = vec![esp(), root()];
+    img.operating_system = Some(efi_grub_os());
+    run(&img).unwrap();
+    let warning = super::efi_on_mbr_warning(&img).unwrap();
+    assert!(warning.contains("only UEFI firmware boots"), "{warning}");
+    img.partition_table_type = PartitionTableType::Gpt;
+    assert_eq!(super::efi_on_mbr_warning(&img), None);
 }
 
 #[test]

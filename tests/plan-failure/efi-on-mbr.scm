@@ -1,4 +1,4 @@
-;; error: efi-on-mbr.scm:6:19: image: EFI bootloader required with GPT partitioning
+;; error: efi-on-mbr.scm:6:19: image: grub-efi-bootloader needs an EFI system partition, and this MBR image has none
 (image
   (inherit mbr-disk-image)
   (operating-system
