@@ -1,7 +1,8 @@
 //! Unbound names in user text become placeholders instead of stopping evaluation.
 //!
-//! Each form is macro-expanded once and its free names found in that expansion
-//! (`free_names`); they are declared, then the form is compiled. A name in value position
+//! A form Steel cannot compile for a free name is macro-expanded once and all its free names
+//! are found in that expansion (`free_names`); they are declared, then the form is compiled
+//! again, once. A name in value position
 //! becomes an opaque value (that can also be called); a name in operator position becomes a
 //! macro that keeps the call's arguments unevaluated, since they are typically the fields of
 //! a Guix configuration record ingot does not know.
@@ -9,7 +10,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use steel::rerrs::SteelErr;
+use steel::rerrs::{ErrorKind, SteelErr};
 use steel::SteelVal;
 
 use super::compile_lock::{compile_and_run, compiling};
@@ -18,8 +19,9 @@ use super::source::Form;
 use super::{Dsl, SourceText};
 
 impl Dsl {
-    /// Declares the form's free names as placeholders, then compiles and runs it. Steel
-    /// still finding a free name afterwards is an error at that name, never a retry.
+    /// Compiles and runs one form; if it has free names, declares them all as placeholders
+    /// and compiles it once more. Steel still finding a free name then is an error at that
+    /// name, never a retry.
     pub(super) fn run_form(
         &mut self,
         padded: &str,
@@ -27,6 +29,19 @@ impl Dsl {
         src: &Arc<SourceText>,
         form: Form,
     ) -> Result<Vec<SteelVal>, SteelErr> {
+        // Most forms name nothing unknown: compile first, and walk the expansion only when
+        // Steel finds a free name (known by its kind, not its message). Steel resolves names
+        // for the whole form before any of it runs (`raw_program_to_executable`).
+        let first = compile_and_run(
+            &mut self.engine,
+            padded.to_string(),
+            Some(path.to_path_buf()),
+        );
+        self.note_source(path, src);
+        match first {
+            Err(e) if e.kind() == ErrorKind::FreeIdentifier => {}
+            other => return other,
+        }
         // Typed at the REPL, a procedure's body may call what the next input defines
         // (lines pasted one by one): the name is a global that definition replaces.
         let late = self.late_bound_bodies && defines_procedure(&src.text[form.start..form.end]);
