@@ -10,6 +10,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use steel::parser::interner::InternedString;
 use steel::rerrs::{ErrorKind, SteelErr};
 use steel::SteelVal;
 
@@ -17,6 +18,12 @@ use super::compile_lock::{compile_and_run, compiling};
 use super::free_names::{free_names, Calls, FreeName};
 use super::source::Form;
 use super::{Dsl, SourceText};
+
+/// Steel's prefix for a template name it renamed for hygiene (`rename_idents`).
+const HYGIENIC_PREFIX: &str = "##";
+
+/// Walks of one form, against a name Steel keeps renaming.
+const MAX_ROUNDS: usize = 4;
 
 impl Dsl {
     /// Compiles and runs one form; if it has free names, declares them all as placeholders
@@ -50,48 +57,73 @@ impl Dsl {
         } else {
             Calls::Opaque
         };
-        let free = self.free_names(padded, path, calls)?;
-        self.note_source(path, src);
-        let mut program = String::new();
+        // A hygiene-renamed name is bound as a value, so the arguments of its call are code:
+        // their free names show only in the next walk (bounded: each round binds new names).
         let mut named = Vec::new();
-        for FreeName {
-            name,
-            operator,
-            at,
-            source,
-        } in free
-        {
-            // A name in ingot's own text is not the user's to declare: Steel reports it.
-            if !self.is_user_span(source) {
-                continue;
-            }
-            if late {
-                if named.contains(&name) {
+        let mut round = 0;
+        loop {
+            round += 1;
+            let free = self.free_names(padded, path, calls)?;
+            self.note_source(path, src);
+            let mut program = String::new();
+            let mut hygienic = false;
+            let mut renamed = Vec::new();
+            for FreeName {
+                name,
+                operator,
+                at,
+                source,
+            } in free
+            {
+                // A name in ingot's own text is not the user's to declare: Steel reports it.
+                if !self.is_user_span(source) {
                     continue;
                 }
-                program.push_str(&self.forward_program(&name));
-                self.warnings.push(super::Warning {
-                    message: format!("`{name}` is not defined yet: define it before the call"),
-                    location: Some(super::diagnose::location_in(src, at)),
-                });
-            } else {
-                program.push_str(&self.placeholder_program(&name, operator));
-                if !self.unknowns.contains(&name) {
-                    self.unknowns.push(name.clone());
+                if late {
+                    if named.contains(&name) {
+                        continue;
+                    }
+                    program.push_str(&self.forward_program(&name));
+                    self.warnings.push(super::Warning {
+                        message: format!("`{name}` is not defined yet: define it before the call"),
+                        location: Some(super::diagnose::location_in(src, at)),
+                    });
+                } else if let Some(spelt) = name.strip_prefix(HYGIENIC_PREFIX) {
+                    // A macro template's name that a local of the same spelling would capture:
+                    // Steel's expansion renames it, and no program text can spell that name;
+                    // declared under the user's spelling, the template refers to it.
+                    program.push_str(&self.placeholder_program(spelt, operator));
+                    renamed.push((name.clone(), spelt.to_string(), operator));
+                    hygienic = true;
+                    if !self.unknowns.iter().any(|u| u == spelt) {
+                        self.unknowns.push(spelt.to_string());
+                    }
+                } else {
+                    program.push_str(&self.placeholder_program(&name, operator));
+                    if !self.unknowns.contains(&name) {
+                        self.unknowns.push(name.clone());
+                    }
                 }
+                named.push(name);
             }
-            named.push(name);
+            if !program.is_empty() {
+                compile_and_run(&mut self.engine, program, None)?;
+            }
+            for (name, spelt, operator) in renamed {
+                self.bind_renamed(&name, &spelt, operator)?;
+            }
+            let result = compile_and_run(
+                &mut self.engine,
+                padded.to_string(),
+                Some(path.to_path_buf()),
+            );
+            self.note_source(path, src);
+            match result {
+                Err(e)
+                    if e.kind() == ErrorKind::FreeIdentifier && hygienic && round < MAX_ROUNDS => {}
+                other => return other,
+            }
         }
-        if !program.is_empty() {
-            compile_and_run(&mut self.engine, program, None)?;
-        }
-        let result = compile_and_run(
-            &mut self.engine,
-            padded.to_string(),
-            Some(path.to_path_buf()),
-        );
-        self.note_source(path, src);
-        result
     }
 
     /// The free names of the form `padded`, from its macro expansion (which also defines the
@@ -113,6 +145,23 @@ impl Dsl {
             &|name| engine.global_exists(name),
             calls,
         ))
+    }
+
+    /// Binds Steel's hygienic rename `name` of `spelt` to the placeholder just declared
+    /// under `spelt`: from Rust, as no program text can spell the renamed name.
+    fn bind_renamed(&mut self, name: &str, spelt: &str, operator: bool) -> Result<(), SteelErr> {
+        if operator {
+            let mut macros = self.engine.in_scope_macros_mut();
+            if let Some(placeholder) = macros.get(&InternedString::from(spelt)).cloned() {
+                macros.insert(InternedString::from(name), placeholder);
+            }
+        } else {
+            let value = compile_and_run(&mut self.engine, spelt.to_string(), None)?
+                .pop()
+                .unwrap_or(SteelVal::Void);
+            self.engine.register_value(name, value);
+        }
+        Ok(())
     }
 
     /// An unbound name: as an operator, a macro that keeps its arguments unevaluated (they
