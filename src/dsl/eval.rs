@@ -426,10 +426,24 @@ impl Dsl {
 
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in
     /// Guile; since each form is compiled alone, give those names a binding first.
+    /// Only a name an earlier form (or the definition's own value) mentions needs one: each
+    /// forward costs a global, a setter and a copy.
     fn predeclare(&mut self, text: &str, forms: &[Form]) {
         let mut program = String::new();
-        for form in forms {
-            if let Some(name) = defined_name(&text[form.start..form.end]) {
+        let nodes: Vec<Option<reader::Node>> = forms
+            .iter()
+            .map(|form| reader::read(text.as_bytes(), &mut form.start.clone()))
+            .collect();
+        let mut mentioned = std::collections::HashSet::new();
+        for (form, node) in forms.iter().zip(&nodes) {
+            let defined = defined_name(&text[form.start..form.end]);
+            let needed = defined.filter(|name| {
+                mentioned.contains(name) || node.as_ref().is_none_or(|n| uses_itself(n, name))
+            });
+            if let Some(node) = node {
+                node.collect_symbols(&mut mentioned);
+            }
+            if let Some(name) = defined {
                 // A name an earlier evaluation (e.g. a REPL input) used as an unknown operator
                 // is now defined: drop its placeholder macro, or it would shadow the definition.
                 // A value placeholder is replaced by the definition itself; either way the
@@ -439,7 +453,7 @@ impl Dsl {
                         .in_scope_macros_mut()
                         .remove(&InternedString::from(name));
                 }
-                if !self.engine.global_exists(name) {
+                if needed.is_some() && !self.engine.global_exists(name) {
                     let forward = self.forward_program(name);
                     program.push_str(&forward);
                 }
@@ -630,9 +644,38 @@ fn defined_name(form: &str) -> Option<&str> {
     identifier.then_some(name)
 }
 
+/// Whether a definition's value or body mentions the name it defines (a recursive procedure,
+/// or Guile's unbound `(define x (list x))`).
+fn uses_itself(form: &reader::Node, name: &str) -> bool {
+    let Some(items) = form.items() else {
+        return true;
+    };
+    let header_rest = items
+        .get(1)
+        .and_then(reader::Node::items)
+        .map(|header| header.get(1..).unwrap_or_default())
+        .unwrap_or_default();
+    items
+        .get(2..)
+        .unwrap_or_default()
+        .iter()
+        .chain(header_rest)
+        .any(|n| n.find_symbol(name).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn knows_definitions_that_use_their_own_name() {
+        let read = |t: &str| reader::read(t.as_bytes(), &mut 0).unwrap();
+        assert!(uses_itself(&read("(define (f n) (f n))"), "f"));
+        assert!(uses_itself(&read("(define x (list x))"), "x"));
+        assert!(uses_itself(&read("(define* (f #:key (d (f))) 1)"), "f"));
+        assert!(!uses_itself(&read("(define (f n) (g n))"), "f"));
+        assert!(!uses_itself(&read("(define x '(x))"), "x"));
+    }
 
     #[test]
     fn finds_defined_names() {

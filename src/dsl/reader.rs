@@ -53,6 +53,23 @@ impl Node {
         }
     }
 
+    /// Adds every symbol written in this datum, outside quoted data, to `out`.
+    pub(crate) fn collect_symbols<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
+        match &self.kind {
+            Kind::Symbol(s) => {
+                out.insert(s);
+            }
+            Kind::List(items, tail) => items
+                .iter()
+                .chain(tail.as_deref())
+                .for_each(|n| n.collect_symbols(out)),
+            Kind::Vector(items) => items.iter().for_each(|n| n.collect_symbols(out)),
+            Kind::Prefixed("quote", _) => {}
+            Kind::Prefixed(_, inner) => inner.collect_symbols(out),
+            _ => {}
+        }
+    }
+
     /// Where the symbol `name` is first written in this datum, outside quoted data.
     pub(crate) fn find_symbol(&self, name: &str) -> Option<usize> {
         match &self.kind {
