@@ -2,7 +2,7 @@
 //!
 //! A form Steel cannot compile for a free name is macro-expanded once and all its free names
 //! are found in that expansion (`free_names`); they are declared, then the form is compiled
-//! again, once. A name in value position
+//! again (walked again only after binding a name Steel renamed for hygiene). A name in value position
 //! becomes an opaque value (that can also be called); a name in operator position becomes a
 //! macro that keeps the call's arguments unevaluated, since they are typically the fields of
 //! a Guix configuration record ingot does not know.
@@ -57,8 +57,8 @@ impl Dsl {
         } else {
             Calls::Opaque
         };
-        // A hygiene-renamed name is bound as a value, so the arguments of its call are code:
-        // their free names show only in the next walk (bounded: each round binds new names).
+        // Once a hygiene-renamed name is bound, its expansion can differ and show other free
+        // names: walk again (bounded: each round binds new names).
         let mut named = Vec::new();
         let mut round = 0;
         loop {
@@ -66,7 +66,6 @@ impl Dsl {
             let free = self.free_names(padded, path, calls)?;
             self.note_source(path, src);
             let mut program = String::new();
-            let mut hygienic = false;
             let mut renamed = Vec::new();
             for FreeName {
                 name,
@@ -88,20 +87,17 @@ impl Dsl {
                         message: format!("`{name}` is not defined yet: define it before the call"),
                         location: Some(super::diagnose::location_in(src, at)),
                     });
-                } else if let Some(spelt) = name.strip_prefix(HYGIENIC_PREFIX) {
-                    // A macro template's name that a local of the same spelling would capture:
-                    // Steel's expansion renames it, and no program text can spell that name;
-                    // declared under the user's spelling, the template refers to it.
+                } else {
+                    // A macro template's name that a local of the same spelling would capture
+                    // is renamed by Steel's expansion, and no program text can spell the new
+                    // name: the placeholder goes under the user's spelling, bound to it below.
+                    let spelt = name.strip_prefix(HYGIENIC_PREFIX).unwrap_or(&name);
                     program.push_str(&self.placeholder_program(spelt, operator));
-                    renamed.push((name.clone(), spelt.to_string(), operator));
-                    hygienic = true;
                     if !self.unknowns.iter().any(|u| u == spelt) {
                         self.unknowns.push(spelt.to_string());
                     }
-                } else {
-                    program.push_str(&self.placeholder_program(&name, operator));
-                    if !self.unknowns.contains(&name) {
-                        self.unknowns.push(name.clone());
+                    if spelt != name {
+                        renamed.push((name.clone(), spelt.to_string(), operator));
                     }
                 }
                 named.push(name);
@@ -109,8 +105,8 @@ impl Dsl {
             if !program.is_empty() {
                 compile_and_run(&mut self.engine, program, None)?;
             }
-            for (name, spelt, operator) in renamed {
-                self.bind_renamed(&name, &spelt, operator)?;
+            for (name, spelt, operator) in &renamed {
+                self.bind_renamed(name, spelt, *operator)?;
             }
             let result = compile_and_run(
                 &mut self.engine,
@@ -120,7 +116,9 @@ impl Dsl {
             self.note_source(path, src);
             match result {
                 Err(e)
-                    if e.kind() == ErrorKind::FreeIdentifier && hygienic && round < MAX_ROUNDS => {}
+                    if e.kind() == ErrorKind::FreeIdentifier
+                        && !renamed.is_empty()
+                        && round < MAX_ROUNDS => {}
                 other => return other,
             }
         }
