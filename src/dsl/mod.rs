@@ -53,6 +53,7 @@ mod run;
 mod sandbox;
 mod scan;
 mod source;
+mod syntax_case;
 mod tree;
 mod unknown;
 mod value;

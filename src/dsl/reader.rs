@@ -25,7 +25,7 @@ pub(crate) enum Kind {
     List(Vec<Node>, Option<Box<Node>>),
     /// `#( … )`, `#vu8( … )`.
     Vector(Vec<Node>),
-    /// `'x`, `` `x ``, `,x`, `,@x`: the name of the form it abbreviates, and `x`.
+    /// `'x`, `` `x ``, `,x`, `,@x`, `#'x`, `` #`x ``, `#,x`, `#,@x`: the name of the form it abbreviates, and `x`.
     Prefixed(&'static str, Box<Node>),
 }
 
@@ -127,6 +127,9 @@ pub(crate) fn read(bytes: &[u8], i: &mut usize) -> Option<Node> {
         b',' if bytes.get(start + 1) == Some(&b'@') => prefixed("unquote-splicing", 2, i),
         b',' => prefixed("unquote", 1, i),
         b'#' if bytes.get(start + 1) == Some(&b'\'') => prefixed("syntax", 2, i),
+        b'#' if bytes.get(start + 1) == Some(&b'`') => prefixed("quasisyntax", 2, i),
+        b'#' if bytes[start + 1..].starts_with(b",@") => prefixed("unsyntax-splicing", 3, i),
+        b'#' if bytes.get(start + 1) == Some(&b',') => prefixed("unsyntax", 2, i),
         b'(' | b'[' => {
             *i += 1;
             let (items, tail) = read_items(bytes, i);
