@@ -67,7 +67,14 @@ impl Dsl {
             .and_then(|s| self.locate(s))
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
-        let hint = record_hint(&self.engine, &f, &self.unknowns);
+        // A module's own and imported names are candidates too: under their own spelling,
+        // as its text writes them, not as the globals they became.
+        let visible: Vec<&str> = self
+            .namespaces
+            .last()
+            .map(|ns| ns.visible_names().collect())
+            .unwrap_or_default();
+        let hint = record_hint(&self.engine, &f, &self.unknowns, &visible);
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
@@ -136,6 +143,7 @@ fn record_hint(
     engine: &steel::steel_vm::engine::Engine,
     f: &RecordFailure,
     unknowns: &[String],
+    visible: &[&str],
 ) -> Option<String> {
     if let Some(v) = &f.value {
         if let Some(name) = value::rendered_forward_name(v) {
@@ -146,7 +154,7 @@ fn record_hint(
         }
         for name in unknowns {
             if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
-                return Some(match closest_bound_name(engine, name) {
+                return Some(match closest_bound_name(engine, name, visible) {
                     Some(close) => format!("`{name}` is not defined: did you mean {close}?"),
                     None => format!(
                         "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
@@ -195,12 +203,14 @@ fn record_hint(
 pub(super) fn closest_bound_name(
     engine: &steel::steel_vm::engine::Engine,
     name: &str,
+    visible: &[&str],
 ) -> Option<String> {
     let limit = 2.max(name.chars().count() / 4);
-    engine
-        .globals()
+    let globals = engine.globals();
+    globals
         .iter()
         .map(|g| g.resolve())
+        .chain(visible.iter().copied())
         .filter(|g| {
             *g != name
                 && !g.starts_with(['#', '<'])

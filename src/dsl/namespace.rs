@@ -40,10 +40,11 @@ pub(super) struct Namespace {
     pub imports: HashMap<String, String>,
     /// Names a used module has but does not give this namespace, with why.
     pub refused: HashMap<String, Refusal>,
-    /// Names `#:export`, `export` or `define-public` declare.
-    pub exports: Vec<String>,
-    /// Names `#:re-export` or `re-export` declare.
-    pub re_exports: Vec<String>,
+    /// What `#:export`, `export` or `define-public` declare: (name in the module, name
+    /// importers see), different for Guile's `#:export ((name . exported))`.
+    pub exports: Vec<(String, String)>,
+    /// The same for `#:re-export` or `re-export`.
+    pub re_exports: Vec<(String, String)>,
     /// Whether it uses a Guix module whose names ingot does not know (packages, services):
     /// an unbound name may come from there, so a used module's private name is not an error.
     pub opaque: bool,
@@ -94,10 +95,10 @@ pub(super) fn module_forms(nodes: &[Node], ns: &mut Namespace) -> Vec<ImportSpec
                     match k.as_str() {
                         "use-module" | "autoload" => specs.extend(import_spec(arg)),
                         "export" | "export-syntax" | "replace" => {
-                            ns.exports.extend(exported_names(arg))
+                            ns.exports.extend(export_pairs(arg))
                         }
-                        "re-export" | "re-export-syntax" => {
-                            ns.re_exports.extend(exported_names(arg))
+                        "re-export" | "re-export-syntax" | "re-export-and-replace" => {
+                            ns.re_exports.extend(export_pairs(arg))
                         }
                         _ => {}
                     }
@@ -105,12 +106,12 @@ pub(super) fn module_forms(nodes: &[Node], ns: &mut Namespace) -> Vec<ImportSpec
             }
             Some("use-modules") => specs.extend(items[1..].iter().filter_map(import_spec)),
             Some("use-package-modules" | "use-service-modules") => ns.opaque = true,
-            Some("export" | "export-syntax") => {
-                ns.exports.extend(items[1..].iter().filter_map(plain_name))
+            Some("export" | "export-syntax" | "replace") => {
+                ns.exports.extend(items[1..].iter().filter_map(export_pair))
             }
-            Some("re-export") => ns
+            Some("re-export" | "re-export-syntax") => ns
                 .re_exports
-                .extend(items[1..].iter().filter_map(plain_name)),
+                .extend(items[1..].iter().filter_map(export_pair)),
             _ => {}
         }
     }
@@ -121,8 +122,25 @@ fn plain_name(n: &Node) -> Option<String> {
     n.symbol().map(str::to_string)
 }
 
-/// `(a b)` or `(a (b . c))` of `#:export`: the names exported (`c`, Guile's exported name, for
-/// a renamed one).
+/// `a` or Guile's renamed `(a . b)` of an export list: (name in the module, exported name).
+fn export_pair(n: &Node) -> Option<(String, String)> {
+    match &n.kind {
+        Kind::Symbol(s) => Some((s.clone(), s.clone())),
+        Kind::List(items, Some(tail)) if items.len() == 1 => {
+            Some((plain_name(&items[0])?, plain_name(tail)?))
+        }
+        _ => None,
+    }
+}
+
+/// The export pairs of `#:export (a (b . c))`.
+fn export_pairs(list: &Node) -> Vec<(String, String)> {
+    list.items()
+        .map(|items| items.iter().filter_map(export_pair).collect())
+        .unwrap_or_default()
+}
+
+/// The names of a `#:hide (a b)` list.
 fn exported_names(list: &Node) -> Vec<String> {
     let Some(items) = list.items() else {
         return Vec::new();
@@ -258,12 +276,23 @@ impl Namespace {
         Ok(())
     }
 
+    /// The names this namespace's text can write: its own definitions and its imports.
+    pub(super) fn visible_names(&self) -> impl Iterator<Item = &str> {
+        self.own
+            .keys()
+            .chain(self.imports.keys())
+            .map(String::as_str)
+    }
+
     /// Adds the top-level definitions of a text to this namespace.
     pub(super) fn define(&mut self, nodes: &[Node]) {
         let mut names = Vec::new();
+        let mut public = Vec::new();
         for node in nodes {
-            defined_names(node, &mut names, &mut self.exports);
+            defined_names(node, &mut names, &mut public);
         }
+        self.exports
+            .extend(public.into_iter().map(|name| (name.clone(), name)));
         for name in names {
             let global = match &self.prefix {
                 Some(p) => format!("{p}{name}"),
@@ -279,17 +308,17 @@ impl Namespace {
     pub(super) fn info(&self, name: String) -> ModuleInfo {
         let mut exports = BTreeMap::new();
         if self.declared {
-            for e in &self.exports {
-                if let Some(g) = self.own.get(e).or_else(|| self.imports.get(e)) {
-                    exports.insert(e.clone(), g.clone());
+            for (inside, exported) in &self.exports {
+                if let Some(g) = self.own.get(inside).or_else(|| self.imports.get(inside)) {
+                    exports.insert(exported.clone(), g.clone());
                 }
             }
         } else {
             exports.extend(self.own.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        for e in &self.re_exports {
-            if let Some(g) = self.imports.get(e).or_else(|| self.own.get(e)) {
-                exports.insert(e.clone(), g.clone());
+        for (inside, exported) in &self.re_exports {
+            if let Some(g) = self.imports.get(inside).or_else(|| self.own.get(inside)) {
+                exports.insert(exported.clone(), g.clone());
             }
         }
         ModuleInfo {

@@ -24,4 +24,5 @@
                           (two:joined #:helper "k" #:sep "+")
                           (two:tag "y")
                           (three:kinds 'helper)
-                          (three:kinds 'other))))
+                          (three:kinds 'other)
+                          three:renamed-export)))
