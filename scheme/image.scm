@@ -67,8 +67,14 @@
       "expected #f or a platform such as aarch64-linux"))
 (define (%max-layers-check v)
   (or (equal? v #f) (and (exact-integer? v) (> v 0)) "expected #f or a positive integer"))
+;; Guix before 1.4 defaulted the operating-system field to #f, so an image that is only
+;; inherited from may leave it out (Guix 1.3's images/hurd.scm does); today's Guix requires it.
+;; This default lets such a parent be made; an image built without one is still an error.
+(struct %no-os-clause ())
+(define %image-os-absent (%no-os-clause))
 (define (%image-os-check v)
-  (or (equal? v #f) (operating-system? v) "expected an operating-system or #f"))
+  (or (equal? v #f) (operating-system? v) (%no-os-clause? v)
+      "expected an operating-system or #f"))
 (define (%table-check v)
   (or (and (member v '(mbr gpt)) #t) "expected 'mbr or 'gpt"))
 (define (%partitions-check v)
@@ -84,7 +90,7 @@
   (target image-target (default #false) (check %string-or-false-check))
   (size image-size (default 'guess) (check %size-check))
   (max-layers image-max-layers (default #false) (check %max-layers-check))
-  (operating-system image-operating-system (check %image-os-check))
+  (operating-system image-operating-system (default %image-os-absent) (check %image-os-check))
   (partition-table-type image-partition-table-type (default 'mbr) (check %table-check))
   (partitions image-partitions (default '()) (check %partitions-check))
   (compression? image-compression? (default #true) (check %boolean-check))
@@ -114,6 +120,8 @@
 (define riscv64-linux (%platform "riscv64-linux"))
 (define powerpc64le-linux (%platform "powerpc64le-linux"))
 (define i586-gnu (%platform "i586-gnu"))
+;; (gnu platforms hurd) of Guix 1.3 called i586-gnu `hurd`.
+(define hurd i586-gnu)
 (define x86_64-gnu (%platform "x86_64-gnu"))
 
 ;;; The standard definitions of (gnu system image).

@@ -525,7 +525,7 @@
 
 ;;; Guix's ready-made operating-systems, with the fields ingot reads as Guix sets them: the
 ;;; installer image's ((gnu system install) installation-os) and the Hurd's
-;;; ((gnu system hurd) %hurd-default-operating-system). Their packages and services are
+;;; ((gnu system hurd) %hurd-default-operating-system and %hurd64-default-operating-system). Their packages and services are
 ;;; placeholders like every Guix package list.
 
 (define installation-os
@@ -563,4 +563,8 @@
                         %base-file-systems))
     (packages %base-packages/hurd)
     (services %base-services/hurd)))
+
+;; Guix 1.5's 64-bit Hurd: the same fields ingot reads (its kernel is a package too).
+(define %hurd64-default-operating-system
+  (operating-system (inherit %hurd-default-operating-system)))
 

@@ -56,6 +56,15 @@ impl Rec {
         }))
     }
 
+    fn error_with_hint(&self, field: &str, message: &str, hint: &str) -> DslError {
+        let mut error = self.error(field, message);
+        if let DslError::Record(r) = &mut error {
+            r.value = None;
+            r.hint = Some(hint.to_string());
+        }
+        error
+    }
+
     fn string(&self, field: &str) -> Result<String, DslError> {
         v::as_str(&self.get(field))
             .map(str::to_string)
@@ -159,6 +168,15 @@ impl<'h> Converter<'h> {
         image.substitutable = r.boolean("substitutable?")?;
         image.operating_system = match r.get("operating-system") {
             SteelVal::BoolV(false) => None,
+            os if v::is_struct(&os, layout::NO_OS_CLAUSE) => {
+                return Err(r.error_with_hint(
+                    "operating-system",
+                    "missing mandatory field",
+                    "give (operating-system OS), or write (image-without-os …) for an image \
+                     with no system; Guix before 1.4 defaulted the field to #f, which ingot \
+                     accepts only in an image that is inherited from",
+                ));
+            }
             os => Some(self.operating_system(&os)?),
         };
         for p in r.list("partitions")? {

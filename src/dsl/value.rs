@@ -19,6 +19,8 @@ pub(crate) mod layout {
     pub const FS_LABEL: &str = "%file-system-label";
     pub const GEXP: &str = "%gexp";
     pub const PLATFORM: &str = "%platform";
+    /// An image's operating-system field when no clause gave one (see scheme/image.scm).
+    pub const NO_OS_CLAUSE: &str = "%no-os-clause";
     pub const INERT: &str = "%inert";
     pub const UNKNOWN: &str = "%unknown";
     pub const UNKNOWN_CALL: &str = "%unknown-call";
