@@ -102,16 +102,25 @@ pub(super) fn find(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// A file `include`d or `load`ed from `base`: it must be a `.scm` file inside one of the load
-/// path's directories (a definition reads only its declared inputs).
+/// Names a Scheme source may have: Guile's `.scm`, and the `.tmpl` of Guix's system templates
+/// (devel-hurd.tmpl includes bare-hurd.tmpl).
+const SOURCE_EXTENSIONS: &[&str] = &["scm", "tmpl"];
+
+/// A file `include`d or `load`ed from `base`: it must be a Scheme source (`SOURCE_EXTENSIONS`)
+/// inside one of the load path's directories (a definition reads only its declared inputs).
 pub(super) fn resolve_file(
     path: &str,
     base: &Path,
     load_path: &[PathBuf],
 ) -> Result<PathBuf, String> {
     let candidate = base.join(path);
-    if candidate.extension().is_none_or(|e| e != "scm") {
-        return Err(format!("{path}: only .scm files may be included or loaded"));
+    if candidate
+        .extension()
+        .is_none_or(|e| !SOURCE_EXTENSIONS.iter().any(|x| e == *x))
+    {
+        return Err(format!(
+            "{path}: only Scheme sources (.scm, .tmpl) may be included or loaded"
+        ));
     }
     let real = candidate
         .canonicalize()
