@@ -190,10 +190,12 @@ impl Dsl {
         let specs = namespace::module_forms(nodes, &mut ns);
         *self.namespace() = ns;
         for spec in specs {
-            if modules::is_built_in(&spec.module) && !modules::is_known(&spec.module) {
-                self.namespace().opaque = true;
-            }
             let Some(info) = self.use_module(&spec.module, src, spec.at + offset)? else {
+                // A built-in module: one of Guix's package or service modules gives names
+                // ingot does not know.
+                if !modules::is_known(&spec.module) {
+                    self.namespace().opaque = true;
+                }
                 continue;
             };
             self.namespace()
@@ -267,11 +269,13 @@ impl Dsl {
         src: &SourceText,
         at: usize,
     ) -> Result<Option<namespace::ModuleInfo>, DslError> {
-        if modules::is_built_in(name) {
+        let load_path = self.load_path_now();
+        if modules::is_built_in(name)
+            && !(modules::user_may_provide(name) && modules::find(name, &load_path).is_some())
+        {
             return Ok(None);
         }
         let shown = modules::display(name);
-        let load_path = self.load_path_now();
         let Some(file) = modules::find(name, &load_path) else {
             let dirs: Vec<String> = load_path.iter().map(|d| d.display().to_string()).collect();
             return Err(DslError::value(

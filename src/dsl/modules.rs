@@ -66,6 +66,15 @@ pub(super) fn is_built_in(name: &[String]) -> bool {
         .is_some_and(|root| BUILT_IN_ROOTS.contains(&root.as_str()))
 }
 
+/// Whether a file on the load path, when there is one, is module `name` rather than ingot's
+/// built-in: as in Guile, whose `-L` directories come first, for the roots Guile's own
+/// libraries use (a user's `(system base)` in `system/base.scm`). Guix's and the nonguix
+/// channel's modules stay ingot's even in a Guix checkout given with `-L`.
+pub(super) fn user_may_provide(name: &[String]) -> bool {
+    name.first()
+        .is_some_and(|root| !matches!(root.as_str(), "gnu" | "guix" | "nongnu" | "nonguix"))
+}
+
 /// Whether built-in module `name` is one whose names ingot knows (its prelude, Guile's
 /// libraries), rather than one of Guix's package and service modules it keeps opaque.
 pub(super) fn is_known(name: &[String]) -> bool {
