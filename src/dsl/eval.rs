@@ -196,6 +196,7 @@ impl Dsl {
                 if !modules::is_known(&spec.module) {
                     self.namespace().opaque = true;
                 }
+                self.import_renamed_built_ins(&spec);
                 continue;
             };
             self.namespace()
@@ -203,6 +204,24 @@ impl Dsl {
                 .map_err(|e| located(src, e.at + offset, e.message, e.hint))?;
         }
         Ok(())
+    }
+
+    /// `#:select ((delete . without))` of a built-in module: `without` is the prelude's
+    /// `delete` in this text. (A name ingot does not have stays the user's placeholder.)
+    fn import_renamed_built_ins(&mut self, spec: &namespace::ImportSpec) {
+        let Some(select) = &spec.select else { return };
+        for (exported, local, _) in select {
+            let bound = self.engine.global_exists(exported)
+                || self
+                    .engine
+                    .in_scope_macros()
+                    .contains_key(&InternedString::from(exported.as_str()));
+            if local != exported && bound {
+                self.namespace()
+                    .imports
+                    .insert(local.clone(), exported.clone());
+            }
+        }
     }
 
     /// The renames that put a text's names in the current namespace (see `namespace`).
