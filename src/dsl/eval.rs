@@ -34,6 +34,7 @@ impl Dsl {
         self.warnings.clear();
         self.unknowns.clear();
         self.loading.clear();
+        self.cycle_forwards.clear();
         self.search_dir = base_dir.clone();
         // Guile's %load-path as the definition sees it: where its modules are looked for.
         let dirs = self
@@ -307,19 +308,18 @@ impl Dsl {
         };
         if let Some(i) = self.loading.iter().position(|m| *m == shown) {
             let mut cycle = self.loading[i..].to_vec();
-            cycle.push(shown);
-            return Err(DslError::value(
-                Some(location_in(src, at)),
-                format!("module cycle: {}", cycle.join(" -> ")),
-            ));
+            cycle.push(shown.clone());
+            return Ok(Some(self.module_still_loading(i, shown, &cycle)));
         }
         let file = file.canonicalize().unwrap_or(file);
         if self.loaded.contains(&file) {
             return Ok(self.modules.get(&file).cloned());
         }
+        // Every module started so far is loaded or still loading: the next number is free.
+        let number = self.loaded.len() + self.loading.len() + 1;
         self.loading.push(shown.clone());
         self.namespaces.push(namespace::Namespace {
-            prefix: Some(format!("%%m{}:", self.loaded.len() + 1)),
+            prefix: Some(format!("%%m{number}:")),
             ..namespace::Namespace::default()
         });
         let base = self.base_dir.clone();
@@ -331,6 +331,40 @@ impl Dsl {
         let info = ns.info(shown);
         self.modules.insert(file, info.clone());
         Ok(Some(info))
+    }
+
+    /// Module `loading[i]`, imported again while it loads (a cycle), as Guile gives it: what
+    /// its `define-module` exports, each a forward global until its definition runs, so that
+    /// code in the importer calling it later sees the value, and a top-level use before then
+    /// is an error naming the cycle (Guile's "Unbound variable").
+    fn module_still_loading(
+        &mut self,
+        i: usize,
+        shown: String,
+        cycle: &[String],
+    ) -> namespace::ModuleInfo {
+        // namespaces[0] is the main file's; module `loading[k]` has namespaces[k + 1].
+        let info = self
+            .namespaces
+            .get(i + 1)
+            .map(|ns| ns.info_while_loading(shown.clone()))
+            .unwrap_or_else(|| namespace::ModuleInfo {
+                name: shown,
+                ..Default::default()
+            });
+        let mut program = String::new();
+        for global in info.exports.values() {
+            if !self.engine.global_exists(global) && !self.forwards.contains_key(global) {
+                program.push_str(&self.forward_program(global));
+                self.cycle_forwards
+                    .insert(global.clone(), cycle.join(" -> "));
+            }
+        }
+        if !program.is_empty() {
+            // A name Steel cannot define is reported by the form that defines it.
+            let _ = compile_and_run(&mut self.engine, program, None);
+        }
+        info
     }
 
     /// Evaluates a module's file, or a file `include`d/`load`ed relative to `base`; restores
@@ -436,15 +470,24 @@ impl Dsl {
         let at = reader::read(src.text.as_bytes(), &mut form.start.clone())
             .and_then(|node| node.find_symbol(&name))
             .unwrap_or(form.start);
+        let cycle = self.cycle_forwards.get(&name).cloned();
         // A module's global is shown by the name its text uses.
         let name = namespace::unmangle(&name);
+        let hint = match cycle {
+            Some(cycle) => format!(
+                "Guile stops here too (Unbound variable: {name}): the modules import each other \
+                 ({cycle}) and the one defining it has not got that far; use it only inside a \
+                 procedure, or break the cycle"
+            ),
+            None => format!(
+                "Guile stops here too (Unbound variable: {name}): move its definition above \
+                 this form, or refer to it only inside a procedure"
+            ),
+        };
         Err(DslError::Eval {
             location: Some(location_in(src, at)),
             message: format!("`{name}` is used before its definition ran"),
-            hint: Some(format!(
-                "Guile stops here too (Unbound variable: {name}): move its definition above \
-                 this form, or refer to it only inside a procedure"
-            )),
+            hint: Some(hint),
         })
     }
 

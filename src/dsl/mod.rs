@@ -165,8 +165,11 @@ pub struct Dsl {
     search_dir: PathBuf,
     /// Module files evaluated so far (each once).
     loaded: HashSet<PathBuf>,
-    /// Modules being loaded, outermost first, for reporting a cycle.
+    /// Modules being loaded, outermost first: a cycle imports one of these.
     loading: Vec<String>,
+    /// Forward globals made for the exports of a module imported while it loads, with the
+    /// cycle (`(a) -> (b) -> (a)`) for the error when one is used too early.
+    cycle_forwards: HashMap<String, String>,
     /// What each loaded module file exports.
     modules: HashMap<PathBuf, namespace::ModuleInfo>,
     /// The namespace of the main file and REPL, then of each module being loaded.
@@ -204,6 +207,7 @@ impl Dsl {
             search_dir: PathBuf::from("."),
             loaded: HashSet::new(),
             loading: Vec::new(),
+            cycle_forwards: HashMap::new(),
             modules: HashMap::new(),
             namespaces: vec![namespace::Namespace::default()],
             limits: Limits::default(),

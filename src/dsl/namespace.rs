@@ -303,6 +303,32 @@ impl Namespace {
         }
     }
 
+    /// What a module still loading offers: its declared exports, under the globals its
+    /// definitions will have (none has run yet, or only some).
+    pub(super) fn info_while_loading(&self, name: String) -> ModuleInfo {
+        let prefix = self.prefix.clone().unwrap_or_default();
+        let mut exports = BTreeMap::new();
+        for (inside, exported) in &self.exports {
+            let global = self
+                .own
+                .get(inside)
+                .or_else(|| self.imports.get(inside))
+                .cloned()
+                .unwrap_or_else(|| format!("{prefix}{inside}"));
+            exports.insert(exported.clone(), global);
+        }
+        for (inside, exported) in &self.re_exports {
+            if let Some(g) = self.imports.get(inside) {
+                exports.insert(exported.clone(), g.clone());
+            }
+        }
+        ModuleInfo {
+            name,
+            defined: exports.keys().cloned().collect(),
+            exports,
+        }
+    }
+
     /// What a module offers once its text ran: its exports (every definition when it has no
     /// `define-module`), re-exported imports included.
     pub(super) fn info(&self, name: String) -> ModuleInfo {

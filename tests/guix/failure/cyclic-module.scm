@@ -1,2 +1,4 @@
-;; error: module cycle: (cycle a) -> (cycle b) -> (cycle a)
+;; error: b.scm:4:17: `a` is used before its definition ran
+;; Modules that import each other load as in Guile, but (cycle b) uses (cycle a)'s `a` at its
+;; top level, before (cycle a) has defined it.
 (use-modules (cycle a))
