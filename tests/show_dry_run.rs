@@ -136,3 +136,41 @@ fn board_firmware_is_a_warning_in_show_and_an_error_in_build() {
     );
     assert!(!dest.exists());
 }
+
+#[test]
+fn a_hurd_ext2_root_shows_with_a_warning_and_build_refuses_it_before_writing() {
+    let os = fixture("os-hurd.scm");
+    let root = root_with_kernel();
+    let root = root.path().to_str().unwrap();
+    let (ok, out, err) = run(&["show", &os, "-t", "hurd-raw", "--root-tree", root], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("mica-root"), "{out}");
+    let hurd: Vec<&str> = err.lines().filter(|l| l.contains("-o hurd")).collect();
+    assert_eq!(hurd.len(), 1, "{err}");
+    assert!(
+        hurd[0].contains("os-hurd.scm:2:1: partition 1 (mica-root)")
+            && hurd[0].ends_with("build will refuse it"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("h.img");
+    let (ok, _, err) = run(
+        &[
+            "build",
+            &os,
+            "-t",
+            "hurd-raw",
+            "--root-tree",
+            root,
+            "-o",
+            dest.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        !ok && err
+            .contains("os-hurd.scm:2:1: partition 1 (mica-root): file-system option `-o hurd`"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -42,6 +42,13 @@ impl FileSystemKind {
         }
     }
 
+    pub fn is_ext(self) -> bool {
+        matches!(
+            self,
+            FileSystemKind::Ext2 | FileSystemKind::Ext3 | FileSystemKind::Ext4
+        )
+    }
+
     pub fn is_fat(self) -> bool {
         matches!(
             self,

@@ -73,10 +73,19 @@ pub fn plan_image(
 pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>), BuildError> {
     // Refuse what the definition alone shows to be wrong before reading any content.
     plan::check_image(image)?;
+    let mut unwritable = plan::hurd_creator_partitions(image);
+    if !opts.dry_run && !unwritable.is_empty() {
+        return Err(unwritable.remove(0).into());
+    }
     // What the operating-system's fields ignored is the DSL's warning, with its location.
     let (trees, mut report) = populate::partition_trees(image, opts.populate_options())?;
     let mut warnings = std::mem::take(&mut report.warnings);
     warnings.extend(plan::efi_on_mbr_warning(image));
+    warnings.extend(
+        unwritable
+            .iter()
+            .map(|e| format!("{e}; build will refuse it")),
+    );
     if opts.dry_run {
         warnings.extend(estimated_sizes(image));
     }

@@ -50,6 +50,37 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
     Ok(())
 }
 
+/// Partitions whose file-system options ask for the Hurd as ext2's creator OS (`-o hurd`, as
+/// Guix's Hurd image types do), which ingot does not write: `show` warns, `build` refuses,
+/// before anything is written.
+pub fn hurd_creator_partitions(image: &Image) -> Vec<PlanError> {
+    image
+        .partitions
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.file_system.is_ext())
+        .filter(|(_, p)| {
+            let o = &p.file_system_options;
+            o.iter().any(|a| a.eq_ignore_ascii_case("-ohurd"))
+                || o.windows(2)
+                    .any(|w| w[0] == "-o" && w[1].eq_ignore_ascii_case("hurd"))
+        })
+        .map(|(i, p)| PlanError::Partition {
+            // An image type's partition has no location of its own: the OS form made it.
+            at: at(&p.location.clone().or(image.location.clone()).or(image
+                .operating_system
+                .as_ref()
+                .and_then(|os| os.location.clone()))),
+            index: i + 1,
+            label: p.label.clone(),
+            message: format!(
+                "file-system option `-o hurd`: {}",
+                crate::fs::ext::options::HURD_CREATOR_REFUSED
+            ),
+        })
+        .collect()
+}
+
 /// The EFI bootloader of an image with an MBR table, if it has one.
 fn efi_on_mbr(image: &Image) -> Option<&crate::model::BootloaderConfig> {
     let disk = crate::format::row(image.format).layout == Layout::Disk;

@@ -166,6 +166,12 @@ pub fn write_in(
     scratch: &std::path::Path,
 ) -> Result<(), ExtError> {
     let resolved = resolve(params)?;
+    if resolved.options.creator_hurd {
+        return Err(ExtError::Option {
+            option: "-o hurd".into(),
+            reason: options::HURD_CREATOR_REFUSED.into(),
+        });
+    }
     match params.backend {
         ExtBackend::Native => native::write(target, tree, params, &resolved),
         ExtBackend::Mke2fs => mke2fs::write(target, tree, params, &resolved, scratch),

@@ -247,10 +247,17 @@ pub struct Options {
     pub stride: Option<u32>,
     pub stripe_width: Option<u32>,
     pub test_fs: bool,
+    /// `-o hurd`: the Hurd as creator OS, which Guix's Hurd images ask for. Read so that a dry
+    /// run can size and show the partition; writing it is refused (see `write_in`).
+    pub creator_hurd: bool,
     /// Extended options that only tune how mke2fs writes (lazy init, discard): accepted, and
     /// passed on to mke2fs; the native writer always leaves unwritten space as holes.
     pub passthrough_extended: Vec<String>,
 }
+
+/// Why `-o hurd` cannot be written.
+pub const HURD_CREATOR_REFUSED: &str =
+    "only the Linux creator OS is written (ingot does not make the Hurd's ext2 layout)";
 
 fn opt_err(option: &str, reason: impl Into<String>) -> ExtError {
     ExtError::Option {
@@ -301,6 +308,7 @@ impl Options {
             stride: None,
             stripe_width: None,
             test_fs: false,
+            creator_hurd: false,
             passthrough_extended: Vec::new(),
         };
         let mut i = 0;
@@ -434,11 +442,10 @@ impl Options {
                     o.last_mounted = Some(value)
                 }
                 'o' => {
-                    if !value.eq_ignore_ascii_case("linux") {
-                        return Err(opt_err(
-                            &opt,
-                            "only the Linux creator OS is supported (the Hurd's ext2 layout is not)",
-                        ));
+                    if value.eq_ignore_ascii_case("hurd") {
+                        o.creator_hurd = true;
+                    } else if !value.eq_ignore_ascii_case("linux") {
+                        return Err(opt_err(&opt, "expected linux or hurd"));
                     }
                 }
                 't' => {
@@ -621,13 +628,19 @@ mod tests {
             &["-b", "3000"],
             &["-L", "a-label-that-is-too-long"],
             &["-I"],
-            &["-o", "hurd"],
+            &["-o", "minix"],
             &["-t", "ext2"],
             &["/dev/sda"],
         ] {
             let err = parse(ExtKind::Ext4, bad).expect_err(&format!("{bad:?} accepted"));
             assert!(!err.to_string().is_empty());
         }
+    }
+
+    #[test]
+    fn reads_the_hurd_creator_os_for_a_dry_run() {
+        assert!(parse(ExtKind::Ext2, &["-o", "hurd"]).unwrap().creator_hurd);
+        assert!(!parse(ExtKind::Ext2, &["-o", "Linux"]).unwrap().creator_hurd);
     }
 
     #[test]
