@@ -170,6 +170,7 @@ impl Dsl {
                 .run_form(&padded, &steel_path, &src, *form)
                 .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
+            self.finish_placeholders();
             self.check_forwards(&src, *form, values.last())?;
             if let Some(v) = values.into_iter().last() {
                 last = v;
@@ -501,6 +502,7 @@ impl Dsl {
             .iter()
             .map(|form| reader::read(text.as_bytes(), &mut form.start.clone()))
             .collect();
+        self.defined_later = Arc::new(defined_later(nodes.iter().flatten()));
         let mut mentioned = std::collections::HashSet::new();
         for (form, node) in forms.iter().zip(&nodes) {
             let defined = defined_name(&text[form.start..form.end]);
@@ -709,6 +711,33 @@ fn defined_name(form: &str) -> Option<&str> {
         && name.parse::<f64>().is_err()
         && !name.starts_with(|c: char| "#|.,`'".contains(c));
     identifier.then_some(name)
+}
+
+/// The symbols of the top-level forms that may define names without a plain `define`:
+/// `begin`, `define-values`, record definitions, and uses of the text's own macros.
+fn defined_later<'a>(nodes: impl Iterator<Item = &'a reader::Node> + Clone) -> HashSet<String> {
+    let macros: HashSet<&str> = nodes
+        .clone()
+        .filter(|n| matches!(n.head(), Some("define-syntax" | "define-syntax-rule")))
+        .filter_map(|n| {
+            let target = n.items()?.get(1)?;
+            target
+                .symbol()
+                .or_else(|| target.items()?.first()?.symbol())
+        })
+        .collect();
+    let mut symbols = HashSet::new();
+    for node in nodes {
+        let definer = match node.head() {
+            Some("begin" | "define-values" | "define-record-type" | "define-record-type*") => true,
+            Some(head) => macros.contains(head),
+            None => false,
+        };
+        if definer {
+            node.collect_symbols(&mut symbols);
+        }
+    }
+    symbols.into_iter().map(str::to_string).collect()
 }
 
 /// Whether a definition's value or body mentions the name it defines (a recursive procedure,

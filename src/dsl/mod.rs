@@ -145,6 +145,12 @@ pub struct Dsl {
     unknowns: Vec<String>,
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
+    /// Names a top-level form of the text being evaluated may define although no plain
+    /// `define` of it is written: the symbols of its `begin`, `define-values` and macro-use
+    /// forms. A value placeholder for one gets a setter (see `unknown`).
+    defined_later: Arc<HashSet<String>>,
+    /// Value placeholders that a later definition replaces: name -> its setter.
+    placeholder_setters: HashMap<String, String>,
     /// Set while a REPL input runs: a name a procedure body uses before its definition is a
     /// global a later input may define, as a file's later definitions are (see `unknown`).
     late_bound_bodies: bool,
@@ -196,6 +202,8 @@ impl Dsl {
             session: Arc::new(SourceText::default()),
             unknowns: Vec::new(),
             placeholders: HashMap::new(),
+            defined_later: Arc::default(),
+            placeholder_setters: HashMap::new(),
             late_bound_bodies: false,
             forwards: HashMap::new(),
             warnings: Vec::new(),

@@ -170,11 +170,46 @@ impl Dsl {
             format!(
                 "(define-syntax {name} (syntax-rules () ((_ . args) (%make-unknown-call '{name} 'args))))"
             )
+        } else if self.defined_later.contains(name) {
+            // A later form may define it without a plain `define` (a `begin`, a macro): code
+            // compiled now keeps this global, so the definition is copied into it then.
+            let setter = format!("%ingot__placeholder-{name}");
+            let program = format!(
+                "(define {name} (%make-unknown '{name}))\n(define ({setter} v) (set! {name} v))"
+            );
+            self.placeholder_setters.insert(name.to_string(), setter);
+            program
         } else {
             format!("(define {name} (%make-unknown '{name}))")
         };
         self.placeholders.insert(name.to_string(), operator);
         program + "\n"
+    }
+
+    /// After a form ran: a value placeholder it defined (inside a `begin`, by a macro, by
+    /// `define-values`) gets the definition's value where earlier code reads it, and is no
+    /// longer an unknown name.
+    pub(super) fn finish_placeholders(&mut self) {
+        if self.placeholder_setters.is_empty() {
+            return;
+        }
+        let defined: Vec<(String, String)> = self
+            .placeholder_setters
+            .iter()
+            .filter(|(name, _)| {
+                self.engine
+                    .extract_value(name)
+                    .is_ok_and(|v| !super::value::is_struct(&v, super::value::layout::UNKNOWN))
+            })
+            .map(|(n, s)| (n.clone(), s.clone()))
+            .collect();
+        for (name, setter) in defined {
+            self.placeholder_setters.remove(&name);
+            self.placeholders.remove(&name);
+            self.unknowns.retain(|u| *u != name);
+            // The definition ran; a failure here is Steel refusing the name, reported by it.
+            let _ = compile_and_run(&mut self.engine, format!("({setter} {name})"), None);
+        }
     }
 }
 
