@@ -117,6 +117,33 @@ struct Open {
 
 /// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
 /// comment.
+/// A character name Guile reads that Steel does not (`#\nul`, `#\esc`, `#\nl`, …): Steel's
+/// spelling of the same character (`x0`). Steel's own names (`null`, `tab`, …) are left.
+fn guile_char_name(name: &[u8]) -> Option<String> {
+    // Guile's ASCII mnemonics for the codes 0 to 32, then its other names.
+    const MNEMONICS: [&str; 33] = [
+        "nul", "soh", "stx", "etx", "eot", "enq", "ack", "bel", "bs", "ht", "lf", "vt", "ff", "cr",
+        "so", "si", "dle", "dc1", "dc2", "dc3", "dc4", "nak", "syn", "etb", "can", "em", "sub",
+        "esc", "fs", "gs", "rs", "us", "sp",
+    ];
+    const OTHERS: [(&str, u8); 7] = [
+        ("del", 0x7f),
+        ("rubout", 0x7f),
+        ("nl", b'\n'),
+        ("linefeed", b'\n'),
+        ("page", 0x0c),
+        ("vtab", 0x0b),
+        ("altmode", 0x1b),
+    ];
+    let name = std::str::from_utf8(name).ok()?;
+    let code = MNEMONICS
+        .iter()
+        .position(|m| *m == name)
+        .map(|c| c as u8)
+        .or_else(|| OTHERS.iter().find(|(m, _)| *m == name).map(|(_, c)| *c))?;
+    Some(format!("x{code:x}"))
+}
+
 pub fn scan(source: &str) -> Result<Scanned, LexError> {
     let bytes = source.as_bytes();
     let mut out = bytes.to_vec();
@@ -267,9 +294,16 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                         if stack.is_empty() && form_start.is_none() {
                             form_start = Some(i);
                         }
+                        let name_start = i + 2;
                         i += 3;
                         while i < n && is_symbol_byte(bytes[i]) {
                             i += 1;
+                        }
+                        if let Some(steel) = bytes
+                            .get(name_start..i.min(n))
+                            .and_then(|name| guile_char_name(name))
+                        {
+                            escapes.push((name_start, i.min(n) - name_start, steel));
                         }
                         if stack.is_empty() {
                             finish(&mut forms, &mut form_start, i.min(n));
@@ -485,6 +519,15 @@ mod tests {
         assert_eq!(&s.text[s.forms[1].start..s.forms[1].end], "(b)");
         assert_eq!(to_source_offset(&s.shifts, b), src.find("(b)").unwrap());
         assert_eq!(to_source_offset(&s.shifts, 1), 1);
+    }
+
+    #[test]
+    fn respells_guile_character_names() {
+        let src = "(f #\\nul #\\esc #\\n #\\null #\\sp) (g)";
+        let s = scan(src).unwrap();
+        assert_eq!(s.text, "(f #\\x0 #\\x1b #\\n #\\null #\\x20) (g)");
+        let g = s.text.find("(g)").unwrap();
+        assert_eq!(to_source_offset(&s.shifts, g), src.find("(g)").unwrap());
     }
 
     #[test]
