@@ -299,9 +299,8 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                         while i < n && is_symbol_byte(bytes[i]) {
                             i += 1;
                         }
-                        if let Some(steel) = bytes
-                            .get(name_start..i.min(n))
-                            .and_then(|name| guile_char_name(name))
+                        if let Some(steel) =
+                            bytes.get(name_start..i.min(n)).and_then(guile_char_name)
                         {
                             escapes.push((name_start, i.min(n) - name_start, steel));
                         }
