@@ -487,13 +487,13 @@
   (syntax-rules ()
     ((_ . rest)
      (%record-error 'unsupported 'load #f void
-                    "load and include take a literal \"file.scm\" and work at top level only"
+                    "load and include work at top level only (their path a string or an expression giving one)"
                     (#%syntax-span (load . rest)) #f))))
 (define-syntax include
   (syntax-rules ()
     ((_ . rest)
      (%record-error 'unsupported 'include #f void
-                    "load and include take a literal \"file.scm\" and work at top level only"
+                    "load and include work at top level only (their path a string or an expression giving one)"
                     (#%syntax-span (include . rest)) #f))))
 
 ;; A definition reads no environment: every variable is unset, as Guile's getenv says.

@@ -164,6 +164,25 @@ impl Dsl {
                 last = self.load_file(&path, &src, at, &base_dir, false)?;
                 continue;
             }
+            if let Some(arg) = modules::computed_request(&src.text, form.start) {
+                let padded = rewrite::compile_text(&src.text, arg);
+                let value = self
+                    .run_form(&padded, &steel_path, &src, arg)
+                    .map_err(|e| self.map_error(e, &src, arg))?
+                    .pop();
+                let Some(path) = value.as_ref().and_then(value::as_str) else {
+                    return Err(DslError::value(
+                        Some(location_in(&src, arg.start)),
+                        format!(
+                            "load/include: expected the file's path as a string, got {}",
+                            value.as_ref().map(value::render).unwrap_or_default()
+                        ),
+                    ));
+                };
+                let path = path.to_string();
+                last = self.load_file(&path, &src, arg.start, &base_dir, false)?;
+                continue;
+            }
             lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
             let values = self

@@ -25,6 +25,28 @@ pub(super) struct File {
     pub at: usize,
 }
 
+/// The argument of a top-level `(load EXPR)`/`(include EXPR)` whose path is computed, as
+/// `(load (string-append (dirname (current-filename)) "/x.scm"))`: where EXPR is, to evaluate
+/// it first (Guile evaluates `load`'s argument; ingot then reads that file as for a literal).
+pub(super) fn computed_request(text: &str, start: usize) -> Option<super::source::Form> {
+    let node = super::reader::read(text.as_bytes(), &mut start.clone())?;
+    let items = node.items()?;
+    match (node.head(), items) {
+        (Some("load" | "include" | "include-from-path"), [_, arg])
+            if matches!(
+                arg.kind,
+                super::reader::Kind::List(..) | super::reader::Kind::Symbol(_)
+            ) =>
+        {
+            Some(super::source::Form {
+                start: arg.start,
+                end: arg.end,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// The file a top-level form (starting at `start` of `text`) includes or loads.
 pub(super) fn requests(text: &str, start: usize, end: usize) -> Option<File> {
     let bytes = &text.as_bytes()[..end];
@@ -117,6 +139,34 @@ const SOURCE_EXTENSIONS: &[&str] = &["scm", "tmpl"];
 
 /// A file `include`d or `load`ed from `base`: it must be a Scheme source (`SOURCE_EXTENSIONS`)
 /// inside one of the load path's directories (a definition reads only its declared inputs).
+fn outside(path: &Path, load_path: &[PathBuf]) -> String {
+    format!(
+        "{}: outside the load path ({}); add -L DIR",
+        path.display(),
+        load_path
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// `path` with `.` and `..` resolved by its text alone (no file system access).
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 pub(super) fn resolve_file(
     path: &str,
     base: &Path,
@@ -131,23 +181,22 @@ pub(super) fn resolve_file(
             "{path}: only Scheme sources (.scm, .tmpl) may be included or loaded"
         ));
     }
-    let real = candidate
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", candidate.display()))?;
-    let inside = load_path
+    let dirs: Vec<PathBuf> = load_path
         .iter()
         .filter_map(|d| d.canonicalize().ok())
-        .any(|d| real.starts_with(d));
+        .collect();
+    let real = candidate.canonicalize().map_err(|e| {
+        // Whether a file outside the load path exists is not the definition's to learn.
+        let lexical = lexically_normal(&candidate);
+        if dirs.iter().any(|d| lexical.starts_with(d)) {
+            format!("{}: {e}", candidate.display())
+        } else {
+            outside(&lexical, load_path)
+        }
+    })?;
+    let inside = dirs.iter().any(|d| real.starts_with(d));
     if !inside {
-        return Err(format!(
-            "{}: outside the load path ({}); add -L DIR",
-            real.display(),
-            load_path
-                .iter()
-                .map(|d| d.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        return Err(outside(&real, load_path));
     }
     Ok(real)
 }
