@@ -499,6 +499,63 @@
 ;; A definition reads no environment: every variable is unset, as Guile's getenv says.
 (define (getenv name) #f)
 
+;; (guix utils)' system parameters as a config file sees them when `guix system image` loads
+;; it on an x86_64 machine: the host's system, no cross target (an image's platform takes
+;; effect later, when Guix lowers the image).
+(define (%current-system . ignored) "x86_64-linux")
+(define (%current-target-system . ignored) #f)
+(define (%target-system args)
+  (if (and (pair? args) (string? (car args)))
+      (car args)
+      (or (%current-target-system) (%current-system))))
+(define (%system-matches? args . prefixes)
+  (let ((system (%target-system args)))
+    (%any (lambda (p) (string-prefix? p system)) prefixes)))
+(define (target-x86-64? . args) (%system-matches? args "x86_64-"))
+(define (target-x86-32? . args) (%system-matches? args "i386-" "i486-" "i586-" "i686-"))
+(define (target-x86? . args) (or (apply target-x86-64? args) (apply target-x86-32? args)))
+(define (target-aarch64? . args) (%system-matches? args "aarch64-"))
+(define (target-arm32? . args) (%system-matches? args "arm"))
+(define (target-arm? . args) (or (apply target-aarch64? args) (apply target-arm32? args)))
+(define (target-riscv64? . args) (%system-matches? args "riscv64-"))
+(define (target-ppc64le? . args) (%system-matches? args "powerpc64le-"))
+(define (target-linux? . args) (and (string-contains (%target-system args) "linux") #t))
+(define (target-hurd? . args) (not (apply target-linux? args)))
+(define (target-64bit? . args)
+  (or (apply target-x86-64? args) (apply target-aarch64? args) (apply target-riscv64? args)
+      (apply target-ppc64le? args)))
+
+;; Guile's and (guix utils)' small helpers over strings, symbols and alists.
+(define (string-replace-substring str old new)
+  (let ((l (string-length old)))
+    (let loop ((rest str) (acc '()))
+      (let ((at (and (> l 0) (string-contains rest old))))
+        (if at
+            (loop (substring rest (+ at l) (string-length rest))
+                  (cons new (cons (substring rest 0 at) acc)))
+            (apply string-append (reverse (cons rest acc))))))))
+(define (symbol-append . symbols)
+  (string->symbol (apply string-append (map symbol->string symbols))))
+(define (acons key value alist) (cons (cons key value) alist))
+;; Guile's (sort LIST LESS?): a stable merge sort (so also stable-sort).
+(define (sort items less?)
+  (define (merge a b)
+    (cond ((null? a) b)
+          ((null? b) a)
+          ((less? (car b) (car a)) (cons (car b) (merge a (cdr b))))
+          (else (cons (car a) (merge (cdr a) b)))))
+  ;; The first half and the rest, in order: merging them keeps equal items in order.
+  (define (take-half l n)
+    (if (= n 0) '() (cons (car l) (take-half (cdr l) (- n 1)))))
+  (define (drop-half l n)
+    (if (= n 0) l (drop-half (cdr l) (- n 1))))
+  (let ((l (if (vector? items) (vector->list items) items)))
+    (if (or (null? l) (null? (cdr l)))
+        l
+        (let ((half (quotient (length l) 2)))
+          (merge (sort (take-half l half) less?) (sort (drop-half l half) less?))))))
+(define stable-sort sort)
+
 ;; Guile's (compose f g …): f applied to the values of g …, right to left; Steel's own compose
 ;; is about transducers.
 (define (compose . procs)

@@ -124,6 +124,37 @@ const INTERNAL_PREFIXES: &[&str] = &["#%", "%-builtin-module-", "##"];
 const INTERNAL_NAMES: &[&str] = &["%module-get%", "%#maybe-module-get", "load-from-module!"];
 
 /// Every denied procedure with why: the procedures of the denied modules, of
+/// Guile's procedures that look at or act on the host, which Steel does not have: bound to
+/// one that says why, so that `(if (file-exists? "/etc/x") …)` is an error rather than an
+/// unknown name's opaque (and truthy) placeholder.
+const GUILE_HOST_PROCEDURES: &[(&str, &str)] = &[
+    ("file-exists?", FILES),
+    ("file-is-directory?", FILES),
+    ("call-with-input-file", FILES),
+    ("with-input-from-file", FILES),
+    ("open-file", FILES),
+    ("readlink", FILES),
+    ("stat", FILES),
+    ("lstat", FILES),
+    ("opendir", FILES),
+    ("scandir", FILES),
+    ("getcwd", ENVIRONMENT),
+    ("gethostname", ENVIRONMENT),
+    ("getpid", ENVIRONMENT),
+    ("getuid", ENVIRONMENT),
+    ("getgid", ENVIRONMENT),
+    ("getlogin", ENVIRONMENT),
+    ("getpwnam", ENVIRONMENT),
+    ("getpwuid", ENVIRONMENT),
+    ("current-time", ENVIRONMENT),
+    ("primitive-load", CODE),
+    ("system", PROGRAMS),
+    ("system*", PROGRAMS),
+    ("open-pipe", PROGRAMS),
+    ("open-pipe*", PROGRAMS),
+    ("open-input-pipe", PROGRAMS),
+];
+
 /// `steel/filesystem` but its pure path procedures, and `DENIED_PROCEDURES`.
 pub(crate) fn deny_list() -> HashMap<String, &'static str> {
     use steel_modules::*;
@@ -240,6 +271,9 @@ pub(crate) fn new_sandboxed_engine(budget: &Arc<Budget>) -> Result<Engine, Steel
         if *why == SOCKETS {
             engine.register_value(name, stub(name, why));
         }
+    }
+    for (name, why) in GUILE_HOST_PROCEDURES {
+        engine.register_value(name, stub(name, why));
     }
     super::compile_lock::compile_and_run(&mut engine, ALL_MODULES, None)?;
     {
