@@ -49,6 +49,21 @@
     ((_ file . args) (%make-local-file (#%syntax-span (local-file file . args)) file (list . args)))))
 
 (define (plain-file name content) (%plain-file name content))
+;; A part of the plain-file F; an opaque F (a file from a Guix procedure ingot does not
+;; know) gives an opaque result.
+(define (%plain-file-accessor who get f)
+  (cond ((%plain-file? f) (get f))
+        ((or (%unknown? f) (%unknown-call? f)) (%make-unknown-call who (list f)))
+        (else (%fail (string-append (symbol->string who) ": expected a plain-file, got "
+                                    (%write-string f))))))
+;; (guix gexp)'s: the name a plain-file was made with.
+(define (plain-file-name f) (%plain-file-accessor 'plain-file-name %plain-file-name f))
+;; (guix gexp)'s: the content a plain-file was made with.
+(define (plain-file-content f) (%plain-file-accessor 'plain-file-content %plain-file-content f))
+;; (gnu system)'s default sudoers file, the operating-system's sudoers-file default: root and
+;; every member of the wheel group may run any command as any user.
+(define %sudoers-specification
+  (plain-file "sudoers" "root ALL=(ALL) ALL\n%wheel ALL=(ALL) ALL\n"))
 (define (mixed-text-file name . texts) (%inert 'file name texts))
 (define (computed-file name . rest) (%inert 'file name rest))
 (define (program-file name . rest) (%inert 'file name rest))
@@ -501,7 +516,7 @@
   (pam-services operating-system-pam-services (default '()))
   (setuid-programs operating-system-setuid-programs (default %setuid-programs))
   (privileged-programs operating-system-privileged-programs (default '()))
-  (sudoers-file operating-system-sudoers-file (default #f))
+  (sudoers-file operating-system-sudoers-file (default %sudoers-specification))
   ;; ingot's own fields.
   (root-tree operating-system-root-tree (default #f) (check %file-ref-check))
   (firmware-directory operating-system-firmware-directory (default #f)
