@@ -8,14 +8,56 @@
 ;; also be called; a call returns an %unknown-call.
 (struct %unknown (name procedure) #:prop:procedure 1)
 ;; `(openssh-configuration (port-number 2222))` with an unknown operator: the arguments are
-;; kept unevaluated. It can be called too (a Guix procedure returning a procedure).
-(struct %unknown-call (name args procedure) #:prop:procedure 2)
+;; kept unevaluated (clauses? is #t: they are the form's text), or they are the values an
+;; unknown procedure was applied to (clauses? is #f). It can be called too (a Guix procedure
+;; returning a procedure).
+(struct %unknown-call (name args procedure clauses?) #:prop:procedure 2)
 
 (define (%make-unknown-call name args)
-  (%unknown-call name args (lambda more (%make-unknown-call name more))))
+  (%unknown-call name args (lambda more (%apply-unknown name more)) #t))
 
 (define (%make-unknown name)
-  (%unknown name (lambda args (%make-unknown-call name args))))
+  (%unknown name (lambda args (%apply-unknown name args))))
+
+;; An unknown procedure applied to values (the placeholder of an operator applied to one
+;; name or literal, or an unknown value called). Guix names a record's accessors
+;; RECORD-FIELD: applied to a record form ingot kept as written, (RECORD … (FIELD VALUE) …),
+;; whose VALUE is a literal (a string, number, boolean, character or quoted datum), it is
+;; that VALUE, as Guix's accessor gives (a given field wins over (inherit …)). A field not
+;; given (Guix's default, or the inherited record's), given twice, or given a computed VALUE
+;; (the clauses are not evaluated) stays opaque.
+(define (%apply-unknown name args)
+  (let ((field (and (= (length args) 1) (%literal-field name (car args)))))
+    (if field
+        (car field)
+        (%unknown-call name args (lambda more (%apply-unknown name more)) #f))))
+
+;; (list VALUE) for the accessor NAME of the record form V, else #f.
+(define (%literal-field name v)
+  (and (%unknown-call? v) (%unknown-call-clauses? v)
+       (let ((accessor (symbol->string name))
+             (prefix (string-append (symbol->string (%unknown-call-name v)) "-")))
+         (and (> (string-length accessor) (string-length prefix))
+              (string=? (substring accessor 0 (string-length prefix)) prefix)
+              (%clause-literal
+               (string->symbol (substring accessor (string-length prefix)
+                                          (string-length accessor)))
+               (%unknown-call-args v))))))
+
+(define (%clause-literal field clauses)
+  (and (list? clauses) (%every pair? clauses)
+       (let ((given (filter (lambda (c) (equal? (car c) field)) clauses)))
+         (and (= (length given) 1)
+              (list? (car given)) (= (length (car given)) 2)
+              (%literal-datum (cadr (car given)))))))
+
+;; (list VALUE) when the datum D, evaluated, is VALUE whatever the bindings: a
+;; self-evaluating literal or a quoted datum.
+(define (%literal-datum d)
+  (cond ((or (string? d) (number? d) (boolean? d) (char? d)) (list d))
+        ((and (pair? d) (equal? (car d) 'quote) (pair? (cdr d)) (null? (cddr d)))
+         (list (cadr d)))
+        (else #f)))
 ;; A name the file defines later, until its definition runs: called, it is Guile's "Unbound
 ;; variable" said with the reason; stored by a top-level form, the evaluator reports it.
 (struct %forward (name procedure) #:prop:procedure 1)
