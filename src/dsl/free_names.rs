@@ -128,6 +128,18 @@ impl Walk<'_> {
             || (self.global)(name.resolve())
     }
 
+    /// An accessor RECORD-FIELD of a RECORD known before (`accessor`) or an unknown operator
+    /// this walk met first: declared in this order, RECORD is a placeholder by then.
+    fn is_accessor(&self, name: &str) -> bool {
+        (self.accessor)(name)
+            || self.found.iter().any(|f| {
+                f.operator
+                    && name.len() > f.name.len() + 1
+                    && name.starts_with(&f.name)
+                    && name[f.name.len()..].starts_with('-')
+            })
+    }
+
     fn report(&mut self, name: InternedString, syn: &SyntaxObject, operator: bool) {
         let seen = self.seen.entry(name).or_default();
         if operator {
@@ -234,7 +246,7 @@ impl Walk<'_> {
         if let Some((name, syn)) = head {
             let seen = self.seen.get(&name).copied().unwrap_or_default();
             if !self.bound(&name) && !seen.0 {
-                let evaluated = self.calls == Calls::Evaluated || (self.accessor)(name.resolve());
+                let evaluated = self.calls == Calls::Evaluated || self.is_accessor(name.resolve());
                 match if evaluated {
                     Calls::Evaluated
                 } else {
@@ -327,6 +339,15 @@ mod tests {
         assert_eq!(
             free(&mut e, "(list (r-acc (car xs)) (other (car ys)))", opaque),
             names(&[("xs", false), ("r-acc", true), ("other", true)])
+        );
+        // So are those of RECORD-FIELD after the walk met RECORD as an operator.
+        assert_eq!(
+            free(
+                &mut e,
+                "(list (rec (f 1)) (rec-f (car zs)) (rec (g qq)))",
+                opaque
+            ),
+            names(&[("rec", true), ("zs", false), ("rec-f", true)])
         );
         let text = "(list a (b (c 1)) a (list d))";
         assert_eq!(

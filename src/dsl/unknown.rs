@@ -194,8 +194,9 @@ impl Dsl {
 
 impl Dsl {
     /// Whether the unknown operator `name` is spelt as Guix spells a record's accessor,
-    /// RECORD-FIELD, for a RECORD an earlier form used as an unknown operator (its
-    /// constructor, `(wireguard-peer (name "alpha"))`): its calls evaluate their arguments.
+    /// RECORD-FIELD, for a RECORD already declared as an unknown operator (its constructor,
+    /// `(wireguard-peer (name "alpha"))`, by an earlier form or earlier in this form's walk):
+    /// its calls evaluate their arguments.
     fn is_accessor(&self, name: &str) -> bool {
         self.accessor_record(name).is_some()
     }

@@ -17,6 +17,12 @@
 ;; A field the form does not give (Guix's default, or the inherited record's) and a computed
 ;; one stay opaque: ingot keeps the clauses unevaluated. A given field wins over (inherit …).
 (define (opaque? v) (not (string? v)))
+
+;; The record form and its accessor first met in one form: the accessor's argument, a call,
+;; is evaluated too.
+(define hostapd-ssid
+  (let ((configs (list (hostapd-configuration (interface "wlan0") (ssid "home")))))
+    (hostapd-configuration-ssid (car configs))))
 (define derived (wireguard-peer (inherit (car peers)) (public-key "d=")))
 
 (operating-system
@@ -30,7 +36,7 @@
                       (wireguard-peer-name derived)
                       (wireguard-peer-public-key derived)
                       (wireguard-peer-endpoint (car peers))))
-           (list (number->string (length kept)))))
+           (list (number->string (length kept)) hostapd-ssid)))
   (file-systems %base-file-systems)
   (services (cons (service wireguard-service-type
                            (wireguard-configuration (peers kept)))
