@@ -8,14 +8,56 @@
 ;; also be called; a call returns an %unknown-call.
 (struct %unknown (name procedure) #:prop:procedure 1)
 ;; `(openssh-configuration (port-number 2222))` with an unknown operator: the arguments are
-;; kept unevaluated. It can be called too (a Guix procedure returning a procedure).
-(struct %unknown-call (name args procedure) #:prop:procedure 2)
+;; kept unevaluated (clauses? is #t: they are the form's text), or they are the values an
+;; unknown procedure was applied to (clauses? is #f). It can be called too (a Guix procedure
+;; returning a procedure).
+(struct %unknown-call (name args procedure clauses?) #:prop:procedure 2)
 
 (define (%make-unknown-call name args)
-  (%unknown-call name args (lambda more (%make-unknown-call name more))))
+  (%unknown-call name args (lambda more (%apply-unknown name more)) #t))
 
 (define (%make-unknown name)
-  (%unknown name (lambda args (%make-unknown-call name args))))
+  (%unknown name (lambda args (%apply-unknown name args))))
+
+;; An unknown procedure applied to values (the placeholder of an operator applied to one
+;; name or literal, or an unknown value called). Guix names a record's accessors
+;; RECORD-FIELD: applied to a record form ingot kept as written, (RECORD … (FIELD VALUE) …),
+;; whose VALUE is a literal (a string, number, boolean, character or quoted datum), it is
+;; that VALUE, as Guix's accessor gives (a given field wins over (inherit …)). A field not
+;; given (Guix's default, or the inherited record's), given twice, or given a computed VALUE
+;; (the clauses are not evaluated) stays opaque.
+(define (%apply-unknown name args)
+  (let ((field (and (= (length args) 1) (%literal-field name (car args)))))
+    (if field
+        (car field)
+        (%unknown-call name args (lambda more (%apply-unknown name more)) #f))))
+
+;; (list VALUE) for the accessor NAME of the record form V, else #f.
+(define (%literal-field name v)
+  (and (%unknown-call? v) (%unknown-call-clauses? v)
+       (let ((accessor (symbol->string name))
+             (prefix (string-append (symbol->string (%unknown-call-name v)) "-")))
+         (and (> (string-length accessor) (string-length prefix))
+              (string=? (substring accessor 0 (string-length prefix)) prefix)
+              (%clause-literal
+               (string->symbol (substring accessor (string-length prefix)
+                                          (string-length accessor)))
+               (%unknown-call-args v))))))
+
+(define (%clause-literal field clauses)
+  (and (list? clauses) (%every pair? clauses)
+       (let ((given (filter (lambda (c) (equal? (car c) field)) clauses)))
+         (and (= (length given) 1)
+              (list? (car given)) (= (length (car given)) 2)
+              (%literal-datum (cadr (car given)))))))
+
+;; (list VALUE) when the datum D, evaluated, is VALUE whatever the bindings: a
+;; self-evaluating literal or a quoted datum.
+(define (%literal-datum d)
+  (cond ((or (string? d) (number? d) (boolean? d) (char? d)) (list d))
+        ((and (pair? d) (equal? (car d) 'quote) (pair? (cdr d)) (null? (cddr d)))
+         (list (cadr d)))
+        (else #f)))
 ;; A name the file defines later, until its definition runs: called, it is Guile's "Unbound
 ;; variable" said with the reason; stored by a top-level form, the evaluator reports it.
 (struct %forward (name procedure) #:prop:procedure 1)
@@ -49,6 +91,21 @@
     ((_ file . args) (%make-local-file (#%syntax-span (local-file file . args)) file (list . args)))))
 
 (define (plain-file name content) (%plain-file name content))
+;; A part of the plain-file F; an opaque F (a file from a Guix procedure ingot does not
+;; know) gives an opaque result.
+(define (%plain-file-accessor who get f)
+  (cond ((%plain-file? f) (get f))
+        ((or (%unknown? f) (%unknown-call? f)) (%make-unknown-call who (list f)))
+        (else (%fail (string-append (symbol->string who) ": expected a plain-file, got "
+                                    (%write-string f))))))
+;; (guix gexp)'s: the name a plain-file was made with.
+(define (plain-file-name f) (%plain-file-accessor 'plain-file-name %plain-file-name f))
+;; (guix gexp)'s: the content a plain-file was made with.
+(define (plain-file-content f) (%plain-file-accessor 'plain-file-content %plain-file-content f))
+;; (gnu system)'s default sudoers file, the operating-system's sudoers-file default: root and
+;; every member of the wheel group may run any command as any user.
+(define %sudoers-specification
+  (plain-file "sudoers" "root ALL=(ALL) ALL\n%wheel ALL=(ALL) ALL\n"))
 (define (mixed-text-file name . texts) (%inert 'file name texts))
 (define (computed-file name . rest) (%inert 'file name rest))
 (define (program-file name . rest) (%inert 'file name rest))
@@ -501,7 +558,7 @@
   (pam-services operating-system-pam-services (default '()))
   (setuid-programs operating-system-setuid-programs (default %setuid-programs))
   (privileged-programs operating-system-privileged-programs (default '()))
-  (sudoers-file operating-system-sudoers-file (default #f))
+  (sudoers-file operating-system-sudoers-file (default %sudoers-specification))
   ;; ingot's own fields.
   (root-tree operating-system-root-tree (default #f) (check %file-ref-check))
   (firmware-directory operating-system-firmware-directory (default #f)

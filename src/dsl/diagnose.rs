@@ -4,6 +4,7 @@ use steel::rerrs::{ErrorKind, SteelErr};
 
 use super::engine::{lock, RecordFailure};
 use super::error::{DslError, RecordError};
+use super::reader;
 use super::source::{self, Form};
 use super::value;
 use super::{Dsl, SourceText};
@@ -34,6 +35,13 @@ impl Dsl {
             return self.record_error(f, Some(fallback));
         }
         let message = steel_message(&err);
+        if let Some((message, hint)) = self.opaque_reached(&err, &message) {
+            return DslError::Eval {
+                location: Some(fallback),
+                message,
+                hint: Some(hint),
+            };
+        }
         let hint = match err.kind() {
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
@@ -59,6 +67,89 @@ impl Dsl {
             message,
             hint,
         }
+    }
+
+    /// A Steel builtin given a placeholder (Steel shows it as `(%unknown-call)`): which
+    /// unknown names the failing call writes and what the builtin needs, instead of Steel's
+    /// conversion text. `None` for any other error.
+    fn opaque_reached(&self, err: &SteelErr, message: &str) -> Option<(String, String)> {
+        let shown = [value::layout::UNKNOWN, value::layout::UNKNOWN_CALL];
+        if !shown.iter().any(|s| message.contains(&format!("({s})"))) {
+            return None;
+        }
+        let call = self.error_call(err);
+        let builtin = call
+            .as_ref()
+            .and_then(|c| c.head())
+            .map(super::namespace::unmangle)
+            .unwrap_or_else(|| "this call".to_string());
+        let needs = needed_kind(message);
+        // The unknown names the call writes, in its order.
+        let mut named: Vec<(usize, &str)> = call
+            .iter()
+            .flat_map(|c| {
+                self.unknowns
+                    .iter()
+                    .filter_map(|u| c.find_symbol(u).map(|at| (at, u.as_str())))
+            })
+            .collect();
+        named.sort();
+        let names: Vec<String> = named.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let message = match names.as_slice() {
+            [] => format!(
+                "an opaque value (a name not known to ingot: {}) reached {builtin}, which needs                  {needs} here",
+                self.unknowns.join(", ")
+            ),
+            [one] => format!("{one} is not known to ingot, and {builtin} needs {needs} here"),
+            more => format!(
+                "{} are not known to ingot, and {builtin} needs {needs} here",
+                more.join(" and ")
+            ),
+        };
+        let visible: Vec<&str> = self
+            .namespaces
+            .last()
+            .map(|ns| ns.visible_names().collect())
+            .unwrap_or_default();
+        // A short name is a few edits from too many others to offer one.
+        let close = named
+            .iter()
+            .filter(|(_, n)| n.chars().count() > 3)
+            .find_map(|(_, n)| {
+                closest_bound_name(&self.engine, n, &visible).map(|c| (n.to_string(), c))
+            });
+        let accessor = named.iter().find_map(|(_, n)| self.accessor_record(n));
+        let hint = match (close, accessor) {
+            (Some((name, close)), _) => format!("`{name}`: did you mean {close}?"),
+            (None, Some((name, record))) => format!(
+                "`{name}` reads a field of an opaque ({record} …) form: ingot knows the field \
+                 only where that form gives it as a literal (a string, number or quoted datum)"
+            ),
+            (None, None) => "ingot keeps a name it does not know as an opaque value, with no \
+                             string or number in it: define it, or check its spelling"
+                .to_string(),
+        };
+        Some((message, hint))
+    }
+
+    /// The user's call at the error: its own span, else the innermost user call on the stack.
+    fn error_call(&self, err: &SteelErr) -> Option<reader::Node> {
+        let trace = err.stack_trace();
+        let spans = err.span().into_iter().chain(
+            trace
+                .iter()
+                .flat_map(|t| t.trace().iter().rev().filter_map(|f| *f.span())),
+        );
+        for span in spans {
+            let Some(src) = span.source_id.and_then(|id| self.sources.get(&id.0)) else {
+                continue;
+            };
+            let mut at = source::open_paren_before(&src.text, span.start as usize);
+            if let Some(node) = reader::read(src.text.as_bytes(), &mut at) {
+                return Some(node);
+            }
+        }
+        None
     }
 
     fn record_error(&self, f: RecordFailure, fallback: Option<SourceLoc>) -> DslError {
@@ -126,6 +217,37 @@ pub(super) fn location_in(src: &SourceText, offset: usize) -> SourceLoc {
         file: name.to_string(),
         line,
         column,
+    }
+}
+
+/// What a Steel builtin needed, from its conversion error ("… to steel string") or type error
+/// ("… expected a symbol, found …", "expected real numbers, found: …") text.
+fn needed_kind(message: &str) -> String {
+    let word = |rest: &str| {
+        rest.split([',', ':'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
+    let kind = if let Some((_, rest)) = message.split_once(" to steel ") {
+        let w = word(rest);
+        match w.as_str() {
+            "int" => "an integer".to_string(),
+            _ => format!("a {w}"),
+        }
+    } else if let Some((_, rest)) = message
+        .split_once("expects ")
+        .or_else(|| message.split_once("expected "))
+    {
+        word(rest)
+    } else {
+        String::new()
+    };
+    match kind.as_str() {
+        "" => "a value of another kind".to_string(),
+        "real numbers" | "numbers" | "a real number" => "a number".to_string(),
+        _ => kind,
     }
 }
 
@@ -261,5 +383,25 @@ mod tests {
         assert_eq!(edit_distance("label", "lable"), 2);
         assert_eq!(edit_distance("host-name", "host-nam"), 1);
         assert_eq!(edit_distance("size", "size"), 0);
+    }
+
+    #[test]
+    fn needed_kind_reads_steel_messages() {
+        let kind = needed_kind;
+        assert_eq!(
+            kind("Cannot convert steel value: (%unknown-call) to steel string"),
+            "a string"
+        );
+        assert_eq!(
+            kind("Cannot convert steel value: (%unknown) to steel int"),
+            "an integer"
+        );
+        assert_eq!(
+            kind("symbol->string expected a symbol, found (%unknown-call)"),
+            "a symbol"
+        );
+        assert_eq!(kind("expected real numbers, found: (%unknown)"), "a number");
+        assert_eq!(kind("append expects a list, found: (%unknown)"), "a list");
+        assert_eq!(kind("something else"), "a value of another kind");
     }
 }

@@ -4,7 +4,9 @@
 //! begin, if, set!, quote), whatever macro — a user's `syntax-rules`, `match`,
 //! `modify-services` — it was written with, so scopes are exact. A call whose operator is free
 //! is reported as one name and its arguments are not walked: they are typically the field
-//! clauses of a Guix record ingot does not know, kept unevaluated by the placeholder.
+//! clauses of a Guix record ingot does not know, kept unevaluated by the placeholder. Its one
+//! argument that is a name is walked: the placeholder evaluates it (`(wireguard-peer-name p)`),
+//! and so are all the arguments of a record's accessor (see `Dsl::is_accessor`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -44,6 +46,7 @@ const LIFTED: &str = "##__lifted_pure_function";
 pub(super) fn free_names(
     exprs: &[ExprKind],
     global: &dyn Fn(&str) -> bool,
+    accessor: &dyn Fn(&str) -> bool,
     calls: Calls,
 ) -> Vec<FreeName> {
     // Steel lets a procedure refer to a global the same form defines further on.
@@ -53,12 +56,12 @@ pub(super) fn free_names(
     // Steel lifts lambdas to the front of the form, those inside the arguments of an unknown
     // call too; such a lambda is no code once the call's arguments are kept unevaluated.
     // First find the lifted lambdas that the evaluated code refers to...
-    let mut reach = Walk::new(global, calls, top_defined.clone(), Some(&lifted));
+    let mut reach = Walk::new(global, accessor, calls, top_defined.clone(), Some(&lifted));
     for expr in exprs.iter().filter(|e| lifted_lambda(e).is_none()) {
         reach.expr(expr);
     }
     // ...then walk those and the rest in Steel's order.
-    let mut walk = Walk::new(global, calls, top_defined, None);
+    let mut walk = Walk::new(global, accessor, calls, top_defined, None);
     for expr in exprs {
         if lifted_lambda(expr).is_some_and(|(name, _)| !reach.reached.contains(&name)) {
             continue;
@@ -81,6 +84,8 @@ fn lifted_lambda(expr: &ExprKind) -> Option<(InternedString, &ExprKind)> {
 
 struct Walk<'a> {
     global: &'a dyn Fn(&str) -> bool,
+    /// A free operator whose placeholder evaluates its arguments (a record's accessor).
+    accessor: &'a dyn Fn(&str) -> bool,
     calls: Calls,
     /// Local scopes, innermost last.
     scopes: Vec<Vec<InternedString>>,
@@ -97,12 +102,14 @@ struct Walk<'a> {
 impl<'a> Walk<'a> {
     fn new(
         global: &'a dyn Fn(&str) -> bool,
+        accessor: &'a dyn Fn(&str) -> bool,
         calls: Calls,
         top_defined: Vec<InternedString>,
         lifted: Option<&'a HashMap<InternedString, &'a ExprKind>>,
     ) -> Self {
         Walk {
             global,
+            accessor,
             calls,
             scopes: Vec::new(),
             top_defined,
@@ -119,6 +126,18 @@ impl Walk<'_> {
         self.scopes.iter().any(|s| s.contains(name))
             || self.top_defined.contains(name)
             || (self.global)(name.resolve())
+    }
+
+    /// An accessor RECORD-FIELD of a RECORD known before (`accessor`) or an unknown operator
+    /// this walk met first: declared in this order, RECORD is a placeholder by then.
+    fn is_accessor(&self, name: &str) -> bool {
+        (self.accessor)(name)
+            || self.found.iter().any(|f| {
+                f.operator
+                    && name.len() > f.name.len() + 1
+                    && name.starts_with(&f.name)
+                    && name[f.name.len()..].starts_with('-')
+            })
     }
 
     fn report(&mut self, name: InternedString, syn: &SyntaxObject, operator: bool) {
@@ -227,8 +246,17 @@ impl Walk<'_> {
         if let Some((name, syn)) = head {
             let seen = self.seen.get(&name).copied().unwrap_or_default();
             if !self.bound(&name) && !seen.0 {
-                match self.calls {
+                let evaluated = self.calls == Calls::Evaluated || self.is_accessor(name.resolve());
+                match if evaluated {
+                    Calls::Evaluated
+                } else {
+                    Calls::Opaque
+                } {
                     Calls::Opaque => {
+                        // The placeholder evaluates a lone name (see `placeholder_program`).
+                        if let [_, ExprKind::Atom(arg)] = items {
+                            self.value(&arg.syn);
+                        }
                         if !seen.1 {
                             self.report(name, syn, true);
                         }
@@ -274,10 +302,15 @@ mod tests {
         }
         .expect("the form expands");
         let engine = &*engine;
-        free_names(&exprs, &|n| engine.global_exists(n), calls)
-            .into_iter()
-            .map(|f| (f.name, f.operator))
-            .collect()
+        free_names(
+            &exprs,
+            &|n| engine.global_exists(n),
+            &|n| n.ends_with("-acc"),
+            calls,
+        )
+        .into_iter()
+        .map(|f| (f.name, f.operator))
+        .collect()
     }
 
     fn names(list: &[(&str, bool)]) -> Vec<(String, bool)> {
@@ -291,6 +324,31 @@ mod tests {
         // A lambda in the arguments of an unknown call is lifted by Steel: still not walked.
         let text = "(define x (foo-conf (port (lambda () yy)) (bar 1)))";
         assert_eq!(free(&mut e, text, opaque), names(&[("foo-conf", true)]));
+        // A lone name is evaluated by the placeholder: walked.
+        let text = "(list (acc-x rec) (acc-y \"s\") (acc-z (c 1)))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[
+                ("rec", false),
+                ("acc-x", true),
+                ("acc-y", true),
+                ("acc-z", true)
+            ])
+        );
+        // An accessor's arguments are walked (the test's accessors end in -acc).
+        assert_eq!(
+            free(&mut e, "(list (r-acc (car xs)) (other (car ys)))", opaque),
+            names(&[("xs", false), ("r-acc", true), ("other", true)])
+        );
+        // So are those of RECORD-FIELD after the walk met RECORD as an operator.
+        assert_eq!(
+            free(
+                &mut e,
+                "(list (rec (f 1)) (rec-f (car zs)) (rec (g qq)))",
+                opaque
+            ),
+            names(&[("rec", true), ("zs", false), ("rec-f", true)])
+        );
         let text = "(list a (b (c 1)) a (list d))";
         assert_eq!(
             free(&mut e, text, opaque),

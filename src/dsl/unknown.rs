@@ -5,7 +5,9 @@
 //! again (walked again only after binding a name Steel renamed for hygiene). A name in value position
 //! becomes an opaque value (that can also be called); a name in operator position becomes a
 //! macro that keeps the call's arguments unevaluated, since they are typically the fields of
-//! a Guix configuration record ingot does not know.
+//! a Guix configuration record ingot does not know. A call on one name or literal evaluates
+//! it (`(wireguard-peer-name p)`), and an accessor `RECORD-FIELD` of such a kept record form
+//! gives the field's literal value (`%apply-unknown` in the prelude).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -141,6 +143,7 @@ impl Dsl {
         Ok(free_names(
             &expanded,
             &|name| engine.global_exists(name),
+            &|name| self.is_accessor(name),
             calls,
         ))
     }
@@ -163,12 +166,23 @@ impl Dsl {
     }
 
     /// An unbound name: as an operator, a macro that keeps its arguments unevaluated (they
-    /// are typically the fields of a Guix configuration record ingot does not know); as a
-    /// value, an opaque value that can also be called.
+    /// are typically the fields of a Guix configuration record ingot does not know) unless
+    /// it is one name or literal; as a value, an opaque value that can also be called.
     fn placeholder_program(&mut self, name: &str, operator: bool) -> String {
-        let program = if operator {
+        let program = if operator && self.is_accessor(name) {
+            // Guix's accessor of a record: a procedure, whose arguments are evaluated.
             format!(
-                "(define-syntax {name} (syntax-rules () ((_ . args) (%make-unknown-call '{name} 'args))))"
+                "(define-syntax {name} (syntax-rules () \
+                 ((_ . args) (%apply-unknown '{name} (list . args)))))"
+            )
+        } else if operator {
+            // One name or literal is evaluated, as Guix does for a procedure's argument (an
+            // accessor's record, `(wireguard-peer-name p)`); a clause or more are kept.
+            format!(
+                "(define-syntax {name} (syntax-rules () \
+                 ((_ (head . tail) . rest) (%make-unknown-call '{name} '((head . tail) . rest))) \
+                 ((_ arg) (%apply-unknown '{name} (list arg))) \
+                 ((_ . args) (%make-unknown-call '{name} 'args))))"
             )
         } else if self.defined_later.contains(name) {
             // A later form may define it without a plain `define` (a `begin`, a macro): code
@@ -210,6 +224,25 @@ impl Dsl {
             // The definition ran; a failure here is Steel refusing the name, reported by it.
             let _ = compile_and_run(&mut self.engine, format!("({setter} {name})"), None);
         }
+    }
+}
+
+impl Dsl {
+    /// Whether the unknown operator `name` is spelt as Guix spells a record's accessor,
+    /// RECORD-FIELD, for a RECORD already declared as an unknown operator (its constructor,
+    /// `(wireguard-peer (name "alpha"))`, by an earlier form or earlier in this form's walk):
+    /// its calls evaluate their arguments.
+    fn is_accessor(&self, name: &str) -> bool {
+        self.accessor_record(name).is_some()
+    }
+
+    /// `(name, RECORD)` when `name` is an accessor of RECORD (see `is_accessor`).
+    pub(super) fn accessor_record<'a>(&self, name: &'a str) -> Option<(&'a str, &'a str)> {
+        name.char_indices()
+            .filter(|&(i, c)| c == '-' && i + 1 < name.len())
+            .map(|(i, _)| &name[..i])
+            .find(|record| self.placeholders.get(*record) == Some(&true))
+            .map(|record| (name, record))
     }
 }
 
