@@ -378,12 +378,20 @@
 
 (define-record-type* <mapped-device> mapped-device make-mapped-device mapped-device?
   (source mapped-device-source)
-  (targets mapped-device-targets (default #f))
-  (target mapped-device-target (default #f))
+  (targets %mapped-device-targets (default #f))
+  (target %mapped-device-target (default #f))
   (type mapped-device-type)
   (arguments mapped-device-arguments (default '())))
 (define-syntax mapped-device
   (syntax-rules () ((_ . clauses) (%construct <mapped-device> (mapped-device . clauses) . clauses))))
+;; Guix keeps one list: the deprecated (target "x") is (targets '("x")), and
+;; mapped-device-target is the first of them.
+(define (mapped-device-targets device)
+  (or (%mapped-device-targets device)
+      (let ((target (%mapped-device-target device))) (and target (list target)))))
+(define (mapped-device-target device)
+  (or (%mapped-device-target device)
+      (let ((targets (%mapped-device-targets device))) (and (pair? targets) (car targets)))))
 (define luks-device-mapping (%inert 'mapped-device-kind 'luks-device-mapping '()))
 (define raid-device-mapping (%inert 'mapped-device-kind 'raid-device-mapping '()))
 (define lvm-device-mapping (%inert 'mapped-device-kind 'lvm-device-mapping '()))

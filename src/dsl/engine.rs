@@ -50,6 +50,9 @@ pub(crate) struct Shared {
     /// The form being evaluated (its text and start), for the watchdog's message when Steel
     /// cannot be stopped.
     pub current_form: Option<(Arc<super::SourceText>, usize)>,
+    /// What the definition asked of the host and was answered as an empty host would
+    /// (`file-exists?` is #f), for a warning at the form that asked.
+    pub host_answers: Vec<String>,
 }
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;
@@ -178,6 +181,23 @@ pub(crate) fn new_engine(
         let path = string_arg("local-file", args, 0)?;
         Ok(SteelVal::BoolV(std::fs::symlink_metadata(path).is_ok()))
     });
+
+    // Guile's file-exists? and file-is-directory? of a host path: a definition does not look at
+    // the host (its answer would depend on the machine building), so the host is empty, as
+    // getenv finds no variable; said in a warning. local-file and root-tree are how a
+    // definition declares what it reads.
+    for who in ["file-exists?", "file-is-directory?"] {
+        let s = shared.clone();
+        register(&mut engine, who, move |args| {
+            let path = string_arg(who, args, 0)?;
+            lock(&s).host_answers.push(format!(
+                "({who} {path:?}) is taken as #f: a definition does not look at the host \
+                 (Guix looks on the machine that evaluates it); declare what the image needs \
+                 with local-file or root-tree"
+            ));
+            Ok(SteelVal::BoolV(false))
+        });
+    }
 
     let s = shared.clone();
     register(&mut engine, "%current-filename", move |_| {

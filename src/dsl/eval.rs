@@ -190,6 +190,10 @@ impl Dsl {
                 .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
             self.finish_placeholders();
+            let answers = std::mem::take(&mut lock(&self.shared).host_answers);
+            for answer in answers {
+                self.warn(answer, Some(location_in(&src, form.start)));
+            }
             self.check_forwards(&src, *form, values.last())?;
             if let Some(v) = values.into_iter().last() {
                 last = v;

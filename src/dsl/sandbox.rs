@@ -124,12 +124,10 @@ const INTERNAL_PREFIXES: &[&str] = &["#%", "%-builtin-module-", "##"];
 const INTERNAL_NAMES: &[&str] = &["%module-get%", "%#maybe-module-get", "load-from-module!"];
 
 /// Every denied procedure with why: the procedures of the denied modules, of
-/// Guile's procedures that look at or act on the host, which Steel does not have: bound to
-/// one that says why, so that `(if (file-exists? "/etc/x") …)` is an error rather than an
-/// unknown name's opaque (and truthy) placeholder.
+/// Guile's procedures that read or act on the host, which Steel does not have: bound to one
+/// that says why, so that using one is an error rather than an unknown name's opaque (and
+/// truthy) placeholder. (`file-exists?` answers as an empty host would: see `engine`.)
 const GUILE_HOST_PROCEDURES: &[(&str, &str)] = &[
-    ("file-exists?", FILES),
-    ("file-is-directory?", FILES),
     ("call-with-input-file", FILES),
     ("with-input-from-file", FILES),
     ("open-file", FILES),
