@@ -97,7 +97,7 @@ impl Dsl {
         let names: Vec<String> = named.iter().map(|(_, n)| format!("`{n}`")).collect();
         let message = match names.as_slice() {
             [] => format!(
-                "an opaque value (a name not known to ingot: {}) reached {builtin}, which needs                  {needs} here",
+                "an opaque value (a name not known to ingot: {}) reached {builtin}, which needs {needs} here",
                 self.unknowns.join(", ")
             ),
             [one] => format!("{one} is not known to ingot, and {builtin} needs {needs} here"),
