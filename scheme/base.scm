@@ -367,6 +367,11 @@
   (syntax-rules ()
     ((_ (name . formals) body ...) (define name (lambda* formals body ...)))
     ((_ name value) (define name value))))
+;; (ice-9 optargs)' define*-public: define* and export.
+(define-syntax define*-public
+  (syntax-rules ()
+    ((_ (name . formals) body ...) (define name (lambda* formals body ...)))
+    ((_ name value) (define name value))))
 
 (define-syntax %lambda*
   (syntax-rules (%req %opt %key)

@@ -340,6 +340,22 @@
 (define %immutable-store
   (file-system (device "/gnu/store") (mount-point "/gnu/store") (type "none") (check? #f)
                (flags '(read-only bind-mount no-atime))))
+(define %fuse-control-file-system
+  (file-system (device "fusectl") (mount-point "/sys/fs/fuse/connections") (type "fusectl")
+               (check? #f)))
+(define %binary-format-file-system
+  (file-system (device "binfmt_misc") (mount-point "/proc/sys/fs/binfmt_misc")
+               (type "binfmt_misc") (check? #f)))
+(define %control-groups
+  (list (file-system (device "cgroup") (mount-point "/sys/fs/cgroup") (type "cgroup2")
+                     (check? #f) (create-mount-point? #t))))
+(define %elogind-file-systems
+  (list (file-system (device "none") (mount-point "/run/systemd") (type "tmpfs") (check? #f)
+                     (flags '(no-suid no-dev no-exec)) (options "mode=0755")
+                     (create-mount-point? #t))
+        (file-system (device "none") (mount-point "/run/user") (type "tmpfs") (check? #f)
+                     (flags '(no-suid no-dev no-exec)) (options "mode=0755")
+                     (create-mount-point? #t))))
 (define %base-file-systems
   (list %pseudo-terminal-file-system %debug-file-system %shared-memory-file-system
         %efivars-file-system %immutable-store))

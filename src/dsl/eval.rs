@@ -719,6 +719,7 @@ fn located(src: &SourceText, at: usize, message: String, hint: Option<String>) -
 fn defined_name(form: &str) -> Option<&str> {
     let rest = form
         .strip_prefix("(define-public")
+        .or_else(|| form.strip_prefix("(define*-public"))
         .or_else(|| form.strip_prefix("(define*"))
         .or_else(|| form.strip_prefix("(define"))?;
     if !rest.starts_with(|c: char| c.is_whitespace()) {

@@ -404,8 +404,8 @@ fn defined_names(node: &Node, names: &mut Vec<String>, exports: &mut Vec<String>
             }
         }
         Some(
-            head
-            @ ("define" | "define*" | "define-public" | "define-syntax" | "define-syntax-rule"),
+            head @ ("define" | "define*" | "define-public" | "define*-public" | "define-syntax"
+            | "define-syntax-rule"),
         ) => {
             // (define name …), (define (name . args) …), (define ((name a) b) …)
             let mut target = items.get(1);
@@ -413,7 +413,7 @@ fn defined_names(node: &Node, names: &mut Vec<String>, exports: &mut Vec<String>
                 target = inner.first();
             }
             if let Some(name) = target.and_then(Node::symbol) {
-                if head == "define-public" {
+                if matches!(head, "define-public" | "define*-public") {
                     exports.push(name.to_string());
                 }
                 names.push(name.to_string());
@@ -598,7 +598,9 @@ impl Pass<'_> {
                         }
                         self.body(items.get(2..).unwrap_or_default(), &inner)
                     }
-                    Some("define" | "define*" | "define-public") => self.define(items, scope),
+                    Some("define" | "define*" | "define-public" | "define*-public") => {
+                        self.define(items, scope)
+                    }
                     Some("let" | "let*" | "letrec" | "letrec*") => self.let_form(items, scope),
                     Some("let-values" | "let*-values") => {
                         let mut binders = Vec::new();

@@ -249,7 +249,7 @@ impl Dsl {
 /// `(define (NAME …) …)` or `(define NAME (lambda …))`: a form whose free names are only
 /// looked up when the procedure is called.
 fn defines_procedure(form: &str) -> bool {
-    let Some(rest) = ["(define-public", "(define*", "(define"]
+    let Some(rest) = ["(define-public", "(define*-public", "(define*", "(define"]
         .iter()
         .find_map(|head| form.strip_prefix(head))
         .filter(|rest| rest.starts_with(char::is_whitespace))
