@@ -53,6 +53,9 @@ pub(crate) struct Shared {
     /// What the definition asked of the host and was answered as an empty host would
     /// (`file-exists?` is #f), for a warning at the form that asked.
     pub host_answers: Vec<String>,
+    /// The load path's directories, canonical: the definition's own inputs, which
+    /// `file-exists?` answers truly for.
+    pub input_dirs: Vec<PathBuf>,
 }
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;
@@ -182,15 +185,32 @@ pub(crate) fn new_engine(
         Ok(SteelVal::BoolV(std::fs::symlink_metadata(path).is_ok()))
     });
 
-    // Guile's file-exists? and file-is-directory? of a host path: a definition does not look at
-    // the host (its answer would depend on the machine building), so the host is empty, as
-    // getenv finds no variable; said in a warning. local-file and root-tree are how a
-    // definition declares what it reads.
+    // Guile's file-exists? and file-is-directory?: true answers inside the load path (the
+    // definition's own files, which it may include anyway); elsewhere a definition does not
+    // look at the host (the answer would depend on the machine building), so the host is
+    // empty, as getenv finds no variable, and a warning says so. local-file and root-tree are
+    // how a definition declares what else it reads.
     for who in ["file-exists?", "file-is-directory?"] {
         let s = shared.clone();
         register(&mut engine, who, move |args| {
             let path = string_arg(who, args, 0)?;
-            lock(&s).host_answers.push(format!(
+            let mut shared = lock(&s);
+            let full = shared.base_dir.join(path);
+            if let Ok(real) = full.canonicalize() {
+                if shared.input_dirs.iter().any(|d| real.starts_with(d)) {
+                    let answer = match who {
+                        "file-is-directory?" => real.is_dir(),
+                        _ => true,
+                    };
+                    return Ok(SteelVal::BoolV(answer));
+                }
+            }
+            // A missing file inside the load path is a true #f; outside, #f says nothing.
+            let lexical = super::modules::lexically_normal(&full);
+            if shared.input_dirs.iter().any(|d| lexical.starts_with(d)) {
+                return Ok(SteelVal::BoolV(false));
+            }
+            shared.host_answers.push(format!(
                 "({who} {path:?}) is taken as #f: a definition does not look at the host \
                  (Guix looks on the machine that evaluates it); declare what the image needs \
                  with local-file or root-tree"

@@ -152,7 +152,7 @@ fn outside(path: &Path, load_path: &[PathBuf]) -> String {
 }
 
 /// `path` with `.` and `..` resolved by its text alone (no file system access).
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
