@@ -42,6 +42,13 @@ impl Dsl {
                 hint: Some(hint),
             };
         }
+        if let Some((message, hint)) = self.false_reached(&err, &message, src) {
+            return DslError::Eval {
+                location: Some(fallback),
+                message,
+                hint,
+            };
+        }
         let hint = match err.kind() {
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
@@ -129,6 +136,32 @@ impl Dsl {
                              string or number in it: define it, or check its spelling"
                 .to_string(),
         };
+        Some((message, hint))
+    }
+
+    /// #f given to a builtin that needs a string or number (Steel: "Cannot convert steel
+    /// value: #false to steel string"): said with the builtin's name, and, where the text
+    /// calls getenv, that getenv is #f in a definition.
+    fn false_reached(
+        &self,
+        err: &SteelErr,
+        message: &str,
+        src: &SourceText,
+    ) -> Option<(String, Option<String>)> {
+        if !message.contains("Cannot convert steel value: #false to steel") {
+            return None;
+        }
+        let builtin = self
+            .error_call(err)
+            .as_ref()
+            .and_then(|c| c.head().map(super::namespace::unmangle))
+            .unwrap_or_else(|| "this call".to_string());
+        let message = format!("{builtin} needs {} here, got #f", needed_kind(message));
+        let hint = src.text.contains("(getenv").then(|| {
+            "(getenv …) is #f in a definition: it reads no environment (give the value in the \
+             file, or use (or (getenv \"NAME\") \"default\"))"
+                .to_string()
+        });
         Some((message, hint))
     }
 
