@@ -530,6 +530,20 @@
   (or (apply target-x86-64? args) (apply target-aarch64? args) (apply target-riscv64? args)
       (apply target-ppc64le? args)))
 
+;; Keywords (#:name) are symbols spelt with their #: here: Guile's (srfi srfi-88) and
+;; keyword procedures over that spelling.
+(define (keyword? v)
+  (and (symbol? v)
+       (let ((s (symbol->string v)))
+         (and (> (string-length s) 2) (string=? (substring s 0 2) "#:")))))
+(define (string->keyword s) (string->symbol (string-append "#:" (%string-arg "string->keyword" s))))
+(define (symbol->keyword s) (string->keyword (symbol->string s)))
+(define (keyword->string k)
+  (unless (keyword? k)
+    (%fail (string-append "keyword->string: expected a keyword, got " (%write-string k))))
+  (let ((s (symbol->string k))) (substring s 2 (string-length s))))
+(define (keyword->symbol k) (string->symbol (keyword->string k)))
+
 ;; Guile's and (guix utils)' small helpers over strings, symbols and alists.
 (define (string-replace-substring str old new)
   (let ((l (string-length old)))
