@@ -14,7 +14,24 @@
 (struct %unknown-call (name args procedure clauses?) #:prop:procedure 2)
 
 (define (%make-unknown-call name args)
+  (%check-kept-local-files args)
   (%unknown-call name args (lambda more (%apply-unknown name more)) #t))
+
+;; A (local-file "NAME" …) written inside clauses ingot keeps unevaluated (a grub-theme's
+;; image, a service's configuration file) names an input all the same, one Guix would stop
+;; on when it is missing; ingot never reads it, so a missing one is a warning.
+(define (%check-kept-local-files datum)
+  (when (pair? datum)
+    (if (and (equal? (car datum) 'local-file) (pair? (cdr datum)) (string? (cadr datum)))
+        (let ((path (%resolve-path (cadr datum))))
+          (unless (%file-exists? path)
+            (%warn (string-append "(local-file " (%write-string (cadr datum))
+                                  ") names a missing file, " path
+                                  ": Guix stops there; ingot does not read it (it is in "
+                                  "clauses ingot keeps unevaluated)"))))
+        (begin
+          (%check-kept-local-files (car datum))
+          (%check-kept-local-files (cdr datum))))))
 
 (define (%make-unknown name)
   (%unknown name (lambda args (%apply-unknown name args))))

@@ -50,9 +50,9 @@ pub(crate) struct Shared {
     /// The form being evaluated (its text and start), for the watchdog's message when Steel
     /// cannot be stopped.
     pub current_form: Option<(Arc<super::SourceText>, usize)>,
-    /// What the definition asked of the host and was answered as an empty host would
-    /// (`file-exists?` is #f), for a warning at the form that asked.
-    pub host_answers: Vec<String>,
+    /// Warnings raised while a form runs (`file-exists?` of a host path answered #f, a
+    /// missing file in kept clauses), given the form's location once it ran.
+    pub pending_warnings: Vec<String>,
     /// The load path's directories, canonical: the definition's own inputs, which
     /// `file-exists?` answers truly for.
     pub input_dirs: Vec<PathBuf>,
@@ -210,7 +210,7 @@ pub(crate) fn new_engine(
             if shared.input_dirs.iter().any(|d| lexical.starts_with(d)) {
                 return Ok(SteelVal::BoolV(false));
             }
-            shared.host_answers.push(format!(
+            shared.pending_warnings.push(format!(
                 "({who} {path:?}) is taken as #f: a definition does not look at the host \
                  (Guix looks on the machine that evaluates it); declare what the image needs \
                  with local-file or root-tree"
@@ -218,6 +218,13 @@ pub(crate) fn new_engine(
             Ok(SteelVal::BoolV(false))
         });
     }
+
+    let s = shared.clone();
+    register(&mut engine, "%warn", move |args| {
+        let message = string_arg("%warn", args, 0)?;
+        lock(&s).pending_warnings.push(message.to_string());
+        Ok(SteelVal::Void)
+    });
 
     let s = shared.clone();
     register(&mut engine, "%current-filename", move |_| {

@@ -196,7 +196,7 @@ impl Dsl {
                 .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
             self.finish_placeholders();
-            let answers = std::mem::take(&mut lock(&self.shared).host_answers);
+            let answers = std::mem::take(&mut lock(&self.shared).pending_warnings);
             for answer in answers {
                 self.warn(answer, Some(location_in(&src, form.start)));
             }
