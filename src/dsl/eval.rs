@@ -191,9 +191,13 @@ impl Dsl {
             }
             lock(&self.shared).current_form = Some((src.clone(), form.start));
             let padded = rewrite::compile_text(&src.text, *form);
-            let values = self
-                .run_form(&padded, &steel_path, &src, *form)
-                .map_err(|e| self.map_error(e, &src, *form))?;
+            let values = match self.run_form(&padded, &steel_path, &src, *form) {
+                Err(e) if e.to_string().contains(super::dotted_quotes::STEEL_MESSAGE) => {
+                    self.run_hoisting_dotted_quotes(&padded, &steel_path, &src, *form, e)
+                }
+                other => other,
+            }
+            .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
             self.finish_placeholders();
             let answers = std::mem::take(&mut lock(&self.shared).pending_warnings);
@@ -361,6 +365,26 @@ impl Dsl {
         let info = ns.info(shown);
         self.modules.insert(file, info.clone());
         Ok(Some(info))
+    }
+
+    /// A form Steel's constant evaluator cannot compile because a folded value holds a pair:
+    /// again, with its dotted quoted data defined as globals first (see `dotted_quotes`).
+    fn run_hoisting_dotted_quotes(
+        &mut self,
+        padded: &str,
+        path: &Path,
+        src: &Arc<SourceText>,
+        form: Form,
+        first: steel::rerrs::SteelErr,
+    ) -> Result<Vec<SteelVal>, steel::rerrs::SteelErr> {
+        self.hoisted_quotes += 1;
+        let prefix = format!("%%q{}_", self.hoisted_quotes);
+        let Some((text, definitions)) = super::dotted_quotes::hoist(padded, form.start, &prefix)
+        else {
+            return Err(first);
+        };
+        compile_and_run(&mut self.engine, definitions, None)?;
+        self.run_form(&text, path, src, form)
     }
 
     /// Module `loading[i]`, imported again while it loads (a cycle), as Guile gives it: what

@@ -37,6 +37,7 @@ mod calls;
 mod compile_lock;
 mod convert;
 mod diagnose;
+mod dotted_quotes;
 mod engine;
 mod error;
 mod eval;
@@ -151,6 +152,8 @@ pub struct Dsl {
     defined_later: Arc<HashSet<String>>,
     /// Value placeholders that a later definition replaces: name -> its setter.
     placeholder_setters: HashMap<String, String>,
+    /// Forms compiled again with their dotted quoted data as globals (see `dotted_quotes`).
+    hoisted_quotes: usize,
     /// Set while a REPL input runs: a name a procedure body uses before its definition is a
     /// global a later input may define, as a file's later definitions are (see `unknown`).
     late_bound_bodies: bool,
@@ -204,6 +207,7 @@ impl Dsl {
             placeholders: HashMap::new(),
             defined_later: Arc::default(),
             placeholder_setters: HashMap::new(),
+            hoisted_quotes: 0,
             late_bound_bodies: false,
             forwards: HashMap::new(),
             warnings: Vec::new(),
