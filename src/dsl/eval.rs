@@ -199,7 +199,13 @@ impl Dsl {
             }
             .map_err(|e| self.map_error(e, &src, *form))?;
             self.finish_forward(&src.text[form.start..form.end]);
-            self.finish_placeholders();
+            self.finish_placeholders()?;
+            self.note_stored_placeholders(
+                &src,
+                form.start,
+                &values,
+                defined_name(&src.text[form.start..form.end]),
+            );
             let answers = std::mem::take(&mut lock(&self.shared).pending_warnings);
             for answer in answers {
                 self.warn(answer, Some(location_in(&src, form.start)));

@@ -154,6 +154,9 @@ pub struct Dsl {
     placeholder_setters: HashMap<String, String>,
     /// Forms compiled again with their dotted quoted data as globals (see `dotted_quotes`).
     hoisted_quotes: usize,
+    /// Placeholders of `placeholder_setters` that a top-level value stored before their
+    /// definition ran: name -> (text, offset of the form that stored it).
+    stored_placeholders: HashMap<String, (Arc<SourceText>, usize)>,
     /// Set while a REPL input runs: a name a procedure body uses before its definition is a
     /// global a later input may define, as a file's later definitions are (see `unknown`).
     late_bound_bodies: bool,
@@ -208,6 +211,7 @@ impl Dsl {
             defined_later: Arc::default(),
             placeholder_setters: HashMap::new(),
             hoisted_quotes: 0,
+            stored_placeholders: HashMap::new(),
             late_bound_bodies: false,
             forwards: HashMap::new(),
             warnings: Vec::new(),

@@ -203,9 +203,9 @@ impl Dsl {
     /// After a form ran: a value placeholder it defined (inside a `begin`, by a macro, by
     /// `define-values`) gets the definition's value where earlier code reads it, and is no
     /// longer an unknown name.
-    pub(super) fn finish_placeholders(&mut self) {
+    pub(super) fn finish_placeholders(&mut self) -> Result<(), super::DslError> {
         if self.placeholder_setters.is_empty() {
-            return;
+            return Ok(());
         }
         let defined: Vec<(String, String)> = self
             .placeholder_setters
@@ -221,8 +221,50 @@ impl Dsl {
             self.placeholder_setters.remove(&name);
             self.placeholders.remove(&name);
             self.unknowns.retain(|u| *u != name);
+            // A value stored earlier holds the placeholder: in Guile that form stopped with
+            // "Unbound variable", as for a forward (see `check_forwards`).
+            if let Some((src, start)) = self.stored_placeholders.remove(&name) {
+                let at = super::reader::read(src.text.as_bytes(), &mut start.clone())
+                    .and_then(|node| node.find_symbol(&name))
+                    .unwrap_or(start);
+                let shown = super::namespace::unmangle(&name);
+                return Err(super::DslError::Eval {
+                    location: Some(super::diagnose::location_in(&src, at)),
+                    message: format!("`{shown}` is used before its definition ran"),
+                    hint: Some(format!(
+                        "Guile stops here too (Unbound variable: {shown}): a later form defines \
+                         it; move that form above this one, or refer to it only inside a \
+                         procedure"
+                    )),
+                });
+            }
             // The definition ran; a failure here is Steel refusing the name, reported by it.
             let _ = compile_and_run(&mut self.engine, format!("({setter} {name})"), None);
+        }
+        Ok(())
+    }
+
+    /// After a form ran: whether its value, or the value it defined, holds a placeholder a
+    /// later form may still define (remembered, for `finish_placeholders`).
+    pub(super) fn note_stored_placeholders(
+        &mut self,
+        src: &Arc<SourceText>,
+        start: usize,
+        values: &[SteelVal],
+        defined: Option<&str>,
+    ) {
+        if self.placeholder_setters.len() <= self.stored_placeholders.len() {
+            return;
+        }
+        let defined = defined.and_then(|n| self.engine.extract_value(n).ok());
+        let setters = &self.placeholder_setters;
+        let stored = &self.stored_placeholders;
+        let wanted = |n: &str| setters.contains_key(n) && !stored.contains_key(n);
+        let found = values.iter().chain(defined.as_ref()).find_map(|v| {
+            super::value::find_placeholder(v, super::value::layout::UNKNOWN, &wanted)
+        });
+        if let Some(name) = found {
+            self.stored_placeholders.insert(name, (src.clone(), start));
         }
     }
 }

@@ -180,6 +180,16 @@ const FORWARD_SCAN_LIMIT: usize = 200_000;
 /// lists, vectors, pairs and records inside it; procedures are not looked into, since their
 /// bodies read the name only when called, after the definition ran.
 pub(crate) fn find_forward(v: &SteelVal) -> Option<String> {
+    find_placeholder(v, layout::FORWARD, &|_| true)
+}
+
+/// The name of the first placeholder struct `layout_name` (forward or unknown) in `v` whose
+/// name `wanted` accepts.
+pub(crate) fn find_placeholder(
+    v: &SteelVal,
+    layout_name: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     let mut stack = vec![v.clone()];
     let mut seen = 0usize;
     while let Some(v) = stack.pop() {
@@ -189,8 +199,11 @@ pub(crate) fn find_forward(v: &SteelVal) -> Option<String> {
         }
         match &v {
             SteelVal::CustomStruct(s) => {
-                if s.name().resolve() == layout::FORWARD {
-                    return struct_field(&v, 0).and_then(|n| as_symbol(&n).map(str::to_string));
+                if s.name().resolve() == layout_name {
+                    let name = struct_field(&v, 0).and_then(|n| as_symbol(&n).map(str::to_string));
+                    if name.as_deref().is_some_and(wanted) {
+                        return name;
+                    }
                 }
                 let mut i = 0;
                 while let Some(field) = s.get_index(i) {
