@@ -237,13 +237,8 @@
 ;; character or a predicate, whitespace by default.
 (define (%trim-matcher who args)
   (%usage who (string-append "(" who " STRING [CHAR-OR-PREDICATE])") args 1 2)
-  (unless (string? (car args))
-    (%fail (string-append who ": expected a string, got " (%write-string (car args)))))
-  (let ((pred (if (pair? (cdr args)) (cadr args) char-whitespace?)))
-    (cond ((char? pred) (lambda (c) (char=? c pred)))
-          ((procedure? pred) pred)
-          (else (%fail (string-append who ": expected a character or a predicate, got "
-                                      (%write-string pred)))))))
+  (%string-arg who (car args))
+  (%char-matcher who (if (pair? (cdr args)) (cadr args) char-whitespace?)))
 (define (%drop-while pred chars)
   (if (and (pair? chars) (pred (car chars))) (%drop-while pred (cdr chars)) chars))
 (define (string-trim . args)

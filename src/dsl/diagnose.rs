@@ -113,11 +113,7 @@ impl Dsl {
                 more.join(" and ")
             ),
         };
-        let visible: Vec<&str> = self
-            .namespaces
-            .last()
-            .map(|ns| ns.visible_names().collect())
-            .unwrap_or_default();
+        let visible = self.visible_names();
         // A short name is a few edits from too many others to offer one.
         let close = named
             .iter()
@@ -165,6 +161,15 @@ impl Dsl {
         Some((message, hint))
     }
 
+    /// The names the text being evaluated can write besides the globals: a module's own and
+    /// imported ones, under their own spelling, not as the globals they became.
+    fn visible_names(&self) -> Vec<&str> {
+        self.namespaces
+            .last()
+            .map(|ns| ns.visible_names().collect())
+            .unwrap_or_default()
+    }
+
     /// The user's call at the error: its own span, else the innermost user call on the stack.
     fn error_call(&self, err: &SteelErr) -> Option<reader::Node> {
         let trace = err.stack_trace();
@@ -191,13 +196,7 @@ impl Dsl {
             .and_then(|s| self.locate(s))
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
-        // A module's own and imported names are candidates too: under their own spelling,
-        // as its text writes them, not as the globals they became.
-        let visible: Vec<&str> = self
-            .namespaces
-            .last()
-            .map(|ns| ns.visible_names().collect())
-            .unwrap_or_default();
+        let visible = self.visible_names();
         let hint = record_hint(&self.engine, &f, &self.unknowns, &visible);
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;

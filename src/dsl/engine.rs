@@ -1,5 +1,6 @@
 //! The Steel engine: created once per `Dsl`, with ingot's Rust primitives and the prelude.
 
+use super::modules::{place, Placed};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -196,19 +197,15 @@ pub(crate) fn new_engine(
             let path = string_arg(who, args, 0)?;
             let mut shared = lock(&s);
             let full = shared.base_dir.join(path);
-            if let Ok(real) = full.canonicalize() {
-                if shared.input_dirs.iter().any(|d| real.starts_with(d)) {
-                    let answer = match who {
-                        "file-is-directory?" => real.is_dir(),
-                        _ => true,
-                    };
-                    return Ok(SteelVal::BoolV(answer));
+            match place(&full, &shared.input_dirs) {
+                Placed::Inside(real) => {
+                    return Ok(SteelVal::BoolV(
+                        who != "file-is-directory?" || real.is_dir(),
+                    ))
                 }
-            }
-            // A missing file inside the load path is a true #f; outside, #f says nothing.
-            let lexical = super::modules::lexically_normal(&full);
-            if shared.input_dirs.iter().any(|d| lexical.starts_with(d)) {
-                return Ok(SteelVal::BoolV(false));
+                // A missing file inside the load path is a true #f; outside, #f says nothing.
+                Placed::MissingInside => return Ok(SteelVal::BoolV(false)),
+                Placed::Outside(_) => {}
             }
             shared.pending_warnings.push(format!(
                 "({who} {path:?}) is taken as #f: a definition does not look at the host \

@@ -252,12 +252,7 @@ impl Dsl {
     fn import_renamed_built_ins(&mut self, spec: &namespace::ImportSpec) {
         let Some(select) = &spec.select else { return };
         for (exported, local, _) in select {
-            let bound = self.engine.global_exists(exported)
-                || self
-                    .engine
-                    .in_scope_macros()
-                    .contains_key(&InternedString::from(exported.as_str()));
-            if local != exported && bound {
+            if local != exported && is_bound(&self.engine, exported) {
                 self.namespace()
                     .imports
                     .insert(local.clone(), exported.clone());
@@ -280,12 +275,7 @@ impl Dsl {
         } else {
             let records = self.record_constructors();
             let engine = &self.engine;
-            let is_bound = |name: &str| {
-                engine.global_exists(name)
-                    || engine
-                        .in_scope_macros()
-                        .contains_key(&InternedString::from(name))
-            };
+            let is_bound = |name: &str| is_bound(engine, name);
             let modules: Vec<namespace::ModuleInfo> = self.modules.values().cloned().collect();
             let world = namespace::World {
                 is_bound: &is_bound,
@@ -527,28 +517,16 @@ impl Dsl {
         else {
             return Ok(());
         };
-        let at = reader::read(src.text.as_bytes(), &mut form.start.clone())
-            .and_then(|node| node.find_symbol(&name))
-            .unwrap_or(form.start);
-        let cycle = self.cycle_forwards.get(&name).cloned();
-        // A module's global is shown by the name its text uses.
-        let name = namespace::unmangle(&name);
-        let hint = match cycle {
+        let remedy = match self.cycle_forwards.get(&name) {
             Some(cycle) => format!(
-                "Guile stops here too (Unbound variable: {name}): the modules import each other \
-                 ({cycle}) and the one defining it has not got that far; use it only inside a \
-                 procedure, or break the cycle"
+                "the modules import each other ({cycle}) and the one defining it has not got \
+                 that far; use it only inside a procedure, or break the cycle"
             ),
-            None => format!(
-                "Guile stops here too (Unbound variable: {name}): move its definition above \
-                 this form, or refer to it only inside a procedure"
-            ),
+            None => "move its definition above this form, or refer to it only inside a \
+                     procedure"
+                .to_string(),
         };
-        Err(DslError::Eval {
-            location: Some(location_in(src, at)),
-            message: format!("`{name}` is used before its definition ran"),
-            hint: Some(hint),
-        })
+        Err(used_before_definition(src, form.start, &name, &remedy))
     }
 
     /// Top-level definitions may be used before they appear (inside procedure bodies), as in
@@ -771,6 +749,36 @@ fn defined_name(form: &str) -> Option<&str> {
         && name.parse::<f64>().is_err()
         && !name.starts_with(|c: char| "#|.,`'".contains(c));
     identifier.then_some(name)
+}
+
+/// Whether `name` is a global or a macro of the engine.
+pub(super) fn is_bound(engine: &steel::steel_vm::engine::Engine, name: &str) -> bool {
+    engine.global_exists(name)
+        || engine
+            .in_scope_macros()
+            .contains_key(&InternedString::from(name))
+}
+
+/// Guile's "Unbound variable" for `name`, which the top-level form at `form_start` used before
+/// its definition ran: located at the use, shown by the name the text writes, with `remedy`.
+pub(super) fn used_before_definition(
+    src: &SourceText,
+    form_start: usize,
+    name: &str,
+    remedy: &str,
+) -> DslError {
+    let at = reader::read(src.text.as_bytes(), &mut form_start.clone())
+        .and_then(|node| node.find_symbol(name))
+        .unwrap_or(form_start);
+    // A module's global is shown by the name its text uses.
+    let name = namespace::unmangle(name);
+    DslError::Eval {
+        location: Some(location_in(src, at)),
+        message: format!("`{name}` is used before its definition ran"),
+        hint: Some(format!(
+            "Guile stops here too (Unbound variable: {name}): {remedy}"
+        )),
+    }
 }
 
 /// The symbols of the top-level forms that may define names without a plain `define`:

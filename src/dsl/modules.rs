@@ -137,8 +137,6 @@ pub(super) fn find(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
 /// (devel-hurd.tmpl includes bare-hurd.tmpl).
 const SOURCE_EXTENSIONS: &[&str] = &["scm", "tmpl"];
 
-/// A file `include`d or `load`ed from `base`: it must be a Scheme source (`SOURCE_EXTENSIONS`)
-/// inside one of the load path's directories (a definition reads only its declared inputs).
 fn outside(path: &Path, load_path: &[PathBuf]) -> String {
     format!(
         "{}: outside the load path ({}); add -L DIR",
@@ -152,7 +150,7 @@ fn outside(path: &Path, load_path: &[PathBuf]) -> String {
 }
 
 /// `path` with `.` and `..` resolved by its text alone (no file system access).
-pub(super) fn lexically_normal(path: &Path) -> PathBuf {
+fn lexically_normal(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -167,6 +165,8 @@ pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     out
 }
 
+/// A file `include`d or `load`ed from `base`: it must be a Scheme source (`SOURCE_EXTENSIONS`)
+/// inside one of the load path's directories (a definition reads only its declared inputs).
 pub(super) fn resolve_file(
     path: &str,
     base: &Path,
@@ -185,18 +185,36 @@ pub(super) fn resolve_file(
         .iter()
         .filter_map(|d| d.canonicalize().ok())
         .collect();
-    let real = candidate.canonicalize().map_err(|e| {
-        // Whether a file outside the load path exists is not the definition's to learn.
-        let lexical = lexically_normal(&candidate);
-        if dirs.iter().any(|d| lexical.starts_with(d)) {
-            format!("{}: {e}", candidate.display())
-        } else {
-            outside(&lexical, load_path)
-        }
-    })?;
-    let inside = dirs.iter().any(|d| real.starts_with(d));
-    if !inside {
-        return Err(outside(&real, load_path));
+    match place(&candidate, &dirs) {
+        Placed::Inside(real) => Ok(real),
+        Placed::MissingInside => Err(format!("{}: no such file", candidate.display())),
+        Placed::Outside(shown) => Err(outside(&shown, load_path)),
     }
-    Ok(real)
+}
+
+/// Where a path is against the load path's (canonical) directories, the only host files a
+/// definition may look at.
+pub(super) enum Placed {
+    /// It exists inside: its canonical path.
+    Inside(PathBuf),
+    /// It would be inside but does not exist.
+    MissingInside,
+    /// Outside, shown canonical where it exists: whether it exists is not the definition's
+    /// to learn.
+    Outside(PathBuf),
+}
+
+pub(super) fn place(path: &Path, dirs: &[PathBuf]) -> Placed {
+    match path.canonicalize() {
+        Ok(real) if dirs.iter().any(|d| real.starts_with(d)) => Placed::Inside(real),
+        Ok(real) => Placed::Outside(real),
+        Err(_) => {
+            let lexical = lexically_normal(path);
+            if dirs.iter().any(|d| lexical.starts_with(d)) {
+                Placed::MissingInside
+            } else {
+                Placed::Outside(lexical)
+            }
+        }
+    }
 }

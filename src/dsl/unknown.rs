@@ -224,19 +224,13 @@ impl Dsl {
             // A value stored earlier holds the placeholder: in Guile that form stopped with
             // "Unbound variable", as for a forward (see `check_forwards`).
             if let Some((src, start)) = self.stored_placeholders.remove(&name) {
-                let at = super::reader::read(src.text.as_bytes(), &mut start.clone())
-                    .and_then(|node| node.find_symbol(&name))
-                    .unwrap_or(start);
-                let shown = super::namespace::unmangle(&name);
-                return Err(super::DslError::Eval {
-                    location: Some(super::diagnose::location_in(&src, at)),
-                    message: format!("`{shown}` is used before its definition ran"),
-                    hint: Some(format!(
-                        "Guile stops here too (Unbound variable: {shown}): a later form defines \
-                         it; move that form above this one, or refer to it only inside a \
-                         procedure"
-                    )),
-                });
+                return Err(super::eval::used_before_definition(
+                    &src,
+                    start,
+                    &name,
+                    "a later form defines it; move that form above this one, or refer to it \
+                     only inside a procedure",
+                ));
             }
             // The definition ran; a failure here is Steel refusing the name, reported by it.
             let _ = compile_and_run(&mut self.engine, format!("({setter} {name})"), None);
