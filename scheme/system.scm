@@ -11,11 +11,16 @@
 ;; kept unevaluated (clauses? is #t: they are the form's text), or they are the values an
 ;; unknown procedure was applied to (clauses? is #f). It can be called too (a Guix procedure
 ;; returning a procedure).
-(struct %unknown-call (name args procedure clauses?) #:prop:procedure 2)
+;; A record form's clauses, (FIELD VALUE) …, also come as fields: a procedure that, given
+;; FIELD, evaluates VALUE (see %field-dispatch), run only by the record's accessor.
+(struct %unknown-call (name args procedure clauses? fields) #:prop:procedure 2)
 
 (define (%make-unknown-call name args)
+  (%make-unknown-record name args %no-fields))
+
+(define (%make-unknown-record name args fields)
   (%check-kept-local-files args)
-  (%unknown-call name args (lambda more (%apply-unknown name more)) #t))
+  (%unknown-call name args (lambda more (%apply-unknown name more)) #t fields))
 
 ;; A (local-file "NAME" …) written inside clauses ingot keeps unevaluated (a grub-theme's
 ;; image, a service's configuration file) names an input all the same, one Guix would stop
@@ -38,35 +43,83 @@
 
 ;; An unknown procedure applied to values (the placeholder of an operator applied to one
 ;; name or literal, or an unknown value called). Guix names a record's accessors
-;; RECORD-FIELD: applied to a record form ingot kept as written, (RECORD … (FIELD VALUE) …),
-;; whose VALUE is a literal (a string, number, boolean, character or quoted datum), it is
-;; that VALUE, as Guix's accessor gives (a given field wins over (inherit …)). A field not
-;; given (Guix's default, or the inherited record's), given twice, or given a computed VALUE
-;; (the clauses are not evaluated) stays opaque.
+;; RECORD-FIELD: applied to a record form ingot kept, (RECORD … (FIELD VALUE) …), it is
+;; that VALUE, as Guix's accessor gives: a literal as written, a computed VALUE evaluated
+;; now (in the scope it was written in); a field not given is the (inherit …)ed record
+;; form's. A field given twice (Guix refuses it), or neither given nor inherited from a kept
+;; form (Guix's default), stays opaque.
 (define (%apply-unknown name args)
-  (let ((field (and (= (length args) 1) (%literal-field name (car args)))))
+  (let ((field (and (= (length args) 1) (%record-field name (car args)))))
     (if field
         (car field)
-        (%unknown-call name args (lambda more (%apply-unknown name more)) #f))))
+        (%unknown-call name args (lambda more (%apply-unknown name more)) #f %no-fields))))
+
+;; The clauses (FIELD VALUE) … of a kept record form as one procedure: given FIELD, it
+;; evaluates that VALUE and returns (list VALUE), else #f. As in Guix's record constructors,
+;; a VALUE sees the fields before it (a package's source uses its version): those are
+;; evaluated first. A clause whose head is a list is no field: a pattern, as in
+;; (substitute-keyword-arguments … ((#:flags flags) …)), whose VALUE refers to names the
+;; pattern binds. (inherit X) binds no name.
+(define-syntax %field-dispatch
+  (syntax-rules (inherit)
+    ((_ key) #f)
+    ((_ key ((head . more) value) clause ...) (%field-dispatch key clause ...))
+    ((_ key (inherit value) clause ...)
+     (if (equal? key 'inherit) (list value) (%field-dispatch key clause ...)))
+    ((_ key (field value) clause ...)
+     (if (equal? key 'field)
+         (list value)
+         (let ((field value)) (%field-dispatch key clause ...))))))
+
+(define (%no-fields field) #f)
 
 ;; (list VALUE) for the accessor NAME of the record form V, else #f.
-(define (%literal-field name v)
+(define (%record-field name v)
   (and (%unknown-call? v) (%unknown-call-clauses? v)
        (let ((accessor (symbol->string name))
              (prefix (string-append (symbol->string (%unknown-call-name v)) "-")))
          (and (> (string-length accessor) (string-length prefix))
               (string=? (substring accessor 0 (string-length prefix)) prefix)
-              (%clause-literal
+              (%field-value
                (string->symbol (substring accessor (string-length prefix)
                                           (string-length accessor)))
-               (%unknown-call-args v))))))
+               v
+               %record-inherit-depth)))))
 
-(define (%clause-literal field clauses)
-  (and (list? clauses) (%every pair? clauses)
-       (let ((given (filter (lambda (c) (equal? (car c) field)) clauses)))
-         (and (= (length given) 1)
-              (list? (car given)) (= (length (car given)) 2)
-              (%literal-datum (cadr (car given)))))))
+;; How many (inherit …) links an accessor follows: a chain is a few records long, and a
+;; record form inheriting itself must not loop.
+(define %record-inherit-depth 64)
+
+;; (list VALUE) of FIELD in the kept record form V, else #f.
+(define (%field-value field v depth)
+  (let ((given (%clauses-named field v)))
+    (cond ((= (length given) 1)
+           (or (%clause-literal (car given))
+               (%field-thunk-value field v)))
+          ((and (null? given) (> depth 0) (= (length (%clauses-named 'inherit v)) 1))
+           (let ((base (%field-thunk-value 'inherit v)))
+             (and base
+                  (%unknown-call? (car base)) (%unknown-call-clauses? (car base))
+                  (equal? (%unknown-call-name (car base)) (%unknown-call-name v))
+                  (%field-value field (car base) (- depth 1)))))
+          (else #f))))
+
+;; The clauses (FIELD …) of the kept record form V.
+(define (%clauses-named field v)
+  (let ((clauses (%unknown-call-args v)))
+    (if (list? clauses)
+        (filter (lambda (c) (and (pair? c) (equal? (car c) field))) clauses)
+        '())))
+
+;; (list VALUE) of a clause (FIELD VALUE) whose VALUE, evaluated, is VALUE whatever the
+;; bindings, else #f.
+(define (%clause-literal clause)
+  (and (list? clause) (= (length clause) 2)
+       (%literal-datum (cadr clause))))
+
+;; (list VALUE) of FIELD evaluated in the record form V, else #f.
+(define (%field-thunk-value field v)
+  ((%unknown-call-fields v) field))
 
 ;; (list VALUE) when the datum D, evaluated, is VALUE whatever the bindings: a
 ;; self-evaluating literal or a quoted datum.

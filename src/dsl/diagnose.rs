@@ -126,7 +126,8 @@ impl Dsl {
             (Some((name, close)), _) => format!("`{name}`: did you mean {close}?"),
             (None, Some((name, record))) => format!(
                 "`{name}` reads a field of an opaque ({record} …) form: ingot knows the field \
-                 only where that form gives it as a literal (a string, number or quoted datum)"
+                 only where that form, or a form it inherits, gives it (Guix's default is \
+                 unknown to ingot)"
             ),
             (None, None) => "ingot keeps a name it does not know as an opaque value, with no \
                              string or number in it: define it, or check its spelling"

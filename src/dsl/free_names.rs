@@ -3,10 +3,12 @@
 //! After expansion every binding form is one of Steel's core forms (lambda, let, define,
 //! begin, if, set!, quote), whatever macro — a user's `syntax-rules`, `match`,
 //! `modify-services` — it was written with, so scopes are exact. A call whose operator is free
-//! is reported as one name and its arguments are not walked: they are typically the field
-//! clauses of a Guix record ingot does not know, kept unevaluated by the placeholder. Its one
-//! argument that is a name is walked: the placeholder evaluates it (`(wireguard-peer-name p)`),
-//! and so are all the arguments of a record's accessor (see `Dsl::is_accessor`).
+//! is reported as one name and its arguments are not walked as calls: they are typically the
+//! field clauses of a Guix record ingot does not know, kept unevaluated by the placeholder.
+//! The VALUE of each clause (FIELD VALUE) is walked, as the placeholder keeps it as a
+//! procedure for the record's accessors; its one argument that is a name is walked: the
+//! placeholder evaluates it (`(wireguard-peer-name p)`), and so are all the arguments of a
+//! record's accessor (see `Dsl::is_accessor`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -260,6 +262,9 @@ impl Walk<'_> {
                         if !seen.1 {
                             self.report(name, syn, true);
                         }
+                        if self.keeps_fields(name.resolve()) {
+                            self.field_values(&items[1..]);
+                        }
                     }
                     Calls::Evaluated => {
                         items[1..].iter().for_each(|e| self.expr(e));
@@ -275,6 +280,38 @@ impl Walk<'_> {
         items[1..].iter().for_each(|e| self.expr(e));
         if let Some(op) = items.first() {
             self.expr(op);
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// Whether the placeholder of the unknown operator `name` keeps its field clauses' values
+    /// as code (see `Dsl::placeholder_program`).
+    fn keeps_fields(&self, name: &str) -> bool {
+        !super::unknown::KEPT_AS_WRITTEN.contains(&name)
+    }
+
+    /// The VALUE of each field clause (FIELD VALUE) of an unknown call, which its placeholder
+    /// compiles (`%field-dispatch`): each sees the FIELDs before it, as in Guix's record
+    /// constructors; FIELD itself is no reference. A clause headed by a list is a pattern,
+    /// no field; `inherit` binds no name.
+    fn field_values(&mut self, clauses: &[ExprKind]) {
+        let mut fields = Vec::new();
+        for clause in clauses {
+            let ExprKind::List(clause) = clause else {
+                continue;
+            };
+            match clause.args.as_slice() {
+                [ExprKind::List(head), _] if !head.args.is_empty() => {}
+                [head, value] => {
+                    self.scopes.push(fields.clone());
+                    self.expr(value);
+                    self.scopes.pop();
+                    let field = head.atom_identifier().copied();
+                    fields.extend(field.filter(|f| f.resolve() != "inherit"));
+                }
+                _ => {}
+            }
         }
     }
 }
@@ -321,9 +358,26 @@ mod tests {
     fn free_operators_hide_their_arguments_and_scopes_are_exact() {
         let mut e = Engine::new();
         let opaque = Calls::Opaque;
-        // A lambda in the arguments of an unknown call is lifted by Steel: still not walked.
-        let text = "(define x (foo-conf (port (lambda () yy)) (bar 1)))";
-        assert_eq!(free(&mut e, text, opaque), names(&[("foo-conf", true)]));
+        // The VALUE of a field clause (FIELD VALUE) of an unknown call is walked, a lambda
+        // Steel lifted out of it too; FIELD, other arguments and pattern clauses are not.
+        let text = "(define x (foo-conf (port (lambda () yy)) (bar 1 zz) ((pat p) (p qq))))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[("foo-conf", true), ("yy", false)])
+        );
+        // A field's VALUE sees the FIELDs before it; `inherit` binds none. A package's
+        // clauses are kept as written (`KEPT_AS_WRITTEN`): not walked.
+        let text = "(list (conf (inherit base) (version \"1\") (uri (mk version inherit))) \
+                    (package (version \"2\") (source (mk2 version))))";
+        assert_eq!(
+            free(&mut e, text, opaque),
+            names(&[
+                ("conf", true),
+                ("base", false),
+                ("mk", true),
+                ("package", true)
+            ])
+        );
         // A lone name is evaluated by the placeholder: walked.
         let text = "(list (acc-x rec) (acc-y \"s\") (acc-z (c 1)))";
         assert_eq!(
@@ -338,7 +392,12 @@ mod tests {
         // An accessor's arguments are walked (the test's accessors end in -acc).
         assert_eq!(
             free(&mut e, "(list (r-acc (car xs)) (other (car ys)))", opaque),
-            names(&[("xs", false), ("r-acc", true), ("other", true)])
+            names(&[
+                ("xs", false),
+                ("r-acc", true),
+                ("other", true),
+                ("ys", false)
+            ])
         );
         // So are those of RECORD-FIELD after the walk met RECORD as an operator.
         assert_eq!(
@@ -347,7 +406,7 @@ mod tests {
                 "(list (rec (f 1)) (rec-f (car zs)) (rec (g qq)))",
                 opaque
             ),
-            names(&[("rec", true), ("zs", false), ("rec-f", true)])
+            names(&[("rec", true), ("zs", false), ("rec-f", true), ("qq", false)])
         );
         let text = "(list a (b (c 1)) a (list d))";
         assert_eq!(

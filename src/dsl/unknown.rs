@@ -7,7 +7,7 @@
 //! macro that keeps the call's arguments unevaluated, since they are typically the fields of
 //! a Guix configuration record ingot does not know. A call on one name or literal evaluates
 //! it (`(wireguard-peer-name p)`), and an accessor `RECORD-FIELD` of such a kept record form
-//! gives the field's literal value (`%apply-unknown` in the prelude).
+//! gives the field's value, literal or computed (`%apply-unknown` in the prelude).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +20,11 @@ use super::compile_lock::{compile_and_run, compiling};
 use super::free_names::{free_names, Calls, FreeName};
 use super::source::Form;
 use super::{Dsl, SourceText};
+
+/// Guix records whose clauses a placeholder keeps only as written, never as code: a package's
+/// and an origin's fields are build recipes ingot never runs (it builds no packages), and they
+/// are most of a channel module's text. Their accessors give literal fields only.
+pub(super) const KEPT_AS_WRITTEN: &[&str] = &["package", "origin"];
 
 /// Steel's prefix for a template name it renamed for hygiene (`rename_idents`).
 const HYGIENIC_PREFIX: &str = "##";
@@ -177,9 +182,20 @@ impl Dsl {
             )
         } else if operator {
             // One name or literal is evaluated, as Guix does for a procedure's argument (an
-            // accessor's record, `(wireguard-peer-name p)`); a clause or more are kept.
+            // accessor's record, `(wireguard-peer-name p)`); a clause or more are kept. Clauses
+            // shaped as a record's fields, (FIELD VALUE) …, also keep their VALUEs as code,
+            // so that the record's accessor can give a computed field (evaluated only then,
+            // where ingot reads it).
+            let fields = if KEPT_AS_WRITTEN.contains(&name) {
+                String::new()
+            } else {
+                format!(
+                    "((_ (field value) ...) (%make-unknown-record '{name} '((field value) ...) \
+                     (lambda (%field) (%field-dispatch %field (field value) ...))))"
+                )
+            };
             format!(
-                "(define-syntax {name} (syntax-rules () \
+                "(define-syntax {name} (syntax-rules () {fields} \
                  ((_ (head . tail) . rest) (%make-unknown-call '{name} '((head . tail) . rest))) \
                  ((_ arg) (%apply-unknown '{name} (list arg))) \
                  ((_ . args) (%make-unknown-call '{name} 'args))))"

@@ -1,6 +1,7 @@
 ;; Accessors of a Guix record ingot does not know, RECORD-FIELD applied to the record form:
-;; the field's literal value when the form gives it; otherwise the result stays opaque. A
-;; wireguard config that keeps its peers by name.
+;; the field's value when the form gives it, literal or computed (evaluated where it was
+;; written), or the (inherit …)ed form's; otherwise (Guix's default) the result stays opaque.
+;; A wireguard config that keeps its peers by name.
 (use-modules (gnu) (gnu services vpn) (srfi srfi-1))
 
 (define peers
@@ -14,8 +15,8 @@
   (filter (lambda (p) (string=? (wireguard-peer-name p) "alpha")) (list (car peers) (cadr peers))))
 (define ips (append-map wireguard-peer-allowed-ips (list (car peers) (cadr peers))))
 
-;; A field the form does not give (Guix's default, or the inherited record's) and a computed
-;; one stay opaque: ingot keeps the clauses unevaluated. A given field wins over (inherit …).
+;; A field neither given nor inherited (Guix's default) stays opaque. A given field wins over
+;; (inherit …).
 (define (opaque? v) (not (string? v)))
 
 ;; The record form and its accessor first met in one form: the accessor's argument, a call,
