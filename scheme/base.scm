@@ -424,12 +424,18 @@
             (left (if (%star-positional? left names) (cdr left) left)))
        (%star-opts left names more inner)))))
 
+;; A key's default is evaluated only when the caller does not pass the key, as in Guile: a
+;; default of (error "zone needed") marks a key the caller must give.
 (define-syntax %star-keys
   (syntax-rules ()
     ((_ left () inner) inner)
     ((_ left ((k kd) . more) inner)
-     (let ((k (%keyword-arg left (%star-keyword 'k) kd)))
+     (let* ((given (%keyword-arg left (%star-keyword 'k) %star-absent))
+            (k (if (%absent? given) kd given)))
        (%star-keys left more inner)))))
+
+(struct %absent ())
+(define %star-absent (%absent))
 
 (define-syntax %star-rest?
   (syntax-rules () ((_ #f) #f) ((_ name) #t)))
