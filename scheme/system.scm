@@ -336,7 +336,8 @@
     ((_ form bl dev (acc ...))
      (%construct <bootloader-configuration> form (inherit (%old-grub bl dev)) acc ...))
     ((_ form bl dev (acc ...) (grub package) rest ...)
-     (%grub-clauses form (%grub-package-bootloader package) dev (acc ...) rest ...))
+     (%grub-clauses form (%grub-package-bootloader package (#%syntax-span form)) dev
+                    (acc ...) rest ...))
     ((_ form bl dev (acc ...) (device d) rest ...)
      (%grub-clauses form bl d (acc ...) rest ...))
     ((_ form bl dev (acc ...) clause rest ...)
@@ -345,11 +346,15 @@
 (define (%old-grub bl dev)
   (bootloader-configuration (bootloader bl) (targets (if dev (list dev) #f))))
 
-;; The package named by old Guix's `grub` clause: only its name matters (grub or grub-efi).
-(define (%grub-package-bootloader package)
-  (if (and (%unknown? package) (equal? (%unknown-name package) 'grub-efi))
-      grub-efi-bootloader
-      grub-bootloader))
+;; The package named by old Guix's `grub` clause: only its name matters, grub or grub-efi;
+;; any other is an error, not BIOS GRUB (a misspelt grub-efi would silently lose EFI).
+(define (%grub-package-bootloader package span)
+  (let ((name (and (%unknown? package) (%unknown-name package))))
+    (cond ((equal? name 'grub-efi) grub-efi-bootloader)
+          ((equal? name 'grub) grub-bootloader)
+          (else (%record-error 'field 'grub-configuration 'grub package
+                               "expected the package grub (BIOS) or grub-efi (UEFI)"
+                               span #f)))))
 
 (define-record-type* <menu-entry> menu-entry make-menu-entry menu-entry?
   (label menu-entry-label)
