@@ -164,7 +164,7 @@ impl Dsl {
 
     /// The names the text being evaluated can write besides the globals: a module's own and
     /// imported ones, under their own spelling, not as the globals they became.
-    fn visible_names(&self) -> Vec<&str> {
+    pub(super) fn visible_names(&self) -> Vec<&str> {
         self.namespaces
             .last()
             .map(|ns| ns.visible_names().collect())

@@ -27,6 +27,16 @@ pub(super) struct FreeName {
     pub source: Option<u32>,
 }
 
+/// The free names of a form, and those of them the form tests (see `FreeNames::tests`).
+#[derive(Debug, Default)]
+pub(super) struct FreeNames {
+    pub names: Vec<FreeName>,
+    /// Each place a free name is the test of an `if` (after expansion: of a `cond`, `when`,
+    /// `and` … too): the name itself, a call of it, or `(not …)` of those. Its placeholder
+    /// is true, so such a test always takes the first branch.
+    pub tests: Vec<FreeName>,
+}
+
 /// How a walk treats the calls of free operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Calls {
@@ -50,7 +60,7 @@ pub(super) fn free_names(
     global: &dyn Fn(&str) -> bool,
     accessor: &dyn Fn(&str) -> bool,
     calls: Calls,
-) -> Vec<FreeName> {
+) -> FreeNames {
     // Steel lets a procedure refer to a global the same form defines further on.
     let top_defined: Vec<InternedString> = exprs.iter().flat_map(internal_definitions).collect();
     let lifted: HashMap<InternedString, &ExprKind> =
@@ -70,7 +80,10 @@ pub(super) fn free_names(
         }
         walk.expr(expr);
     }
-    walk.found
+    FreeNames {
+        names: walk.found,
+        tests: walk.tests,
+    }
 }
 
 /// `(define ##__lifted_pure_functionN (lambda …))`: its name and lambda.
@@ -94,6 +107,7 @@ struct Walk<'a> {
     /// Globals the form itself defines.
     top_defined: Vec<InternedString>,
     found: Vec<FreeName>,
+    tests: Vec<FreeName>,
     /// Names reported so far: (as a value, as an operator).
     seen: HashMap<InternedString, (bool, bool)>,
     /// When given, a reference to a lifted lambda walks its body there, once.
@@ -116,6 +130,7 @@ impl<'a> Walk<'a> {
             scopes: Vec::new(),
             top_defined,
             found: Vec::new(),
+            tests: Vec::new(),
             seen: HashMap::new(),
             lifted,
             reached: HashSet::new(),
@@ -157,6 +172,37 @@ impl Walk<'_> {
         });
     }
 
+    /// After walking the test of an `if`: a free name it tests (see `FreeNames::tests`).
+    fn note_test(&mut self, test: &ExprKind) {
+        let tested = match test {
+            ExprKind::Atom(a) => Some(&a.syn),
+            ExprKind::List(l) => match l.args.as_slice() {
+                [ExprKind::Atom(not), inner]
+                    if not.ident().is_some_and(|n| n.resolve() == "not") =>
+                {
+                    return self.note_test(inner);
+                }
+                [ExprKind::Atom(head), ..] => Some(&head.syn),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(syn) = tested else {
+            return;
+        };
+        let Some(name) = syn.ty.identifier().copied() else {
+            return;
+        };
+        if self.seen.contains_key(&name) && !self.bound(&name) {
+            self.tests.push(FreeName {
+                name: name.resolve().to_string(),
+                operator: false,
+                at: syn.span.start as usize,
+                source: syn.span.source_id.map(|s| s.0),
+            });
+        }
+    }
+
     /// A reference to a name in value position.
     fn value(&mut self, syn: &SyntaxObject) {
         let Some(name) = syn.ty.identifier().copied() else {
@@ -183,6 +229,7 @@ impl Walk<'_> {
             ExprKind::List(list) => self.call(&list.args),
             ExprKind::If(f) => {
                 self.expr(&f.test_expr);
+                self.note_test(&f.test_expr);
                 self.expr(&f.then_expr);
                 self.expr(&f.else_expr);
             }
@@ -345,6 +392,7 @@ mod tests {
             &|n| n.ends_with("-acc"),
             calls,
         )
+        .names
         .into_iter()
         .map(|f| (f.name, f.operator))
         .collect()
@@ -436,6 +484,29 @@ mod tests {
             free(&mut e, text, opaque),
             names(&[("q", true), ("r", false)])
         );
+    }
+
+    #[test]
+    fn tested_free_names() {
+        let mut e = Engine::new();
+        let tests = |e: &mut Engine, text: &str| {
+            let exprs = {
+                let _one = compiling();
+                e.emit_expanded_ast(text, None)
+            }
+            .expect("the form expands");
+            let e = &*e;
+            free_names(&exprs, &|n| e.global_exists(n), &|_| false, Calls::Opaque)
+                .tests
+                .into_iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+        };
+        // The name, a call of it, (not …) of those, through cond and when; a bound name, a
+        // local and a name only in a branch are not tested.
+        let text = "(list (if a 1 2) (cond ((not (b? 1)) 1) (else 2)) (when (c 1) 3) \
+                    (if (car '(1)) d 2) (let ((e #t)) (if e 1 2)))";
+        assert_eq!(tests(&mut e, text), vec!["a", "b?", "c"]);
     }
 
     #[test]

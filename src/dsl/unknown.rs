@@ -17,7 +17,7 @@ use steel::rerrs::{ErrorKind, SteelErr};
 use steel::SteelVal;
 
 use super::compile_lock::{compile_and_run, compiling};
-use super::free_names::{free_names, Calls, FreeName};
+use super::free_names::{free_names, Calls, FreeName, FreeNames};
 use super::source::Form;
 use super::{Dsl, SourceText};
 
@@ -72,6 +72,9 @@ impl Dsl {
             round += 1;
             let free = self.free_names(padded, path, calls)?;
             self.note_source(path, src);
+            if !late {
+                self.warn_tested_unknowns(src, &free.tests);
+            }
             let mut program = String::new();
             let mut renamed = Vec::new();
             for FreeName {
@@ -79,7 +82,7 @@ impl Dsl {
                 operator,
                 at,
                 source,
-            } in free
+            } in free.names
             {
                 // A name in ingot's own text is not the user's to declare: Steel reports it.
                 if !self.is_user_span(source) {
@@ -131,6 +134,37 @@ impl Dsl {
         }
     }
 
+    /// A name ingot does not know, tested by an `if` (or `cond`, `when`, `and` …): its
+    /// placeholder is true, so the test always takes its first branch where Guile would stop
+    /// with "Unbound variable" if the name is a misspelling. Said once per place.
+    fn warn_tested_unknowns(&mut self, src: &Arc<SourceText>, tests: &[FreeName]) {
+        let visible = self.visible_names();
+        let mut said: Vec<(&str, usize)> = Vec::new();
+        let mut warnings = Vec::new();
+        for test in tests {
+            if !self.is_user_span(test.source) || said.contains(&(test.name.as_str(), test.at)) {
+                continue;
+            }
+            said.push((test.name.as_str(), test.at));
+            let name = test
+                .name
+                .strip_prefix(HYGIENIC_PREFIX)
+                .unwrap_or(&test.name);
+            let close = super::diagnose::closest_bound_name(&self.engine, name, &visible)
+                .map(|c| format!(" (did you mean `{c}`)"))
+                .unwrap_or_default();
+            warnings.push(super::Warning {
+                message: format!(
+                    "`{name}` is not known to ingot{close}: this test is an opaque value, \
+                     which is true, so the first branch is always taken; Guile stops here if \
+                     the name is unbound"
+                ),
+                location: Some(super::diagnose::location_in(src, test.at)),
+            });
+        }
+        self.warnings.extend(warnings);
+    }
+
     /// The free names of the form `padded`, from its macro expansion (which also defines the
     /// form's macros, as compiling it does).
     fn free_names(
@@ -138,7 +172,7 @@ impl Dsl {
         padded: &str,
         path: &Path,
         calls: Calls,
-    ) -> Result<Vec<FreeName>, SteelErr> {
+    ) -> Result<FreeNames, SteelErr> {
         let expanded = {
             let _one = compiling();
             self.engine
