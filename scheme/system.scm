@@ -295,6 +295,12 @@
   (or (equal? v #f) (and (list? v) (%every string? v))
       "expected a list of strings such as '(\"/dev/sda\")"))
 (define (%string-or-false-check v) (or (equal? v #f) (string? v) "expected a string or #f"))
+;; Guix's deprecated one-device field: a list given to it belongs in `targets`.
+(define (%target-check v)
+  (or (equal? v #f) (string? v)
+      (if (list? v)
+          "expected a string or #f; a list of devices goes in (targets …)"
+          "expected a string or #f")))
 ;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so).
 (define (%timeout-check v)
   (or (and (real? v) (>= v 0)) "expected a number of seconds (a non-negative number)"))
@@ -303,7 +309,7 @@
   bootloader-configuration make-bootloader-configuration bootloader-configuration?
   (bootloader bootloader-configuration-bootloader (check %bootloader-check))
   (targets bootloader-configuration-targets (default #f) (check %targets-check))
-  (target bootloader-configuration-target (default #f) (check %string-or-false-check))
+  (target bootloader-configuration-target (default #f) (check %target-check))
   (menu-entries bootloader-configuration-menu-entries (default '()))
   (default-entry bootloader-configuration-default-entry (default 0))
   (timeout bootloader-configuration-timeout (default 5) (check %timeout-check))

@@ -42,7 +42,7 @@ impl Dsl {
                 hint: Some(hint),
             };
         }
-        if let Some((message, hint)) = self.false_reached(&err, &message, src) {
+        if let Some((message, hint)) = self.wrong_value_reached(&err, &message, src) {
             return DslError::Eval {
                 location: Some(fallback),
                 message,
@@ -61,7 +61,11 @@ impl Dsl {
                 Some("define it before this point, or check its spelling".to_string())
             }
             ErrorKind::ArityMismatch => {
-                Some("check how many arguments the procedure takes".to_string())
+                return DslError::Eval {
+                    location: Some(fallback),
+                    message: format!("{}: {message}", self.error_builtin(&err)),
+                    hint: Some("check how many arguments the procedure takes".to_string()),
+                };
             }
             _ if !self.unknowns.is_empty() => Some(format!(
                 "these names are not defined and were kept as opaque values: {}",
@@ -136,30 +140,34 @@ impl Dsl {
         Some((message, hint))
     }
 
-    /// #f given to a builtin that needs a string or number (Steel: "Cannot convert steel
-    /// value: #false to steel string"): said with the builtin's name, and, where the text
+    /// A value of the wrong kind given to a builtin (Steel: "Cannot convert steel value: 1
+    /// to steel string"): said with the builtin's name and the value; for #f, where the text
     /// calls getenv, that getenv is #f in a definition.
-    fn false_reached(
+    fn wrong_value_reached(
         &self,
         err: &SteelErr,
         message: &str,
         src: &SourceText,
     ) -> Option<(String, Option<String>)> {
-        if !message.contains("Cannot convert steel value: #false to steel") {
-            return None;
-        }
-        let builtin = self
-            .error_call(err)
-            .as_ref()
-            .and_then(|c| c.head().map(super::namespace::unmangle))
-            .unwrap_or_else(|| "this call".to_string());
-        let message = format!("{builtin} needs {} here, got #f", needed_kind(message));
-        let hint = src.text.contains("(getenv").then(|| {
+        let (_, rest) = message.split_once("Cannot convert steel value: ")?;
+        let (value, _) = rest.rsplit_once(" to steel ")?;
+        let value = if value == "#false" { "#f" } else { value };
+        let builtin = self.error_builtin(err);
+        let message = format!("{builtin} needs {} here, got {value}", needed_kind(message));
+        let hint = (value == "#f" && src.text.contains("(getenv")).then(|| {
             "(getenv …) is #f in a definition: it reads no environment (give the value in the \
              file, or use (or (getenv \"NAME\") \"default\"))"
                 .to_string()
         });
         Some((message, hint))
+    }
+
+    /// The operator of the innermost user call on the error's stack, as the text writes it.
+    fn error_builtin(&self, err: &SteelErr) -> String {
+        self.error_call(err)
+            .as_ref()
+            .and_then(|c| c.head().map(super::namespace::unmangle))
+            .unwrap_or_else(|| "this call".to_string())
     }
 
     /// The names the text being evaluated can write besides the globals: a module's own and
@@ -300,6 +308,10 @@ fn record_hint(
     unknowns: &[String],
     visible: &[&str],
 ) -> Option<String> {
+    // A misspelt field first: its value (often a name ingot keeps opaque) is not the mistake.
+    if f.kind == "unknown" {
+        return Some(unknown_field_hint(engine, f));
+    }
     if let Some(v) = &f.value {
         if let Some(name) = value::rendered_forward_name(v) {
             return Some(format!(
@@ -319,22 +331,6 @@ fn record_hint(
         }
     }
     match f.kind.as_str() {
-        "unknown" => {
-            let fields = record_fields(engine, &f.record);
-            let field = f.field.clone().unwrap_or_default();
-            let close = fields
-                .iter()
-                .filter(|c| edit_distance(c, &field) <= 2.max(field.len() / 4))
-                .min_by_key(|c| edit_distance(c, &field));
-            Some(match close {
-                Some(c) => format!(
-                    "did you mean `{c}`? {} fields: {}",
-                    f.record,
-                    fields.join(" ")
-                ),
-                None => format!("{} fields: {}", f.record, fields.join(" ")),
-            })
-        }
         "missing" => Some(format!(
             "add ({} …) to this {} form",
             f.field.clone().unwrap_or_default(),
@@ -362,9 +358,12 @@ pub(super) fn closest_bound_name(
 ) -> Option<String> {
     let limit = 2.max(name.chars().count() / 4);
     let globals = engine.globals();
+    // Record constructors and other syntax (grub-configuration) are macros, not globals.
+    let macros = engine.in_scope_macros();
     globals
         .iter()
         .map(|g| g.resolve())
+        .chain(macros.keys().map(|m| m.resolve()))
         .chain(visible.iter().copied())
         .filter(|g| {
             *g != name
@@ -374,10 +373,40 @@ pub(super) fn closest_bound_name(
                 && !g.contains("mangler")
                 && !g.starts_with("%%m")
         })
-        .map(|g| (edit_distance(g, name), g))
-        .filter(|(d, _)| *d <= limit)
+        .map(|g| (near_key(g, name), g))
+        .filter(|((d, _), _)| *d <= limit)
         .min()
         .map(|(_, g)| g.to_string())
+}
+
+/// The closest field of the record to a field it does not have (`inherit` is a clause of
+/// every record), and the record's fields.
+fn unknown_field_hint(engine: &steel::steel_vm::engine::Engine, f: &RecordFailure) -> String {
+    let fields = record_fields(engine, &f.record);
+    let field = f.field.clone().unwrap_or_default();
+    let close = fields
+        .iter()
+        .map(String::as_str)
+        .chain(["inherit"])
+        .filter(|c| edit_distance(c, &field) <= 2.max(field.len() / 4))
+        .min_by_key(|c| near_key(c, &field));
+    match close {
+        Some(c) => format!(
+            "did you mean `{c}`? {} fields: {}",
+            f.record,
+            fields.join(" ")
+        ),
+        None => format!("{} fields: {}", f.record, fields.join(" ")),
+    }
+}
+
+/// How far `candidate` is from `name`, for the closest of several: fewest edits, then a
+/// candidate that starts as the name does (`uid` is nearer `uuid` than `id`).
+fn near_key(candidate: &str, name: &str) -> (usize, bool) {
+    (
+        edit_distance(candidate, name),
+        candidate.chars().next() != name.chars().next(),
+    )
 }
 
 /// The field names of the record type called `record` (from the prelude's list of every
@@ -416,6 +445,15 @@ mod tests {
         assert_eq!(edit_distance("label", "lable"), 2);
         assert_eq!(edit_distance("host-name", "host-nam"), 1);
         assert_eq!(edit_distance("size", "size"), 0);
+    }
+
+    #[test]
+    fn the_nearest_name_starts_as_the_misspelling_does() {
+        fn nearest<'a>(name: &str, names: &[&'a str]) -> Option<&'a str> {
+            names.iter().copied().min_by_key(|c| near_key(c, name))
+        }
+        assert_eq!(nearest("uid", &["id", "uuid"]), Some("uuid"));
+        assert_eq!(nearest("kernal", &["kernel", "initrd"]), Some("kernel"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-;; error: arity-in-helper.scm:10:20: function expected 2 arguments, found 1
+;; error: arity-in-helper.scm:10:20: sized-partition: function expected 2 arguments, found 1
 ;; A helper procedure called with too few arguments at the top level.
 (use-modules (gnu image) (gnu system image))
 

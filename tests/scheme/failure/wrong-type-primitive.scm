@@ -1,3 +1,3 @@
-;; error: wrong-type-primitive.scm:3:10: Cannot convert steel value: 5 to steel string
+;; error: wrong-type-primitive.scm:3:10: string-append needs a string here, got 5
 (partition
   (label (string-append "data-" 5)))
