@@ -160,6 +160,10 @@ pub struct Dsl {
     /// Set while a REPL input runs: a name a procedure body uses before its definition is a
     /// global a later input may define, as a file's later definitions are (see `unknown`).
     late_bound_bodies: bool,
+    /// Set while a REPL input that defines nothing runs: a name it uses that nobody defined is
+    /// a mistake typed there, so the input stops before running (nothing printed, no
+    /// placeholder left for the next input); the name is in `unknowns` for the REPL to say.
+    refuse_unknowns: bool,
     /// Names used before their definition -> the setter that gives their definition's value
     /// to the code compiled before it (see `eval::forward_program`).
     forwards: HashMap<String, String>,
@@ -213,6 +217,7 @@ impl Dsl {
             hoisted_quotes: 0,
             stored_placeholders: HashMap::new(),
             late_bound_bodies: false,
+            refuse_unknowns: false,
             forwards: HashMap::new(),
             warnings: Vec::new(),
             operating_systems: Vec::new(),
@@ -317,8 +322,10 @@ impl Dsl {
         self.inputs += 1;
         let name = format!("<repl-{}>", self.inputs);
         self.late_bound_bodies = true;
+        self.refuse_unknowns = !text.trim_start().starts_with("(define");
         let value = self.eval_text_as(&name, text);
         self.late_bound_bodies = false;
+        self.refuse_unknowns = false;
         let value = value?;
         let build = value::is_struct(&value, value::layout::BUILD);
         if value::is_struct(&value, value::layout::SHOW) || build {

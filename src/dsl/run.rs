@@ -59,6 +59,7 @@ impl Dsl {
         let result = catch_unwind(AssertUnwindSafe(|| f(self)));
         // A REPL input that panicked must not leave the next evaluation late-binding.
         self.late_bound_bodies = false;
+        self.refuse_unknowns = false;
         let stopped = watch.stopped();
         drop(watch);
         match result {

@@ -72,6 +72,25 @@ impl Dsl {
             round += 1;
             let free = self.free_names(padded, path, calls)?;
             self.note_source(path, src);
+            if self.refuse_unknowns && !late {
+                let user: Vec<String> = free
+                    .names
+                    .iter()
+                    .filter(|f| self.is_user_span(f.source))
+                    .map(|f| f.name.clone())
+                    .collect();
+                if !user.is_empty() {
+                    for name in &user {
+                        if !self.unknowns.contains(name) {
+                            self.unknowns.push(name.clone());
+                        }
+                    }
+                    return Err(SteelErr::new(
+                        ErrorKind::FreeIdentifier,
+                        format!("unbound name: {}", user.join(", ")),
+                    ));
+                }
+            }
             if !late {
                 self.warn_tested_unknowns(src, &free.tests);
             }

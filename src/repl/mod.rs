@@ -276,7 +276,7 @@ impl Session<'_> {
         let outcome = self.dsl.eval_repl(text);
         let unknown = self.dsl.unknown_names().to_vec();
         let defines = text.trim_start().starts_with("(define");
-        if !unknown.is_empty() && outcome.is_ok() && !defines {
+        if !unknown.is_empty() && !defines {
             // In a file an unknown name may be a Guix package ingot need not know; typed
             // here it is a mistake.
             for name in &unknown {

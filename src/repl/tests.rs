@@ -105,6 +105,29 @@ fn unknown_names_are_errors_with_a_suggestion() {
 }
 
 #[test]
+fn an_input_with_an_unknown_name_does_not_run() {
+    // Its output is not printed, and the name is still unknown in the next input.
+    // (Output of display goes to the process's stdout, not `out`: a definition is the
+    // observable effect here.)
+    let (out, _) = session(&[
+        "(begin (set! counter 1) (frobnicate 1))",
+        "(define counter 0)",
+        "(begin (set! counter (+ counter 1)) (frobnicate 1))",
+        "(frobnicate 2)",
+        "(+ counter 40)",
+    ]);
+    assert!(
+        out.contains("error: <repl-3>:1:38: unbound name `frobnicate`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("error: <repl-4>:1:2: unbound name `frobnicate`"),
+        "{out}"
+    );
+    assert!(out.contains("\n40\n"), "{out}");
+}
+
+#[test]
 fn a_name_defined_later_is_not_a_value_yet() {
     let (out, _) = session(&["(define (f) (g))", "g", "(define (g) 7)", "(f)"]);
     assert!(
