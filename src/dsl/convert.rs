@@ -366,8 +366,11 @@ impl<'h> Converter<'h> {
             other => {
                 if given.iter().any(|g| g == field) {
                     ignored.push(format!(
-                        "{field} {} (ingot takes a file: (local-file \"…\") or a path)",
-                        describe(other)
+                        "{field} {} ({}ingot takes a file: (local-file \"…\") or a path)",
+                        describe(other),
+                        misspelt_package(field, other)
+                            .map(|c| format!("not a Guix {field} package: did you mean {c}? "))
+                            .unwrap_or_default()
                     ));
                 }
                 Ok(None)
@@ -579,6 +582,45 @@ fn mentions(datum: &SteelVal, name: &str) -> bool {
 /// What the prelude's bootloader `name` is (its table: `boot::bootloaders`).
 pub(crate) fn bootloader_by_name(name: &str) -> Option<Bootloader> {
     crate::boot::bootloaders::by_name(name)
+}
+
+/// Guix's (and the nonguix channel's) kernel and initrd packages, for a did-you-mean: ingot
+/// ignores the package, but Guix stops on a misspelt one ("Unbound variable").
+const KERNEL_PACKAGES: &[&str] = &[
+    "linux-libre",
+    "linux-libre-lts",
+    "linux-libre-arm64-generic",
+    "linux-libre-arm-generic",
+    "linux-libre-riscv64-generic",
+    "linux",
+    "linux-lts",
+    "linux-xanmod",
+    "linux-xanmod-lts",
+    "hurd",
+];
+const INITRD_PROCEDURES: &[&str] = &["base-initrd", "raw-initrd", "microcode-initrd"];
+
+/// For an unknown name given as the kernel or initrd: the Guix package it misspells. A
+/// versioned or variant name (linux-libre-6.6, linux-libre-pinebook-pro) is not a misspelling.
+fn misspelt_package(field: &str, value: &SteelVal) -> Option<&'static str> {
+    let name = v::unknown_name(value)?;
+    let known = match field {
+        "kernel" => KERNEL_PACKAGES,
+        "initrd" => INITRD_PROCEDURES,
+        _ => return None,
+    };
+    let variant = |k: &&str| {
+        name.strip_prefix(*k)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    if known.contains(&name.as_str())
+        || name.starts_with("linux-libre-")
+        || known.iter().any(variant)
+    {
+        return None;
+    }
+    super::diagnose::closest_of(&name, known)
 }
 
 #[cfg(test)]

@@ -400,6 +400,16 @@ fn unknown_field_hint(engine: &steel::steel_vm::engine::Engine, f: &RecordFailur
     }
 }
 
+/// The candidate closest to `name` within a few edits, if any.
+pub(super) fn closest_of<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = 2.max(name.chars().count() / 4);
+    candidates
+        .iter()
+        .copied()
+        .filter(|c| *c != name && edit_distance(c, name) <= limit)
+        .min_by_key(|c| near_key(c, name))
+}
+
 /// How far `candidate` is from `name`, for the closest of several: fewest edits, then a
 /// candidate that starts as the name does (`uid` is nearer `uuid` than `id`).
 fn near_key(candidate: &str, name: &str) -> (usize, bool) {
