@@ -323,6 +323,18 @@ impl Dsl {
         if modules::is_built_in(name)
             && !(modules::user_may_provide(name) && modules::find(name, &load_path).is_some())
         {
+            if let Some(close) = modules::misspelt_guix_module(name)
+                .filter(|_| modules::find(name, &load_path).is_none())
+            {
+                self.warnings.push(super::Warning {
+                    message: format!(
+                        "{} is none of Guix's modules: did you mean {close}? Guix stops here \
+                         (no code for module); ingot goes on, its Guix names coming from (gnu)",
+                        modules::display(name)
+                    ),
+                    location: Some(location_in(src, at)),
+                });
+            }
             return Ok(None);
         }
         let shown = modules::display(name);

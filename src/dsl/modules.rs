@@ -88,6 +88,43 @@ pub(super) fn is_built_in(name: &[String]) -> bool {
         .is_some_and(|root| BUILT_IN_ROOTS.contains(&root.as_str()))
 }
 
+/// The modules of Guix (2022's tree, and the system, service, home and bootloader modules of
+/// 2026's) and of the nonguix channel, one per line, parts separated by blanks. Only a
+/// did-you-mean is drawn from it: a module missing from it may be newer.
+const GUIX_MODULES: &str = include_str!("guix_modules.txt");
+
+/// For a Guix or nonguix module name that is none of theirs: the module it misspells, one or
+/// two edits away in its last part. A short part is too near others to tell: (gnu packages
+/// zip) is a module Guix removed, not a misspelt zig, and (gnu packages rocm) newer than rpm.
+pub(super) fn misspelt_guix_module(name: &[String]) -> Option<String> {
+    let (last, parent) = name.split_last()?;
+    if !matches!(name[0].as_str(), "gnu" | "guix" | "nongnu" | "nonguix") {
+        return None;
+    }
+    let joined = name.join(" ");
+    if GUIX_MODULES.lines().any(|m| m == joined) {
+        return None;
+    }
+    let limit = match last.chars().count() {
+        0..=4 => return None,
+        5..=7 => 1,
+        _ => 2,
+    };
+    let siblings: Vec<&str> = GUIX_MODULES
+        .lines()
+        .filter_map(|m| {
+            let (m_parent, m_last) = m.rsplit_once(' ')?;
+            (m_parent.split(' ').eq(parent.iter().map(String::as_str))).then_some(m_last)
+        })
+        .collect();
+    let close = super::diagnose::closest_of(last, &siblings)?;
+    (strsim::levenshtein(close, last) <= limit).then(|| {
+        let mut fixed = parent.to_vec();
+        fixed.push(close.to_string());
+        display(&fixed)
+    })
+}
+
 /// Whether a file on the load path, when there is one, is module `name` rather than ingot's
 /// built-in: as in Guile, whose `-L` directories come first, for the roots Guile's own
 /// libraries use (a user's `(system base)` in `system/base.scm`). Guix's and the nonguix
@@ -216,5 +253,29 @@ pub(super) fn place(path: &Path, dirs: &[PathBuf]) -> Placed {
                 Placed::Outside(lexical)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::misspelt_guix_module;
+
+    fn name(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn misspelt_guix_modules_get_the_module_they_miss() {
+        let near = |s: &str| misspelt_guix_module(&name(s));
+        assert_eq!(near("gnu sytem"), Some("(gnu system)".into()));
+        assert_eq!(
+            near("gnu services networkin"),
+            Some("(gnu services networking)".into())
+        );
+        assert_eq!(near("gnu system"), None);
+        assert_eq!(near("nongnu packages linux"), None);
+        // Short names are too near each other; other roots are not Guix's.
+        assert_eq!(near("gnu packages zip"), None);
+        assert_eq!(near("my system"), None);
     }
 }
