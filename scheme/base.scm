@@ -339,7 +339,13 @@
   (let loop ((rest args))
     (cond ((null? rest) #t)
           ((and (member (car rest) allowed) (pair? (cdr rest))) (loop (cddr rest)))
-          (else (%fail (string-append who ": unexpected argument") (car rest))))))
+          (else
+           (let ((close (and (symbol? (car rest)) (%closest-name (car rest) allowed))))
+             (%fail (string-append who ": unexpected argument "
+                                   (if (symbol? (car rest))
+                                       (symbol->string (car rest))
+                                       (%write-string (car rest)))
+                                   (if close (string-append ": did you mean " close "?") ""))))))))
 
 
 ;; The public names of the helpers above.
@@ -446,6 +452,13 @@
     ((_ name left body) (let ((name left)) . body))))
 
 (define (%star-keyword name) (string->symbol (string-append "#:" (symbol->string name))))
+;; Guile's "Unrecognized keyword", with the keyword meant when one is close.
+(define (%unknown-keyword key keys)
+  (let ((close (%closest-name key keys)))
+    (%fail (string-append "unrecognized keyword " (symbol->string key)
+                          (if close (string-append ": did you mean " close "?") "")
+                          " (this procedure takes "
+                          (string-join (map symbol->string keys) " ") ")"))))
 (define (%star-keyword? x)
   (and (symbol? x) (string-prefix? "#:" (symbol->string x))))
 (define (%star-required left name)
@@ -468,7 +481,7 @@
                   (if (or allow? rest?
                           (member (car l) (map %star-keyword keys)))
                       (loop (cddr l))
-                      (error "unrecognized keyword:" (car l))))
+                      (%unknown-keyword (car l) (map %star-keyword keys))))
                  (rest? (loop (cdr l)))
                  (else (%fail (string-append "invalid keyword arguments: " (%write-string left)))))))
         (else #t)))

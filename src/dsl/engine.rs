@@ -161,6 +161,29 @@ pub(crate) fn new_engine(
         Err(error(parts.join(" ")))
     });
 
+    // (%closest-name NAME CANDIDATES): the candidate a few edits from NAME, for a
+    // did-you-mean in a prelude message, else #f. Symbols and strings alike.
+    register(&mut engine, "%closest-name", |args| {
+        let text = |v: &SteelVal| {
+            value::as_str(v)
+                .or_else(|| value::as_symbol(v))
+                .map(str::to_string)
+        };
+        let name = args.first().and_then(text).unwrap_or_default();
+        let candidates: Vec<String> = args
+            .get(1)
+            .and_then(value::list_items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(text)
+            .collect();
+        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        Ok(match super::diagnose::closest_of(&name, &refs) {
+            Some(c) => SteelVal::StringV(c.into()),
+            None => SteelVal::BoolV(false),
+        })
+    });
+
     register(&mut engine, "%write-string", |args| {
         Ok(SteelVal::StringV(
             args.first().map(render).unwrap_or_default().into(),
