@@ -174,3 +174,22 @@ fn a_hurd_ext2_root_shows_with_a_warning_and_build_refuses_it_before_writing() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn the_first_of_two_root_file_systems_names_the_root_partition() {
+    let os = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guix/two-roots.scm");
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let labels: Vec<&str> = plan["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["GNU-ESP", "first"]);
+    assert!(
+        err.contains("two-roots.scm:9:24: file-system: a second file system on \"/\""),
+        "{err}"
+    );
+}

@@ -228,6 +228,7 @@ impl<'h> Converter<'h> {
             flags,
             initializer,
             location: r.location.clone(),
+            label_location: None,
         })
     }
 
@@ -302,6 +303,24 @@ impl<'h> Converter<'h> {
         os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
+            if entry.mount_point == "/" {
+                if let Some(first) = os.root_file_system() {
+                    // Its line and column, with the file only when it is another one.
+                    let first_at = match (&first.location, &entry.location) {
+                        (Some(f), Some(e)) if f.file == e.file => {
+                            format!(" (at {}:{})", f.line, f.column)
+                        }
+                        (Some(f), _) => format!(" (at {f})"),
+                        (None, _) => String::new(),
+                    };
+                    self.host.warn(
+                        format!(
+                            "file-system: a second file system on \"/\": Guix takes the first one{first_at} as the root (operating-system-root-file-system finds the first) and ignores this one; remove one of them"
+                        ),
+                        entry.location.clone(),
+                    );
+                }
+            }
             os.file_systems.push(entry);
         }
         os.root_tree = self.host_dir(&r, "root-tree")?;
@@ -508,6 +527,7 @@ impl<'h> Converter<'h> {
             device,
             mount_point: r.string("mount-point")?,
             fs_type: r.string("type")?,
+            location: r.location.clone(),
         })
     }
 }
