@@ -19,8 +19,9 @@
 ;; value (see `define-record-type*`).
 (struct %rtd (name fields this))
 (struct %field (name mandatory? default check thunked? delayed? innate? sanitize))
-;; given: the fields written explicitly (or inherited from a parent that had them written).
-(struct %record (rtd values given location))
+;; given: the fields written explicitly (or inherited from a parent that had them written);
+;; spans: (FIELD SPAN) of each clause written, in this form or the one inherited from.
+(struct %record (rtd values given location spans))
 ;; A thunked field's value as stored; a delayed one's, with its value once computed.
 (struct %thunk (proc))
 (struct %promise (proc cell))
@@ -185,8 +186,14 @@
                      (append written
                              (filter (lambda (n) (not (member n written)))
                                      (%record-given parent)))
+                     written)))
+        (spans (let ((written (map (lambda (c) (list (car c) (caddr c))) clauses)))
+                 (if parent
+                     (append written
+                             (filter (lambda (s) (not (%assq (car s) written)))
+                                     (%record-spans parent)))
                      written))))
-    (%record rtd values given span)))
+    (%record rtd values given span spans)))
 
 ;; Guix's positional constructor, `(make-thing v …)`: one value per field, in order.
 (define (%positional-constructor rtd)
@@ -196,7 +203,7 @@
         (%fail (string-append "make-" (symbol->string (%rtd-name rtd)) ": expected "
                               (number->string (length fields)) " arguments, got")
                (length args)))
-      (%record rtd args (%rtd-field-names rtd) #f))))
+      (%record rtd args (%rtd-field-names rtd) #f '()))))
 
 (define (%record-get record name)
   (let loop ((fields (%rtd-fields (%record-rtd record))) (values (%record-values record)))

@@ -17,6 +17,9 @@ use crate::model::{
 pub(crate) trait Host {
     /// The user-file location of a record value, if it was written in a user file.
     fn record_location(&self, record: &SteelVal) -> Option<SourceLoc>;
+    /// Where the clause giving a record's field was written; the record's location when the
+    /// field was defaulted.
+    fn field_location(&self, record: &SteelVal, field: &str) -> Option<SourceLoc>;
     /// Directory that relative host paths are taken from.
     fn base_dir(&self) -> &Path;
     /// Reports something ingot changed in the definition to build it.
@@ -182,6 +185,9 @@ impl<'h> Converter<'h> {
         for p in r.list("partitions")? {
             let partition = self.partition(&p)?;
             image.partitions.push(partition);
+        }
+        if let Some(os) = &image.operating_system {
+            self.warn_without_root(&image, os, &r.get("operating-system"));
         }
         Ok(image)
     }
@@ -356,6 +362,46 @@ impl<'h> Converter<'h> {
         }
         os.ignored = ignored;
         Ok(os)
+    }
+
+    /// An operating system with no file system on "/": `guix system image` replaces the root
+    /// file system with its own, so the image is made, with the image's root partition as it
+    /// is; Guix's `init` and `reconfigure` would fail. Warned at the OS's file-systems field,
+    /// with a did-you-mean for a mount point that is "/" but for blanks or a slash.
+    fn warn_without_root(&mut self, image: &Image, os: &OperatingSystem, os_value: &SteelVal) {
+        if os.root_file_system().is_some() {
+            return;
+        }
+        let root = match image.root_partition_index() {
+            Some(i) => format!(
+                "the image's root partition keeps the image's label {:?} and gets a new uuid",
+                image.partitions[i].label
+            ),
+            None => "the image's root is ingot's own".to_string(),
+        };
+        let close = os.file_systems.iter().find(|f| {
+            let m = f.mount_point.trim();
+            m.is_empty() || m.chars().all(|c| c == '/')
+        });
+        let hint = match close {
+            Some(f) => format!(
+                "; did you mean (mount-point \"/\")? (a file system{} has {:?})",
+                f.location
+                    .as_ref()
+                    .map(|l| format!(" at {}:{}", l.line, l.column))
+                    .unwrap_or_default(),
+                f.mount_point
+            ),
+            None => String::new(),
+        };
+        self.host.warn(
+            format!(
+                "operating-system: no file system is mounted on \"/\": {root}, as `guix system \
+                 image` replaces the root file system with its own; `guix system init` and \
+                 `reconfigure` would fail on this operating system{hint}"
+            ),
+            self.host.field_location(os_value, "file-systems"),
+        );
     }
 
     /// kernel / initrd: `(local-file …)` or a path; a Guix package or procedure is ignored.
