@@ -6,8 +6,9 @@
 ;;; mandatory), fills defaults or copies from the parent, and runs the field checks.
 ;;;
 ;;; A field check is a procedure returning #t when the value is acceptable, or a string saying
-;;; what was expected. Errors go through the Rust primitive `%record-error`, which keeps the
-;;; record, field, value and source spans so that the message points into the user's file.
+;;; what was expected, or a list (MESSAGE HINT) when it has a hint to add (a did-you-mean).
+;;; Errors go through the Rust primitive `%record-error`, which keeps the record, field, value
+;;; and source spans so that the message points into the user's file.
 
 ;;; Guix's field options: (default V); (thunked): the value is computed each time the field is
 ;;; read, with `this-RECORD` bound to the record read (so an inheriting record sees itself);
@@ -125,11 +126,15 @@
   (let ((check (%field-check field)))
     (if check
         (let ((verdict (check value)))
-          (if (equal? verdict #t)
-              value
-              (%record-error 'field (%rtd-name rtd) (%field-name field) value
-                             (if (string? verdict) verdict "invalid value")
-                             span clause-span)))
+          (cond ((equal? verdict #t) value)
+                ;; (MESSAGE HINT): what was expected, and a hint such as a did-you-mean.
+                ((and (pair? verdict) (string? (car verdict)))
+                 (%record-error 'field (%rtd-name rtd) (%field-name field) value
+                                (car verdict) span clause-span (cadr verdict)))
+                (else
+                 (%record-error 'field (%rtd-name rtd) (%field-name field) value
+                                (if (string? verdict) verdict "invalid value")
+                                span clause-span))))
         value)))
 
 ;; A value given or defaulted, as stored: checked, then passed through the field's sanitizer;

@@ -569,13 +569,131 @@ impl<'h> Converter<'h> {
         } else {
             return Err(r.error("device", "expected a device"));
         };
-        Ok(FileSystemEntry {
+        let entry = FileSystemEntry {
             device,
             mount_point: r.string("mount-point")?,
             fs_type: r.string("type")?,
             location: r.location.clone(),
-        })
+        };
+        self.warn_about_mount(value, &entry);
+        Ok(entry)
     }
+
+    /// What Guix accepts and the mount at boot then gets wrong: a type that is no Linux file
+    /// system type, a relative mount point.
+    fn warn_about_mount(&mut self, value: &SteelVal, fs: &FileSystemEntry) {
+        let ty = fs.fs_type.as_str();
+        if !is_linux_file_system_type(ty) {
+            let close = super::diagnose::closest(ty, LINUX_FILE_SYSTEM_TYPES.iter().copied())
+                .map(|c| format!("; did you mean {c:?}?"))
+                .unwrap_or_default();
+            self.host.warn(
+                format!(
+                    "file-system: type {ty:?} is not a Linux file system type: Guix accepts it, \
+                     and mounting {:?} fails at boot{close}",
+                    fs.mount_point
+                ),
+                self.host.field_location(value, "type"),
+            );
+        }
+        let mount_point = fs.mount_point.as_str();
+        if !mount_point.is_empty() && !mount_point.starts_with('/') {
+            self.host.warn(
+                format!(
+                    "file-system: mount point {mount_point:?} is relative: Guix's mount puts \"/\" \
+                     before it (/{mount_point}), but Guix and ingot compare mount points as \
+                     written (to ingot it is not \"/{mount_point}\"); write \"/{mount_point}\""
+                ),
+                self.host.field_location(value, "mount-point"),
+            );
+        }
+    }
+}
+
+/// File system types Linux mounts, generously (`fuse.NAME` too): another type is one Guix
+/// accepts and the mount fails on. The common ones first, for the did-you-mean.
+const LINUX_FILE_SYSTEM_TYPES: &[&str] = &[
+    "ext4",
+    "ext3",
+    "ext2",
+    "btrfs",
+    "xfs",
+    "f2fs",
+    "vfat",
+    "fat",
+    "msdos",
+    "exfat",
+    "ntfs",
+    "ntfs3",
+    "iso9660",
+    "udf",
+    "tmpfs",
+    "ramfs",
+    "proc",
+    "sysfs",
+    "devtmpfs",
+    "devpts",
+    "cgroup",
+    "cgroup2",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "9p",
+    "virtiofs",
+    "overlay",
+    "fuse",
+    "fuseblk",
+    "fusectl",
+    "squashfs",
+    "erofs",
+    "zfs",
+    "bcachefs",
+    "jfs",
+    "reiserfs",
+    "nilfs2",
+    "hfs",
+    "hfsplus",
+    "swap",
+    "none",
+    "binfmt_misc",
+    "securityfs",
+    "efivarfs",
+    "debugfs",
+    "tracefs",
+    "hugetlbfs",
+    "mqueue",
+    "pstore",
+    "bpf",
+    "configfs",
+    "autofs",
+    "selinuxfs",
+    "rpc_pipefs",
+    "nfsd",
+    "xenfs",
+    "cramfs",
+    "romfs",
+    "ceph",
+    "glusterfs",
+    "ocfs2",
+    "gfs2",
+    "minix",
+    "ufs",
+    "ecryptfs",
+    "aufs",
+    "shiftfs",
+    "vboxsf",
+    "rootfs",
+    "ntfs-3g",
+    "smbfs",
+    "lustre",
+];
+
+fn is_linux_file_system_type(ty: &str) -> bool {
+    LINUX_FILE_SYSTEM_TYPES.contains(&ty)
+        || ty
+            .strip_prefix("fuse.")
+            .is_some_and(|name| !name.is_empty())
 }
 
 /// The Guix system name of a GNU triplet (Guix's `gnu-triplet->nix-system`): "i586-pc-gnu" is

@@ -198,7 +198,10 @@ impl Dsl {
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
         let visible = self.visible_names();
-        let hint = record_hint(&self.engine, &f, &self.unknowns, &visible);
+        let hint = f
+            .hint
+            .clone()
+            .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &visible));
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
@@ -378,6 +381,23 @@ pub(super) fn closest_bound_name(
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, g)| g.to_string())
+}
+
+/// The candidate a few edits from `name` (at most 2, or a quarter of its length): the closest,
+/// the first of those as close; `name` itself is not offered. Blanks around `name` do not
+/// count ("ext4 " is ext4).
+pub(super) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let trimmed = name.trim();
+    let limit = 2.max(trimmed.chars().count() / 4);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(c, trimmed), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// The field names of the record type called `record` (from the prelude's list of every
