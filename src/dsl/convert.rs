@@ -364,21 +364,24 @@ impl<'h> Converter<'h> {
         Ok(os)
     }
 
-    /// An operating system with no file system on "/": `guix system image` replaces the root
-    /// file system with its own, so the image is made, with the image's root partition as it
-    /// is; Guix's `init` and `reconfigure` would fail. Warned at the OS's file-systems field,
-    /// with a did-you-mean for a mount point that is "/" but for blanks or a slash.
+    /// An operating system with no file system on "/", in an image with a root partition:
+    /// `guix system image` replaces the root file system with its own, so the image is made,
+    /// with the image's root partition as it is; Guix's `init` and `reconfigure` would fail.
+    /// Warned at the OS's file-systems field, with a did-you-mean for a mount point that is "/"
+    /// but for blanks or a slash.
     fn warn_without_root(&mut self, image: &Image, os: &OperatingSystem, os_value: &SteelVal) {
         if os.root_file_system().is_some() {
             return;
         }
-        let root = match image.root_partition_index() {
-            Some(i) => format!(
-                "the image's root partition keeps the image's label {:?} and gets a new uuid",
-                image.partitions[i].label
-            ),
-            None => "the image's root is ingot's own".to_string(),
+        // An archive (docker, tarball, WSL) has no root to mount: its system runs in a
+        // container or WSL, as Guix's own containerized systems have no root file system.
+        let Some(root) = image.root_partition_index() else {
+            return;
         };
+        let root = format!(
+            "the image's root partition keeps the image's label {:?} and gets a new uuid",
+            image.partitions[root].label
+        );
         let close = os.file_systems.iter().find(|f| {
             let m = f.mount_point.trim();
             m.is_empty() || m.chars().all(|c| c == '/')
@@ -583,7 +586,10 @@ impl<'h> Converter<'h> {
     /// system type, a relative mount point.
     fn warn_about_mount(&mut self, value: &SteelVal, fs: &FileSystemEntry) {
         let ty = fs.fs_type.as_str();
-        if !is_linux_file_system_type(ty) {
+        // A device named as its type is a pseudo file system ("proc" of type "proc"), or a
+        // placeholder (Guix's docker example: "does-not-matter" of type "does-not-matter").
+        let pseudo = matches!(&fs.device, FileSystemDevice::Other(d) if d == ty);
+        if !is_linux_file_system_type(ty) && !pseudo {
             let close = super::diagnose::closest(ty, LINUX_FILE_SYSTEM_TYPES.iter().copied())
                 .map(|c| format!("; did you mean {c:?}?"))
                 .unwrap_or_default();
