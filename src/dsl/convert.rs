@@ -307,8 +307,10 @@ impl<'h> Converter<'h> {
                 )
             })?;
         os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
+        let mapped = mapped_device_targets(&r.get("mapped-devices"));
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
+            self.warn_about_device(&fs, &entry, &mapped);
             if entry.mount_point == "/" {
                 if let Some(first) = os.root_file_system() {
                     // Its line and column, with the file only when it is another one.
@@ -582,6 +584,61 @@ impl<'h> Converter<'h> {
         Ok(entry)
     }
 
+    /// A device Guix looks for and does not find, so that the mount fails at boot: a string
+    /// that is a UUID or a label (Guix takes a string as a device file name), a DCE uuid for
+    /// a FAT file system (whose uuid is a 4-byte serial).
+    fn warn_about_device(&mut self, value: &SteelVal, fs: &FileSystemEntry, mapped: &[String]) {
+        let on_disk = BLOCK_FILE_SYSTEM_TYPES.contains(&fs.fs_type.as_str());
+        let at = self.host.field_location(value, "device");
+        let given = v::record_get(value, "device").unwrap_or(SteelVal::Void);
+        let titled =
+            v::as_symbol(&v::record_get(value, "title").unwrap_or(SteelVal::Void)).is_some();
+        if let (Some(device), false, true) = (v::as_str(&given), titled, on_disk) {
+            let fix = if device.starts_with('/')
+                || device == "none"
+                || device.contains(':')
+                || mapped.iter().any(|m| m == device)
+            {
+                None
+            } else if Uuid::parse(device).is_ok() {
+                Some(format!("(uuid {device:?})"))
+            } else if is_fat_serial(device) {
+                Some(format!("(uuid {device:?} 'fat)"))
+            } else if device.starts_with("dev/") {
+                Some(format!("\"/{device}\""))
+            } else {
+                Some(format!("(file-system-label {device:?})"))
+            };
+            if let Some(fix) = fix {
+                self.host.warn(
+                    format!(
+                        "file-system: device {device:?} is a device file name to Guix (it takes \
+                         a string as one), and no device file has that name, so mounting {:?} \
+                         fails at boot; did you mean {fix}?",
+                        fs.mount_point
+                    ),
+                    at,
+                );
+                return;
+            }
+        }
+        let fat = matches!(fs.fs_type.as_str(), "vfat" | "fat" | "msdos" | "exfat");
+        if let (FileSystemDevice::Uuid(u), true) = (&fs.device, fat) {
+            self.host.warn(
+                format!(
+                    "file-system: a {} file system's uuid is its 4-byte volume serial \
+                     (XXXX-XXXX), which the 128-bit uuid {:?} cannot be: Guix finds no such \
+                     device, so mounting {:?} fails at boot (and the partition gets a serial of \
+                     ingot's); write (uuid \"XXXX-XXXX\" 'fat) with the file system's serial",
+                    fs.fs_type,
+                    u.to_string(),
+                    fs.mount_point
+                ),
+                at,
+            );
+        }
+    }
+
     /// What Guix accepts and the mount at boot then gets wrong: a type that is no Linux file
     /// system type, a relative mount point.
     fn warn_about_mount(&mut self, value: &SteelVal, fs: &FileSystemEntry) {
@@ -694,6 +751,36 @@ const LINUX_FILE_SYSTEM_TYPES: &[&str] = &[
     "smbfs",
     "lustre",
 ];
+
+/// The types whose device is a disk partition: found by a device file, a label or a uuid.
+const BLOCK_FILE_SYSTEM_TYPES: &[&str] = &[
+    "ext2", "ext3", "ext4", "btrfs", "xfs", "f2fs", "jfs", "reiserfs", "bcachefs", "nilfs2",
+    "vfat", "fat", "msdos", "exfat", "ntfs", "ntfs3", "hfs", "hfsplus", "udf",
+];
+
+/// A FAT volume serial as Guix writes it: "1234-ABCD".
+fn is_fat_serial(s: &str) -> bool {
+    s.split_once('-').is_some_and(|(a, b)| {
+        a.len() == 4 && b.len() == 4 && a.chars().chain(b.chars()).all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// The names of the operating system's mapped devices (`target` and `targets`).
+fn mapped_device_targets(devices: &SteelVal) -> Vec<String> {
+    let mut names = Vec::new();
+    for d in v::list_items(devices).unwrap_or_default() {
+        for field in ["target", "targets"] {
+            let value = v::record_get(&d, field).unwrap_or(SteelVal::Void);
+            let items = v::list_items(&value).unwrap_or_else(|| vec![value]);
+            names.extend(
+                items
+                    .iter()
+                    .filter_map(|t| v::as_str(t).map(str::to_string)),
+            );
+        }
+    }
+    names
+}
 
 fn is_linux_file_system_type(ty: &str) -> bool {
     LINUX_FILE_SYSTEM_TYPES.contains(&ty)
