@@ -411,6 +411,18 @@
                (string-append "write (options " (%write-string (string-join v ",")) ")")))
         (else "expected a string such as \"compress=zstd,noatime\", or #f")))
 
+;; Guix before 1.0 read (title 'label) and (title 'uuid); any other title but 'device made
+;; the device a device file name, so that a misspelt one lost the label silently.
+(define %file-system-titles '(device label uuid))
+(define (%title-check v)
+  (if (or (equal? v #f) (member v %file-system-titles))
+      #t
+      (let ((close (and (symbol? v) (%closest v %file-system-titles))))
+        (list "expected 'device, 'label or 'uuid (the form of Guix before 1.0)"
+              (if close
+                  (string-append "did you mean '" close "? Today's Guix writes (device (file-system-label \"…\")) or (device (uuid \"…\")), with no title")
+                  "today's Guix writes (device (file-system-label \"…\")) or (device (uuid \"…\")), with no title")))))
+
 (define-record-type* <file-system> file-system make-file-system file-system?
   (device file-system-device (check %device-check))
   (mount-point file-system-mount-point (check %string-check))
@@ -427,7 +439,7 @@
   (dependencies file-system-dependencies (default '()))
   (shepherd-requirements file-system-shepherd-requirements (default '()))
   ;; Guix before 1.0: how a string device is read ('device, 'label or 'uuid).
-  (title file-system-title (default #f)))
+  (title file-system-title (default #f) (check %title-check)))
 
 (define-syntax file-system
   (syntax-rules () ((_ . clauses) (%construct <file-system> (file-system . clauses) . clauses))))
