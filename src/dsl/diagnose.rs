@@ -123,7 +123,7 @@ impl Dsl {
             });
         let accessor = named.iter().find_map(|(_, n)| self.accessor_record(n));
         let hint = match (close, accessor) {
-            (Some((name, close)), _) => format!("`{name}`: did you mean {close}?"),
+            (Some((name, close)), _) => format!("`{name}`: {}", did_you_mean(&close)),
             (None, Some((name, record))) => format!(
                 "`{name}` reads a field of an opaque ({record} …) form: ingot knows the field \
                  only where that form, or a form it inherits, gives it (Guix's default is \
@@ -313,7 +313,7 @@ fn record_hint(
         for name in unknowns {
             if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
                 return Some(match closest_bound_name(engine, name, visible) {
-                    Some(close) => format!("`{name}` is not defined: did you mean {close}?"),
+                    Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
                     None => format!(
                         "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
                     ),
@@ -365,8 +365,12 @@ pub(super) fn closest_bound_name(
 ) -> Option<String> {
     let limit = 2.max(name.chars().count() / 4);
     let globals = engine.globals();
+    // The record forms (`file-system`, `partition`) are macros: without them a misspelt form
+    // got its predicate (`file-system?`) offered.
+    let macros = engine.in_scope_macros();
     globals
         .iter()
+        .chain(macros.keys())
         .map(|g| g.resolve())
         .chain(visible.iter().copied())
         .filter(|g| {
@@ -400,6 +404,16 @@ pub(super) fn closest<'a>(
         .map(|(_, c)| c)
 }
 
+/// "did you mean NAME?", the name in backquotes when it ends in a question mark of its own
+/// (a predicate: "did you mean `file-system?`?", not "file-system??").
+pub(super) fn did_you_mean(name: &str) -> String {
+    if name.ends_with('?') {
+        format!("did you mean `{name}`?")
+    } else {
+        format!("did you mean {name}?")
+    }
+}
+
 /// The field names of the record type called `record` (from the prelude's list of every
 /// record type, user-defined ones included).
 fn record_fields(engine: &steel::steel_vm::engine::Engine, record: &str) -> Vec<String> {
@@ -430,6 +444,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggested_predicate_keeps_its_own_question_mark_apart() {
+        assert_eq!(did_you_mean("partition"), "did you mean partition?");
+        assert_eq!(did_you_mean("file-system?"), "did you mean `file-system?`?");
+    }
 
     #[test]
     fn edit_distance_finds_near_misses() {
