@@ -227,11 +227,15 @@
          (%record-error 'field 'uuid 'type type
                         "not a uuid type of Guix: 'dce, 'fat, 'iso9660, 'ntfs, or a file system such as 'ext4"
                         span #f
-                        (let ((close (and (symbol? type) (%closest type %uuid-types))))
-                          (if close
-                              (string-append "did you mean '" close "?")
-                              (string-append "Guix's uuid types: "
-                                             (string-join (map symbol->string %uuid-types) " "))))))
+                        ;; A value that is no symbol (a name ingot does not know) keeps the
+                        ;; hint about that name.
+                        (and (symbol? type)
+                             (let ((close (%closest type %uuid-types)))
+                               (if close
+                                   (string-append "did you mean '" close "?")
+                                   (string-append "Guix's uuid types: "
+                                                  (string-join (map symbol->string %uuid-types)
+                                                               " ")))))))
         ((and (member type %dce-uuid-types) (not (%uuid-shape? str '(8 4 4 4 12))))
          (%record-error 'field 'uuid 'string str
                         "expected 8-4-4-4-12 hexadecimal digits" span #f))
