@@ -340,7 +340,7 @@
     (cond ((null? rest) #t)
           ((and (member (car rest) allowed) (pair? (cdr rest))) (loop (cddr rest)))
           (else
-           (let ((close (and (symbol? (car rest)) (%closest-name (car rest) allowed))))
+           (let ((close (and (symbol? (car rest)) (%closest (car rest) allowed))))
              (%fail (string-append who ": unexpected argument "
                                    (if (symbol? (car rest))
                                        (symbol->string (car rest))
@@ -454,7 +454,7 @@
 (define (%star-keyword name) (string->symbol (string-append "#:" (symbol->string name))))
 ;; Guile's "Unrecognized keyword", with the keyword meant when one is close.
 (define (%unknown-keyword key keys)
-  (let ((close (%closest-name key keys)))
+  (let ((close (%closest key keys)))
     (%fail (string-append "unrecognized keyword " (symbol->string key)
                           (if close (string-append ": did you mean " close "?") "")
                           " (this procedure takes "

@@ -6,8 +6,9 @@
 ;;; mandatory), fills defaults or copies from the parent, and runs the field checks.
 ;;;
 ;;; A field check is a procedure returning #t when the value is acceptable, or a string saying
-;;; what was expected. Errors go through the Rust primitive `%record-error`, which keeps the
-;;; record, field, value and source spans so that the message points into the user's file.
+;;; what was expected, or a list (MESSAGE HINT) when it has a hint to add (a did-you-mean).
+;;; Errors go through the Rust primitive `%record-error`, which keeps the record, field, value
+;;; and source spans so that the message points into the user's file.
 
 ;;; Guix's field options: (default V); (thunked): the value is computed each time the field is
 ;;; read, with `this-RECORD` bound to the record read (so an inheriting record sees itself);
@@ -19,8 +20,9 @@
 ;; value (see `define-record-type*`).
 (struct %rtd (name fields this))
 (struct %field (name mandatory? default check thunked? delayed? innate? sanitize))
-;; given: the fields written explicitly (or inherited from a parent that had them written).
-(struct %record (rtd values given location))
+;; given: the fields written explicitly (or inherited from a parent that had them written);
+;; spans: (FIELD SPAN) of each clause written, in this form or the one inherited from.
+(struct %record (rtd values given location spans))
 ;; A thunked field's value as stored; a delayed one's, with its value once computed.
 (struct %thunk (proc))
 (struct %promise (proc cell))
@@ -124,11 +126,15 @@
   (let ((check (%field-check field)))
     (if check
         (let ((verdict (check value)))
-          (if (equal? verdict #t)
-              value
-              (%record-error 'field (%rtd-name rtd) (%field-name field) value
-                             (if (string? verdict) verdict "invalid value")
-                             span clause-span)))
+          (cond ((equal? verdict #t) value)
+                ;; (MESSAGE HINT): what was expected, and a hint such as a did-you-mean.
+                ((and (pair? verdict) (string? (car verdict)))
+                 (%record-error 'field (%rtd-name rtd) (%field-name field) value
+                                (car verdict) span clause-span (cadr verdict)))
+                (else
+                 (%record-error 'field (%rtd-name rtd) (%field-name field) value
+                                (if (string? verdict) verdict "invalid value")
+                                span clause-span))))
         value)))
 
 ;; A value given or defaulted, as stored: checked, then passed through the field's sanitizer;
@@ -185,8 +191,14 @@
                      (append written
                              (filter (lambda (n) (not (member n written)))
                                      (%record-given parent)))
+                     written)))
+        (spans (let ((written (map (lambda (c) (list (car c) (caddr c))) clauses)))
+                 (if parent
+                     (append written
+                             (filter (lambda (s) (not (%assq (car s) written)))
+                                     (%record-spans parent)))
                      written))))
-    (%record rtd values given span)))
+    (%record rtd values given span spans)))
 
 ;; Guix's positional constructor, `(make-thing v …)`: one value per field, in order.
 (define (%positional-constructor rtd)
@@ -196,7 +208,7 @@
         (%fail (string-append "make-" (symbol->string (%rtd-name rtd)) ": expected "
                               (number->string (length fields)) " arguments, got")
                (length args)))
-      (%record rtd args (%rtd-field-names rtd) #f))))
+      (%record rtd args (%rtd-field-names rtd) #f '()))))
 
 (define (%record-get record name)
   (let loop ((fields (%rtd-fields (%record-rtd record))) (values (%record-values record)))

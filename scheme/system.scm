@@ -214,9 +214,10 @@
                 (loop (cdr chars) (cdr lengths) 0 '())))
           (else (and (pair? lengths) (loop (cdr chars) lengths (+ count 1) (cons (car chars) group)))))))
 
-;; Guix's uuid types: file systems with DCE UUIDs are aliases of 'dce.
+;; Guix's uuid types (%uuid-parsers): file systems with DCE UUIDs are aliases of 'dce; any
+;; other type is Guix's "invalid UUID" at expansion ('vfat is not one: 'fat is).
 (define %dce-uuid-types '(dce ext2 ext3 ext4 bcachefs btrfs f2fs jfs xfs luks))
-(define %fat-uuid-types '(fat vfat fat16 fat32))
+(define %fat-uuid-types '(fat fat16 fat32))
 (define %uuid-types (append %dce-uuid-types %fat-uuid-types '(iso9660 ntfs)))
 
 (define (%make-uuid span str type)
@@ -224,8 +225,17 @@
          (%record-error 'field 'uuid 'string str "expected a string" span #f))
         ((not (member type %uuid-types))
          (%record-error 'field 'uuid 'type type
-                        "expected one of 'dce 'fat 'iso9660 'ntfs (or a file system name such as 'ext4)"
-                        span #f))
+                        "not a uuid type of Guix: 'dce, 'fat, 'iso9660, 'ntfs, or a file system such as 'ext4"
+                        span #f
+                        ;; A value that is no symbol (a name ingot does not know) keeps the
+                        ;; hint about that name.
+                        (and (symbol? type)
+                             (let ((close (%closest type %uuid-types)))
+                               (if close
+                                   (string-append "did you mean '" close "?")
+                                   (string-append "Guix's uuid types: "
+                                                  (string-join (map symbol->string %uuid-types)
+                                                               " ")))))))
         ((and (member type %dce-uuid-types) (not (%uuid-shape? str '(8 4 4 4 12))))
          (%record-error 'field 'uuid 'string str
                         "expected 8-4-4-4-12 hexadecimal digits" span #f))
@@ -385,12 +395,55 @@
   (or (string? v) (%file-system-label? v) (%uuid? v)
       "expected a device: a string such as \"/dev/sda1\", (file-system-label \"…\") or (uuid \"…\")"))
 
+(define (%opaque? v) (or (%unknown? v) (%unknown-call? v)))
+
+;; Guix's mount flags (gnu system file-systems): any other is an error at expansion.
+(define %file-system-flags
+  '(read-only bind-mount no-suid no-dev no-exec no-atime no-diratime strict-atime lazy-time
+    remount shared))
+(define (%mount-flags-check v)
+  (cond ((%opaque? v) #t)
+        ((not (list? v)) "expected a list of mount flags such as '(no-atime)")
+        (else
+         (let ((bad (filter (lambda (f) (not (or (%opaque? f) (member f %file-system-flags))))
+                            v)))
+           (if (null? bad)
+               #t
+               (let ((close (%closest (car bad) %file-system-flags)))
+                 (list (string-append "invalid file system mount flag "
+                                      (%write-string (car bad)))
+                       (if close
+                           (string-append "did you mean '" close "?")
+                           (string-append "Guix's mount flags: "
+                                          (string-join (map symbol->string %file-system-flags)
+                                                       " "))))))))))
+
+;; Guix's options are one string, as mount(8)'s -o takes them.
+(define (%mount-options-check v)
+  (cond ((or (equal? v #f) (string? v) (%opaque? v)) #t)
+        ((and (list? v) (%every string? v))
+         (list "expected a string or #f, not a list"
+               (string-append "write (options " (%write-string (string-join v ",")) ")")))
+        (else "expected a string such as \"compress=zstd,noatime\", or #f")))
+
+;; Guix before 1.0 read (title 'label) and (title 'uuid); any other title but 'device made
+;; the device a device file name, so that a misspelt one lost the label silently.
+(define %file-system-titles '(device label uuid))
+(define (%title-check v)
+  (if (or (equal? v #f) (member v %file-system-titles))
+      #t
+      (let ((close (and (symbol? v) (%closest v %file-system-titles))))
+        (list "expected 'device, 'label or 'uuid (the form of Guix before 1.0)"
+              (if close
+                  (string-append "did you mean '" close "? Today's Guix writes (device (file-system-label \"…\")) or (device (uuid \"…\")), with no title")
+                  "today's Guix writes (device (file-system-label \"…\")) or (device (uuid \"…\")), with no title")))))
+
 (define-record-type* <file-system> file-system make-file-system file-system?
   (device file-system-device (check %device-check))
   (mount-point file-system-mount-point (check %string-check))
   (type file-system-type (check %string-check))
-  (flags file-system-flags (default '()))
-  (options file-system-options (default #f))
+  (flags file-system-flags (default '()) (check %mount-flags-check))
+  (options file-system-options (default #f) (check %mount-options-check))
   (mount? file-system-mount? (default #t))
   (mount-may-fail? file-system-mount-may-fail? (default #f))
   (needed-for-boot? file-system-needed-for-boot? (default #f))
@@ -401,7 +454,7 @@
   (dependencies file-system-dependencies (default '()))
   (shepherd-requirements file-system-shepherd-requirements (default '()))
   ;; Guix before 1.0: how a string device is read ('device, 'label or 'uuid).
-  (title file-system-title (default #f)))
+  (title file-system-title (default #f) (check %title-check)))
 
 (define-syntax file-system
   (syntax-rules () ((_ . clauses) (%construct <file-system> (file-system . clauses) . clauses))))

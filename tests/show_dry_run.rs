@@ -174,3 +174,81 @@ fn a_hurd_ext2_root_shows_with_a_warning_and_build_refuses_it_before_writing() {
     );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn the_first_of_two_root_file_systems_names_the_root_partition() {
+    let os = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guix/two-roots.scm");
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let labels: Vec<&str> = plan["partitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["GNU-ESP", "first"]);
+    assert!(
+        err.contains("two-roots.scm:9:24: file-system: a second file system on \"/\""),
+        "{err}"
+    );
+}
+
+/// What build refuses about a label, show refuses too, located where the label was written:
+/// a GPT partition name over 36 UTF-16 units (the partition form), an ext4 label over 16
+/// bytes given by the operating system's root file system (its form).
+#[test]
+fn show_refuses_the_labels_build_refuses_located_where_they_were_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpt = dir.path().join("gpt-name.scm");
+    std::fs::write(
+        &gpt,
+        "(use-modules (gnu image) (gnu system image))\n\
+         (image-without-os (format 'disk-image) (partition-table-type 'gpt)\n  \
+         (partitions (list (partition (size (* 1 (expt 2 20)))\n    \
+         (label \"a-gpt-partition-name-of-37-code-units\") (file-system \"unformatted\")))))\n",
+    )
+    .unwrap();
+    let os = dir.path().join("ext4-label.scm");
+    std::fs::write(
+        &os,
+        "(use-modules (gnu))\n\
+         (operating-system (host-name \"h\")\n  \
+         (bootloader (bootloader-configuration (bootloader grub-bootloader) (targets '(\"/dev/sda\"))))\n  \
+         (file-systems (cons (file-system (device (file-system-label \"label-of-17-bytes\"))\n    \
+         (mount-point \"/\") (type \"ext4\")) %base-file-systems)))\n",
+    )
+    .unwrap();
+    for (file, want) in [
+        (
+            &gpt,
+            "gpt-name.scm:3:21: partition 1 (a-gpt-partition-name-of-37-code-units): name \
+             \"a-gpt-partition-name-of-37-code-units\" is 37 UTF-16 code units, GPT allows 36: \
+             shorten it",
+        ),
+        (
+            &os,
+            "ext4-label.scm:4:23: partition 2 (label-of-17-bytes): label \"label-of-17-bytes\" \
+             is 17 bytes; ext4 labels hold at most 16",
+        ),
+    ] {
+        let file = file.to_str().unwrap();
+        let (ok, _, err) = run(&["show", file], None);
+        assert!(!ok && err.contains(want), "{err}");
+        let root = root_with_kernel();
+        let out = dir.path().join("x.img");
+        let (ok, _, err) = run(
+            &[
+                "build",
+                file,
+                "--root-tree",
+                root.path().to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(!ok && err.contains(want), "{err}");
+        assert!(!out.exists());
+    }
+}

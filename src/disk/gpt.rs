@@ -34,6 +34,18 @@ pub struct GptEntry {
     pub attributes: u64,
 }
 
+/// A partition name fits an entry: at most 36 UTF-16 code units. The plan checks it too, so
+/// that `show` refuses what `build` would.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let units = name.encode_utf16().count();
+    if units > NAME_UNITS {
+        return Err(format!(
+            "name {name:?} is {units} UTF-16 code units, GPT allows {NAME_UNITS}: shorten it"
+        ));
+    }
+    Ok(())
+}
+
 /// The first sector a partition may use: after the protective MBR, the header and the
 /// 32-sector entry array.
 pub const fn gpt_first_usable_lba() -> u64 {
@@ -134,13 +146,7 @@ fn validate(disk_guid: Uuid, entries: &[GptEntry], total: u64) -> Result<(), Tab
                 e.part_guid
             )));
         }
-        let units = e.name.encode_utf16().count();
-        if units > NAME_UNITS {
-            return Err(invalid(format!(
-                "name {:?} is {units} UTF-16 code units, GPT allows {NAME_UNITS}: shorten it",
-                e.name
-            )));
-        }
+        check_name(&e.name).map_err(invalid)?;
     }
     let extents: Vec<Option<Extent>> = entries
         .iter()

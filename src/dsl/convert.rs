@@ -17,6 +17,9 @@ use crate::model::{
 pub(crate) trait Host {
     /// The user-file location of a record value, if it was written in a user file.
     fn record_location(&self, record: &SteelVal) -> Option<SourceLoc>;
+    /// Where the clause giving a record's field was written; the record's location when the
+    /// field was defaulted.
+    fn field_location(&self, record: &SteelVal, field: &str) -> Option<SourceLoc>;
     /// Directory that relative host paths are taken from.
     fn base_dir(&self) -> &Path;
     /// Reports something ingot changed in the definition to build it.
@@ -183,6 +186,9 @@ impl<'h> Converter<'h> {
             let partition = self.partition(&p)?;
             image.partitions.push(partition);
         }
+        if let Some(os) = &image.operating_system {
+            self.warn_without_root(&image, os, &r.get("operating-system"));
+        }
         Ok(image)
     }
 
@@ -228,6 +234,7 @@ impl<'h> Converter<'h> {
             flags,
             initializer,
             location: r.location.clone(),
+            label_location: None,
         })
     }
 
@@ -300,8 +307,28 @@ impl<'h> Converter<'h> {
                 )
             })?;
         os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
+        let mapped = mapped_device_targets(&r.get("mapped-devices"));
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
+            self.warn_about_device(&fs, &entry, &mapped);
+            if entry.mount_point == "/" {
+                if let Some(first) = os.root_file_system() {
+                    // Its line and column, with the file only when it is another one.
+                    let first_at = match (&first.location, &entry.location) {
+                        (Some(f), Some(e)) if f.file == e.file => {
+                            format!(" (at {}:{})", f.line, f.column)
+                        }
+                        (Some(f), _) => format!(" (at {f})"),
+                        (None, _) => String::new(),
+                    };
+                    self.host.warn(
+                        format!(
+                            "file-system: a second file system on \"/\": Guix takes the first one{first_at} as the root (operating-system-root-file-system finds the first) and ignores this one; remove one of them"
+                        ),
+                        entry.location.clone(),
+                    );
+                }
+            }
             os.file_systems.push(entry);
         }
         os.root_tree = self.host_dir(&r, "root-tree")?;
@@ -337,6 +364,49 @@ impl<'h> Converter<'h> {
         }
         os.ignored = ignored;
         Ok(os)
+    }
+
+    /// An operating system with no file system on "/", in an image with a root partition:
+    /// `guix system image` replaces the root file system with its own, so the image is made,
+    /// with the image's root partition as it is; Guix's `init` and `reconfigure` would fail.
+    /// Warned at the OS's file-systems field, with a did-you-mean for a mount point that is "/"
+    /// but for blanks or a slash.
+    fn warn_without_root(&mut self, image: &Image, os: &OperatingSystem, os_value: &SteelVal) {
+        if os.root_file_system().is_some() {
+            return;
+        }
+        // An archive (docker, tarball, WSL) has no root to mount: its system runs in a
+        // container or WSL, as Guix's own containerized systems have no root file system.
+        let Some(root) = image.root_partition_index() else {
+            return;
+        };
+        let root = format!(
+            "the image's root partition keeps the image's label {:?} and gets a new uuid",
+            image.partitions[root].label
+        );
+        let close = os.file_systems.iter().find(|f| {
+            let m = f.mount_point.trim();
+            m.is_empty() || m.chars().all(|c| c == '/')
+        });
+        let hint = match close {
+            Some(f) => format!(
+                "; did you mean (mount-point \"/\")? (a file system{} has {:?})",
+                f.location
+                    .as_ref()
+                    .map(|l| format!(" at {}:{}", l.line, l.column))
+                    .unwrap_or_default(),
+                f.mount_point
+            ),
+            None => String::new(),
+        };
+        self.host.warn(
+            format!(
+                "operating-system: no file system is mounted on \"/\": {root}, as `guix system \
+                 image` replaces the root file system with its own; `guix system init` and \
+                 `reconfigure` would fail on this operating system{hint}"
+            ),
+            self.host.field_location(os_value, "file-systems"),
+        );
     }
 
     /// kernel / initrd: `(local-file …)` or a path; a Guix package or procedure is ignored.
@@ -507,12 +577,219 @@ impl<'h> Converter<'h> {
         } else {
             return Err(r.error("device", "expected a device"));
         };
-        Ok(FileSystemEntry {
+        let entry = FileSystemEntry {
             device,
             mount_point: r.string("mount-point")?,
             fs_type: r.string("type")?,
-        })
+            location: r.location.clone(),
+        };
+        self.warn_about_mount(value, &entry);
+        Ok(entry)
     }
+
+    /// A device Guix looks for and does not find, so that the mount fails at boot: a string
+    /// that is a UUID or a label (Guix takes a string as a device file name), a DCE uuid for
+    /// a FAT file system (whose uuid is a 4-byte serial).
+    fn warn_about_device(&mut self, value: &SteelVal, fs: &FileSystemEntry, mapped: &[String]) {
+        let on_disk = BLOCK_FILE_SYSTEM_TYPES.contains(&fs.fs_type.as_str());
+        let at = self.host.field_location(value, "device");
+        let given = v::record_get(value, "device").unwrap_or(SteelVal::Void);
+        let titled =
+            v::as_symbol(&v::record_get(value, "title").unwrap_or(SteelVal::Void)).is_some();
+        if let (Some(device), false, true) = (v::as_str(&given), titled, on_disk) {
+            let fix = if device.starts_with('/')
+                || device == "none"
+                || device.contains(':')
+                || mapped.iter().any(|m| m == device)
+            {
+                None
+            } else if Uuid::parse(device).is_ok() {
+                Some(format!("(uuid {device:?})"))
+            } else if is_fat_serial(device) {
+                Some(format!("(uuid {device:?} 'fat)"))
+            } else if device.starts_with("dev/") {
+                Some(format!("\"/{device}\""))
+            } else {
+                Some(format!("(file-system-label {device:?})"))
+            };
+            if let Some(fix) = fix {
+                self.host.warn(
+                    format!(
+                        "file-system: device {device:?} is a device file name to Guix (it takes \
+                         a string as one), and no device file has that name, so mounting {:?} \
+                         fails at boot; did you mean {fix}?",
+                        fs.mount_point
+                    ),
+                    at,
+                );
+                return;
+            }
+        }
+        let fat = matches!(fs.fs_type.as_str(), "vfat" | "fat" | "msdos" | "exfat");
+        if let (FileSystemDevice::Uuid(u), true) = (&fs.device, fat) {
+            self.host.warn(
+                format!(
+                    "file-system: a {} file system's uuid is its 4-byte volume serial \
+                     (XXXX-XXXX), which the 128-bit uuid {:?} cannot be: Guix finds no such \
+                     device, so mounting {:?} fails at boot (and the partition gets a serial of \
+                     ingot's); write (uuid \"XXXX-XXXX\" 'fat) with the file system's serial",
+                    fs.fs_type,
+                    u.to_string(),
+                    fs.mount_point
+                ),
+                at,
+            );
+        }
+    }
+
+    /// What Guix accepts and the mount at boot then gets wrong: a type that is no Linux file
+    /// system type, a relative mount point.
+    fn warn_about_mount(&mut self, value: &SteelVal, fs: &FileSystemEntry) {
+        let ty = fs.fs_type.as_str();
+        // A device named as its type is a pseudo file system ("proc" of type "proc"), or a
+        // placeholder (Guix's docker example: "does-not-matter" of type "does-not-matter").
+        let pseudo = matches!(&fs.device, FileSystemDevice::Other(d) if d == ty);
+        if !is_linux_file_system_type(ty) && !pseudo {
+            let close = super::diagnose::closest(ty, LINUX_FILE_SYSTEM_TYPES.iter().copied())
+                .map(|c| format!("; did you mean {c:?}?"))
+                .unwrap_or_default();
+            self.host.warn(
+                format!(
+                    "file-system: type {ty:?} is not a Linux file system type: Guix accepts it, \
+                     and mounting {:?} fails at boot{close}",
+                    fs.mount_point
+                ),
+                self.host.field_location(value, "type"),
+            );
+        }
+        let mount_point = fs.mount_point.as_str();
+        if !mount_point.is_empty() && !mount_point.starts_with('/') {
+            self.host.warn(
+                format!(
+                    "file-system: mount point {mount_point:?} is relative: Guix's mount puts \"/\" \
+                     before it (/{mount_point}), but Guix and ingot compare mount points as \
+                     written (to ingot it is not \"/{mount_point}\"); write \"/{mount_point}\""
+                ),
+                self.host.field_location(value, "mount-point"),
+            );
+        }
+    }
+}
+
+/// File system types Linux mounts, generously (`fuse.NAME` too): another type is one Guix
+/// accepts and the mount fails on. The common ones first, for the did-you-mean.
+const LINUX_FILE_SYSTEM_TYPES: &[&str] = &[
+    "ext4",
+    "ext3",
+    "ext2",
+    "btrfs",
+    "xfs",
+    "f2fs",
+    "vfat",
+    "fat",
+    "msdos",
+    "exfat",
+    "ntfs",
+    "ntfs3",
+    "iso9660",
+    "udf",
+    "tmpfs",
+    "ramfs",
+    "proc",
+    "sysfs",
+    "devtmpfs",
+    "devpts",
+    "cgroup",
+    "cgroup2",
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "9p",
+    "virtiofs",
+    "overlay",
+    "fuse",
+    "fuseblk",
+    "fusectl",
+    "squashfs",
+    "erofs",
+    "zfs",
+    "bcachefs",
+    "jfs",
+    "reiserfs",
+    "nilfs2",
+    "hfs",
+    "hfsplus",
+    "swap",
+    "none",
+    "binfmt_misc",
+    "securityfs",
+    "efivarfs",
+    "debugfs",
+    "tracefs",
+    "hugetlbfs",
+    "mqueue",
+    "pstore",
+    "bpf",
+    "configfs",
+    "autofs",
+    "selinuxfs",
+    "rpc_pipefs",
+    "nfsd",
+    "xenfs",
+    "cramfs",
+    "romfs",
+    "ceph",
+    "glusterfs",
+    "ocfs2",
+    "gfs2",
+    "minix",
+    "ufs",
+    "ecryptfs",
+    "aufs",
+    "shiftfs",
+    "vboxsf",
+    "rootfs",
+    "ntfs-3g",
+    "smbfs",
+    "lustre",
+];
+
+/// The types whose device is a disk partition: found by a device file, a label or a uuid.
+const BLOCK_FILE_SYSTEM_TYPES: &[&str] = &[
+    "ext2", "ext3", "ext4", "btrfs", "xfs", "f2fs", "jfs", "reiserfs", "bcachefs", "nilfs2",
+    "vfat", "fat", "msdos", "exfat", "ntfs", "ntfs3", "hfs", "hfsplus", "udf",
+];
+
+/// A FAT volume serial as Guix writes it: "1234-ABCD".
+fn is_fat_serial(s: &str) -> bool {
+    s.split_once('-').is_some_and(|(a, b)| {
+        a.len() == 4 && b.len() == 4 && a.chars().chain(b.chars()).all(|c| c.is_ascii_hexdigit())
+    })
+}
+
+/// The names of the operating system's mapped devices (`target` and `targets`).
+fn mapped_device_targets(devices: &SteelVal) -> Vec<String> {
+    let mut names = Vec::new();
+    for d in v::list_items(devices).unwrap_or_default() {
+        for field in ["target", "targets"] {
+            let value = v::record_get(&d, field).unwrap_or(SteelVal::Void);
+            let items = v::list_items(&value).unwrap_or_else(|| vec![value]);
+            names.extend(
+                items
+                    .iter()
+                    .filter_map(|t| v::as_str(t).map(str::to_string)),
+            );
+        }
+    }
+    names
+}
+
+fn is_linux_file_system_type(ty: &str) -> bool {
+    LINUX_FILE_SYSTEM_TYPES.contains(&ty)
+        || ty
+            .strip_prefix("fuse.")
+            .is_some_and(|name| !name.is_empty())
 }
 
 /// The Guix system name of a GNU triplet (Guix's `gnu-triplet->nix-system`): "i586-pc-gnu" is
@@ -620,7 +897,7 @@ fn misspelt_package(field: &str, value: &SteelVal) -> Option<&'static str> {
     {
         return None;
     }
-    super::diagnose::closest_of(&name, known)
+    super::diagnose::closest(&name, known.iter().copied())
 }
 
 #[cfg(test)]

@@ -127,7 +127,7 @@ impl Dsl {
             });
         let accessor = named.iter().find_map(|(_, n)| self.accessor_record(n));
         let hint = match (close, accessor) {
-            (Some((name, close)), _) => format!("`{name}`: did you mean {close}?"),
+            (Some((name, close)), _) => format!("`{name}`: {}", did_you_mean(&close)),
             (None, Some((name, record))) => format!(
                 "`{name}` reads a field of an opaque ({record} …) form: ingot knows the field \
                  only where that form, or a form it inherits, gives it (Guix's default is \
@@ -206,7 +206,10 @@ impl Dsl {
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
         let visible = self.visible_names();
-        let hint = record_hint(&self.engine, &f, &self.unknowns, &visible);
+        let hint = f
+            .hint
+            .clone()
+            .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &visible));
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
@@ -322,7 +325,7 @@ fn record_hint(
         for name in unknowns {
             if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
                 return Some(match closest_bound_name(engine, name, visible) {
-                    Some(close) => format!("`{name}` is not defined: did you mean {close}?"),
+                    Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
                     None => format!(
                         "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
                     ),
@@ -358,12 +361,13 @@ pub(super) fn closest_bound_name(
 ) -> Option<String> {
     let limit = 2.max(name.chars().count() / 4);
     let globals = engine.globals();
-    // Record constructors and other syntax (grub-configuration) are macros, not globals.
+    // The record forms (`file-system`, `partition`) and other syntax (grub-configuration)
+    // are macros: without them a misspelt form got its predicate (`file-system?`) offered.
     let macros = engine.in_scope_macros();
     globals
         .iter()
+        .chain(macros.keys())
         .map(|g| g.resolve())
-        .chain(macros.keys().map(|m| m.resolve()))
         .chain(visible.iter().copied())
         .filter(|g| {
             *g != name
@@ -400,16 +404,6 @@ fn unknown_field_hint(engine: &steel::steel_vm::engine::Engine, f: &RecordFailur
     }
 }
 
-/// The candidate closest to `name` within a few edits, if any.
-pub(super) fn closest_of<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = 2.max(name.chars().count() / 4);
-    candidates
-        .iter()
-        .copied()
-        .filter(|c| *c != name && edit_distance(c, name) <= limit)
-        .min_by_key(|c| near_key(c, name))
-}
-
 /// How far `candidate` is from `name`, for the closest of several: fewest edits, then a
 /// candidate that starts as the name does (`uid` is nearer `uuid` than `id`).
 fn near_key(candidate: &str, name: &str) -> (usize, bool) {
@@ -417,6 +411,33 @@ fn near_key(candidate: &str, name: &str) -> (usize, bool) {
         edit_distance(candidate, name),
         candidate.chars().next() != name.chars().next(),
     )
+}
+
+/// The candidate a few edits from `name` (at most 2, or a quarter of its length): the closest
+/// (see `near_key`), the first of those as close; `name` itself is not offered. Blanks around `name` do not
+/// count ("ext4 " is ext4).
+pub(super) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let trimmed = name.trim();
+    let limit = 2.max(trimmed.chars().count() / 4);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (near_key(c, trimmed), c))
+        .filter(|((d, _), _)| *d <= limit)
+        .min_by_key(|(key, _)| *key)
+        .map(|(_, c)| c)
+}
+
+/// "did you mean NAME?", the name in backquotes when it ends in a question mark of its own
+/// (a predicate: "did you mean `file-system?`?", not "file-system??").
+pub(super) fn did_you_mean(name: &str) -> String {
+    if name.ends_with('?') {
+        format!("did you mean `{name}`?")
+    } else {
+        format!("did you mean {name}?")
+    }
 }
 
 /// The field names of the record type called `record` (from the prelude's list of every
@@ -449,6 +470,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggested_predicate_keeps_its_own_question_mark_apart() {
+        assert_eq!(did_you_mean("partition"), "did you mean partition?");
+        assert_eq!(did_you_mean("file-system?"), "did you mean `file-system?`?");
+    }
 
     #[test]
     fn edit_distance_finds_near_misses() {

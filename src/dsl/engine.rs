@@ -35,6 +35,8 @@ pub(crate) struct RecordFailure {
     pub message: String,
     pub span: Option<RawSpan>,
     pub clause_span: Option<RawSpan>,
+    /// A hint the check gave (a did-you-mean), instead of the one `record_hint` finds.
+    pub hint: Option<String>,
     /// The text of the SteelErr that carried it, to recognise it when it comes back.
     pub token: String,
 }
@@ -106,7 +108,7 @@ pub(crate) fn new_engine(
     super::bounds::register_checks(&mut engine, budget)?;
 
     let s = shared.clone();
-    // (%record-error kind record field value message span clause-span)
+    // (%record-error kind record field value message span clause-span [hint])
     register(&mut engine, "%record-error", move |args| {
         let get = |i: usize| args.get(i).cloned().unwrap_or(SteelVal::Void);
         let kind = opt_symbol(args.first()).unwrap_or_else(|| "field".into());
@@ -126,10 +128,35 @@ pub(crate) fn new_engine(
             message,
             span: value::as_span(&get(5)),
             clause_span: value::as_span(&get(6)),
+            hint: value::as_str(&get(7)).map(str::to_string),
             token: token.clone(),
         };
         lock(&s).record_failure = Some(failure);
         Err(error(token))
+    });
+
+    // (%closest NAME CANDIDATES): the candidate (a string or symbol) a few edits from NAME,
+    // as a string, or #f: for the did-you-mean of a value that must be one of a list.
+    register(&mut engine, "%closest", |args| {
+        let text = |v: &SteelVal| {
+            value::as_str(v)
+                .or_else(|| value::as_symbol(v))
+                .map(str::to_string)
+        };
+        let name = args.first().and_then(text).unwrap_or_default();
+        let candidates: Vec<String> = args
+            .get(1)
+            .and_then(value::list_items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(text)
+            .collect();
+        Ok(
+            match super::diagnose::closest(&name, candidates.iter().map(String::as_str)) {
+                Some(c) => SteelVal::StringV(c.to_string().into()),
+                None => SteelVal::BoolV(false),
+            },
+        )
     });
 
     // Output for the user's own debugging prints (Steel's print module is not loaded).
@@ -159,29 +186,6 @@ pub(crate) fn new_engine(
             })
             .collect();
         Err(error(parts.join(" ")))
-    });
-
-    // (%closest-name NAME CANDIDATES): the candidate a few edits from NAME, for a
-    // did-you-mean in a prelude message, else #f. Symbols and strings alike.
-    register(&mut engine, "%closest-name", |args| {
-        let text = |v: &SteelVal| {
-            value::as_str(v)
-                .or_else(|| value::as_symbol(v))
-                .map(str::to_string)
-        };
-        let name = args.first().and_then(text).unwrap_or_default();
-        let candidates: Vec<String> = args
-            .get(1)
-            .and_then(value::list_items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(text)
-            .collect();
-        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
-        Ok(match super::diagnose::closest_of(&name, &refs) {
-            Some(c) => SteelVal::StringV(c.into()),
-            None => SteelVal::BoolV(false),
-        })
     });
 
     register(&mut engine, "%write-string", |args| {

@@ -665,6 +665,12 @@ impl Host for Dsl {
         value::record_span(record).and_then(|s| self.locate(s))
     }
 
+    fn field_location(&self, record: &SteelVal, field: &str) -> Option<SourceLoc> {
+        value::record_field_span(record, field)
+            .and_then(|s| self.locate(s))
+            .or_else(|| self.record_location(record))
+    }
+
     fn base_dir(&self) -> &Path {
         &self.base_dir
     }

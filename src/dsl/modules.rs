@@ -117,7 +117,7 @@ pub(super) fn misspelt_guix_module(name: &[String]) -> Option<String> {
             (m_parent.split(' ').eq(parent.iter().map(String::as_str))).then_some(m_last)
         })
         .collect();
-    let close = super::diagnose::closest_of(last, &siblings)?;
+    let close = super::diagnose::closest(last, siblings.iter().copied())?;
     (strsim::levenshtein(close, last) <= limit).then(|| {
         let mut fixed = parent.to_vec();
         fixed.push(close.to_string());

@@ -372,7 +372,7 @@ fn not_exported(name: &str, module: &ModuleInfo, at: usize) -> ImportError {
         .filter(|(d, e)| *d <= limit && *e != name)
         .min();
     let hint = match close {
-        Some((_, e)) => format!("did you mean {e}?"),
+        Some((_, e)) => super::diagnose::did_you_mean(e),
         None if module.exports.is_empty() => format!("{} exports nothing", module.name),
         None => format!(
             "{} exports {}",

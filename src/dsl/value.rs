@@ -10,6 +10,8 @@ pub(crate) mod layout {
     pub const RECORD_VALUES: usize = 1;
     pub const RECORD_GIVEN: usize = 2;
     pub const RECORD_LOCATION: usize = 3;
+    /// `((FIELD SPAN) …)`: where each clause written (or inherited) is.
+    pub const RECORD_SPANS: usize = 4;
     pub const RTD_NAME: usize = 0;
     pub const RTD_FIELDS: usize = 1;
     pub const FIELD_NAME: usize = 0;
@@ -161,6 +163,16 @@ pub(crate) fn as_span(v: &SteelVal) -> Option<RawSpan> {
 
 pub(crate) fn record_span(v: &SteelVal) -> Option<RawSpan> {
     struct_field(v, layout::RECORD_LOCATION).and_then(|s| as_span(&s))
+}
+
+/// The span of the `(FIELD VALUE)` clause that gave a record's field, in its form or in the
+/// form it inherits from; `None` for a default.
+pub(crate) fn record_field_span(v: &SteelVal, field: &str) -> Option<RawSpan> {
+    list_items(&struct_field(v, layout::RECORD_SPANS)?)?
+        .iter()
+        .filter_map(list_items)
+        .find(|entry| entry.first().and_then(as_symbol) == Some(field))
+        .and_then(|entry| entry.get(1).and_then(as_span))
 }
 
 /// The name of a placeholder for something the user's file used but nobody defined.

@@ -115,6 +115,9 @@ pub struct Partition {
     /// `None` is Guix's `#f`: the root-partition initializer.
     pub initializer: Option<Initializer>,
     pub location: Option<SourceLoc>,
+    /// Where the label was given when not in the partition's form: the operating system's
+    /// root `(file-system …)` whose label the root partition takes.
+    pub label_location: Option<SourceLoc>,
 }
 
 impl Partition {

@@ -70,11 +70,25 @@ pub enum FileSystemDevice {
     Other(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct FileSystemEntry {
     pub device: FileSystemDevice,
     pub mount_point: String,
     pub fs_type: String,
+    /// Where its `(file-system …)` form is, for messages about what it gives the image.
+    pub location: Option<SourceLoc>,
+}
+
+/// Without the location: the default seed is made of this text, and moving a form in the file
+/// must not change the image's identifiers.
+impl std::fmt::Debug for FileSystemEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileSystemEntry")
+            .field("device", &self.device)
+            .field("mount_point", &self.mount_point)
+            .field("fs_type", &self.fs_type)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -96,7 +110,8 @@ pub struct OperatingSystem {
 }
 
 impl OperatingSystem {
-    /// The file-systems entry mounted at "/".
+    /// The file-systems entry mounted at "/": the first, as Guix's
+    /// `operating-system-root-file-system` finds it.
     pub fn root_file_system(&self) -> Option<&FileSystemEntry> {
         self.file_systems.iter().find(|f| f.mount_point == "/")
     }

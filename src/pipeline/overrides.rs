@@ -46,11 +46,14 @@ pub fn apply(image: &mut Image, o: &Overrides) {
 }
 
 /// The root file system's label or UUID becomes the root partition's; a `/boot/efi` entry's
-/// becomes the ESP's.
+/// becomes the ESP's. The root is the first file system on "/", as Guix's
+/// `operating-system-root-file-system` takes it (the DSL warns about the others).
 fn tie_file_systems(image: &mut Image, os: &OperatingSystem) {
+    let root = os.root_file_system();
     for fs in &os.file_systems {
         let target = match fs.mount_point.as_str() {
-            "/" => image.root_partition_index(),
+            "/" if root.is_some_and(|r| std::ptr::eq(r, fs)) => image.root_partition_index(),
+            "/" => None,
             "/boot/efi" => image
                 .partitions
                 .iter()
@@ -60,7 +63,10 @@ fn tie_file_systems(image: &mut Image, os: &OperatingSystem) {
         let Some(i) = target else { continue };
         let part = &mut image.partitions[i];
         match &fs.device {
-            FileSystemDevice::Label(label) => part.label = label.clone(),
+            FileSystemDevice::Label(label) => {
+                part.label = label.clone();
+                part.label_location = fs.location.clone();
+            }
             FileSystemDevice::Uuid(uuid) => part.uuid = Some(*uuid),
             FileSystemDevice::Other(id) if part.file_system.is_fat() => {
                 if let Some(serial) = parse_fat_serial(id) {
@@ -107,6 +113,7 @@ mod tests {
             flags,
             initializer: Some(Initializer::Root),
             location: None,
+            label_location: None,
         }
     }
 
@@ -124,16 +131,19 @@ mod tests {
                     device: FileSystemDevice::Label("my-root".into()),
                     mount_point: "/".into(),
                     fs_type: "ext4".into(),
+                    location: None,
                 },
                 FileSystemEntry {
                     device: FileSystemDevice::Uuid(uuid),
                     mount_point: "/boot/efi".into(),
                     fs_type: "vfat".into(),
+                    location: None,
                 },
                 FileSystemEntry {
                     device: FileSystemDevice::Other("1234-ABCD".into()),
                     mount_point: "/boot/efi".into(),
                     fs_type: "vfat".into(),
+                    location: None,
                 },
             ],
             ..Default::default()
@@ -165,5 +175,29 @@ mod tests {
             },
         );
         assert_eq!(img.partitions[0].label, "NEW");
+    }
+
+    #[test]
+    fn the_first_root_file_system_names_the_root_partition() {
+        let mut img = Image::new(ImageFormat::DiskImage);
+        img.partitions = vec![partition("Guix_image", vec![PartitionFlag::Boot])];
+        let at = |line| crate::model::SourceLoc {
+            file: "os.scm".into(),
+            line,
+            column: 3,
+        };
+        let root = |label: &str, line| FileSystemEntry {
+            device: FileSystemDevice::Label(label.into()),
+            mount_point: "/".into(),
+            fs_type: "ext4".into(),
+            location: Some(at(line)),
+        };
+        img.operating_system = Some(OperatingSystem {
+            file_systems: vec![root("first", 5), root("second", 6)],
+            ..Default::default()
+        });
+        apply(&mut img, &Overrides::default());
+        assert_eq!(img.partitions[0].label, "first");
+        assert_eq!(img.partitions[0].label_location, Some(at(5)));
     }
 }

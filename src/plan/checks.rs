@@ -142,13 +142,26 @@ fn check_bootloader(image: &Image) -> Result<(), PlanError> {
     Ok(())
 }
 
-/// A partition's flags and label against its file system (or, in an ISO, the volume id's rule).
-pub(super) fn check_partition(p: &Partition, layout: Layout) -> Result<(), String> {
+/// A partition's flags against its file system.
+pub(super) fn check_partition(p: &Partition) -> Result<(), String> {
     if p.has_flag(PartitionFlag::Esp) && !p.file_system.is_fat() {
         return Err(format!(
             "the esp flag needs a FAT file system (vfat, fat16 or fat32), not {}",
             p.file_system
         ));
+    }
+    Ok(())
+}
+
+/// A partition's label against its file system (or, in an ISO, the volume id's rule), and as
+/// a GPT entry's name: what `build` refuses, found from the definition alone.
+pub(super) fn check_label(
+    p: &Partition,
+    layout: Layout,
+    table: Option<PartitionTableType>,
+) -> Result<(), String> {
+    if table == Some(PartitionTableType::Gpt) {
+        crate::disk::gpt::check_name(&p.label)?;
     }
     match layout {
         Layout::Disk => crate::file_system::row(p.file_system)

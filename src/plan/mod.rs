@@ -196,7 +196,18 @@ pub fn plan(
             label: p.label.clone(),
             message,
         };
-        checks::check_partition(p, layout).map_err(&perr)?;
+        checks::check_partition(p).map_err(&perr)?;
+        // A label the operating system's root file system gave is located at that form.
+        checks::check_label(p, layout, table).map_err(|message| PlanError::Partition {
+            at: at(&p
+                .label_location
+                .clone()
+                .or(p.location.clone())
+                .or(image.location.clone())),
+            index,
+            label: p.label.clone(),
+            message,
+        })?;
         let takes_image_size =
             (root_takes_image_size && Some(i) == root).then(|| image_size.unwrap_or_default());
         let sized = sizes::partition_size(

@@ -29,6 +29,7 @@ fn part(label: &str, fs: FileSystemKind, size: SizeSpec, offset: u64) -> Partiti
         flags: vec![],
         initializer: Some(Initializer::Root),
         location: None,
+        label_location: None,
     }
 }
 
