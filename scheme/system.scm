@@ -582,7 +582,21 @@
 (define-syntax %service-clause
   (syntax-rules (delete =>)
     ((_ (delete type)) (cons 'delete type))
-    ((_ (type config => body ...)) (cons 'modify (cons type (lambda (config) body ...))))))
+    ((_ (type config => body ...)) (cons 'modify (cons type (lambda (config) body ...))))
+    ((_ clause) (%bad-service-clause 'clause (#%syntax-span clause)))))
+
+;; A modify-services clause of neither shape: which one, and what is expected. `delete` is
+;; matched by its binding, as in Guile: (gnu services)'s, under a prefix or #:select name too.
+(define (%bad-service-clause clause span)
+  (%record-error
+   'clause 'modify-services #f clause
+   (string-append
+    "each clause must be (delete TYPE) or (TYPE CONFIG => BODY …)"
+    (if (and (pair? clause) (symbol? (car clause))
+             (string-suffix? "delete" (symbol->string (car clause))))
+        (string-append "; " (symbol->string (car clause)) " is not the delete of (gnu services)")
+        ""))
+   span span))
 
 (define (%modify-services services clauses)
   (unless (list? services)

@@ -237,6 +237,9 @@ impl Dsl {
                 if !modules::is_known(&spec.module) {
                     self.namespace().opaque = true;
                 }
+                if !spec.prefix.is_empty() {
+                    self.namespace().built_in_prefixes.push(spec.prefix.clone());
+                }
                 self.import_renamed_built_ins(&spec);
                 continue;
             };
@@ -279,6 +282,7 @@ impl Dsl {
         namespace::module_refs(nodes, &mut refs);
         let result = if ns.prefix.is_none()
             && ns.imports.is_empty()
+            && ns.built_in_prefixes.is_empty()
             && self.modules.is_empty()
             && refs.is_empty()
         {

@@ -48,6 +48,10 @@ pub(super) struct Namespace {
     pub exports: Vec<(String, String)>,
     /// The same for `#:re-export` or `re-export`.
     pub re_exports: Vec<(String, String)>,
+    /// The `#:prefix` of each built-in module it uses: `svc:delete` of `((gnu services)
+    /// #:prefix svc:)` is the prelude's `delete` (a literal `modify-services` matches too, as
+    /// Guile matches literals by binding).
+    pub built_in_prefixes: Vec<String>,
     /// Whether it uses a Guix module whose names ingot does not know (packages, services):
     /// an unbound name may come from there, so a used module's private name is not an error.
     pub opaque: bool,
@@ -575,14 +579,36 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// The global a name written in this namespace is, when it is renamed: its own or an
+    /// imported module's, or the name under a built-in module's prefix (the prelude's, or the
+    /// placeholder an unprefixed use would give: `svc:guix-service-type` is
+    /// `guix-service-type`).
+    fn global_of<'n>(&'n self, name: &'n str) -> Option<&'n str> {
+        self.ns.resolve(name).or_else(|| {
+            let mut rests = self
+                .ns
+                .built_in_prefixes
+                .iter()
+                .filter_map(|p| name.strip_prefix(p.as_str()))
+                .filter(|rest| !rest.is_empty());
+            let first = rests.next()?;
+            Some(
+                std::iter::once(first)
+                    .chain(rests)
+                    .find(|rest| (self.world.is_bound)(rest))
+                    .unwrap_or(first),
+            )
+        })
+    }
+
     fn symbol(&mut self, node: &Node, name: &str, scope: &Scope) -> Result<(), Refused> {
         if scope.names.contains(name) {
             return Ok(());
         }
-        if let Some(global) = self.ns.resolve(name) {
+        if let Some(global) = self.global_of(name) {
             if global != name {
-                self.edits
-                    .push((node.start, node.end - node.start, global.to_string()));
+                let global = global.to_string();
+                self.edits.push((node.start, node.end - node.start, global));
             }
             return Ok(());
         }
@@ -639,7 +665,7 @@ impl Pass<'_> {
             Kind::List(items, tail) => {
                 let head = items.first().and_then(Node::symbol);
                 let head =
-                    head.filter(|h| !scope.names.contains(*h) && self.ns.resolve(h).is_none());
+                    head.filter(|h| !scope.names.contains(*h) && self.global_of(h).is_none());
                 if matches!(head, Some("@" | "@@")) {
                     if let Some((module, name, private)) = module_ref(node) {
                         return self.module_ref(node, &module, name, private);
@@ -759,7 +785,7 @@ impl Pass<'_> {
                     _ => {
                         let record = items.first().and_then(Node::symbol).is_some_and(|h| {
                             !scope.names.contains(h)
-                                && self.world.records.contains(self.ns.resolve(h).unwrap_or(h))
+                                && self.world.records.contains(self.global_of(h).unwrap_or(h))
                         });
                         if let Some(first) = items.first() {
                             self.code(first, scope)?;
