@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 
 use super::calls::{read_datum, Datum};
 
-/// Module name roots ingot provides itself (Guix, Guile, SRFIs) or that only hold packages and
-/// services ingot keeps opaque (the nonguix channel).
+/// Module name roots ingot provides itself (Guix, Guile, SRFIs) or whose names it keeps
+/// opaque: the nonguix channel's packages and services, and guile-gcrypt's `(gcrypt …)`, always
+/// on Guix's load path since Guix depends on it (a signing key turned into text for a service).
 const BUILT_IN_ROOTS: &[&str] = &[
     "gnu", "guix", "srfi", "ice-9", "rnrs", "scheme", "oop", "system", "web", "json", "sxml",
-    "texinfo", "language", "nongnu", "nonguix",
+    "texinfo", "language", "nongnu", "nonguix", "gcrypt",
 ];
 
 /// A file a top-level `(include "file")` or `(load "file")` asks to be read first: a path
