@@ -252,10 +252,13 @@
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
 
-;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by `installer`: the
+;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by the fields that
+;;; hold code, `installer`, `disk-image-installer` and `configuration-file-generator`: the
 ;;; prelude's bootloaders carry ingot's marker there ('ingot:NAME), so that
-;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI; a
-;;; bootloader with an installer of its own is one ingot cannot install.
+;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI, and one
+;;; that replaces some of them with code is too (Guix runs a disk image's installer with no
+;;; device, and the layout is the inherited GRUB's): ingot warns. A bootloader none of whose
+;;; code fields is inherited is one ingot cannot install.
 
 (define-record-type* <bootloader> bootloader make-bootloader bootloader?
   (name bootloader-name)
@@ -275,11 +278,12 @@
     ((_ id ...)
      (begin
        (define id
-         (%make-record <bootloader> #f #f
-                       (list (list 'name 'id #f)
-                             (list 'installer
-                                   (string->symbol (string-append "ingot:" (symbol->string 'id)))
-                                   #f))))
+         (let ((marker (string->symbol (string-append "ingot:" (symbol->string 'id)))))
+           (%make-record <bootloader> #f #f
+                         (list (list 'name 'id #f)
+                               (list 'installer marker #f)
+                               (list 'disk-image-installer marker #f)
+                               (list 'configuration-file-generator marker #f)))))
        ...))))
 
 ;; What ingot installs (GRUB, the boards' U-Boots) and the Guix bootloaders it knows but cannot
