@@ -262,10 +262,13 @@
 (define (file-system-label? x) (%file-system-label? x))
 (define (file-system-label->string x) (%file-system-label-label x))
 
-;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by `installer`: the
+;;; Bootloaders: Guix's <bootloader> record. What ingot installs is told by the fields that
+;;; hold code, `installer`, `disk-image-installer` and `configuration-file-generator`: the
 ;;; prelude's bootloaders carry ingot's marker there ('ingot:NAME), so that
-;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI; a
-;;; bootloader with an installer of its own is one ingot cannot install.
+;;; (bootloader (inherit grub-efi-bootloader) (name 'my-grub)) is still GRUB for EFI, and one
+;;; that replaces some of them with code is too (Guix runs a disk image's installer with no
+;;; device, and the layout is the inherited GRUB's): ingot warns. A bootloader none of whose
+;;; code fields is inherited is one ingot cannot install.
 
 (define-record-type* <bootloader> bootloader make-bootloader bootloader?
   (name bootloader-name)
@@ -285,11 +288,12 @@
     ((_ id ...)
      (begin
        (define id
-         (%make-record <bootloader> #f #f
-                       (list (list 'name 'id #f)
-                             (list 'installer
-                                   (string->symbol (string-append "ingot:" (symbol->string 'id)))
-                                   #f))))
+         (let ((marker (string->symbol (string-append "ingot:" (symbol->string 'id)))))
+           (%make-record <bootloader> #f #f
+                         (list (list 'name 'id #f)
+                               (list 'installer marker #f)
+                               (list 'disk-image-installer marker #f)
+                               (list 'configuration-file-generator marker #f)))))
        ...))))
 
 ;; What ingot installs (GRUB, the boards' U-Boots) and the Guix bootloaders it knows but cannot
@@ -646,7 +650,21 @@
 (define-syntax %service-clause
   (syntax-rules (delete =>)
     ((_ (delete type)) (cons 'delete type))
-    ((_ (type config => body ...)) (cons 'modify (cons type (lambda (config) body ...))))))
+    ((_ (type config => body ...)) (cons 'modify (cons type (lambda (config) body ...))))
+    ((_ clause) (%bad-service-clause 'clause (#%syntax-span clause)))))
+
+;; A modify-services clause of neither shape: which one, and what is expected. `delete` is
+;; matched by its binding, as in Guile: (gnu services)'s, under a prefix or #:select name too.
+(define (%bad-service-clause clause span)
+  (%record-error
+   'clause 'modify-services #f clause
+   (string-append
+    "each clause must be (delete TYPE) or (TYPE CONFIG => BODY …)"
+    (if (and (pair? clause) (symbol? (car clause))
+             (string-suffix? "delete" (symbol->string (car clause))))
+        (string-append "; " (symbol->string (car clause)) " is not the delete of (gnu services)")
+        ""))
+   span span))
 
 (define (%modify-services services clauses)
   (unless (list? services)

@@ -54,6 +54,26 @@ fn a_bootloader_with_its_own_installer_is_refused_for_a_disk() {
     );
 }
 
+/// A record named as a GRUB ingot installs but inheriting none of its code is refused for
+/// that, not as if grub-efi-bootloader itself were refused.
+#[test]
+fn a_record_named_like_a_known_grub_says_what_makes_it_unknown() {
+    let err = refused(
+        &os("(bootloader (name 'grub-efi-bootloader) (installer #f))"),
+        "efi-raw",
+    );
+    assert!(
+        err.contains(
+            "<expr>:2:15: image: grub-efi-bootloader: this bootloader record is not Guix's \
+             grub-efi-bootloader: none of its installer, disk-image-installer and \
+             configuration-file-generator is inherited from a bootloader ingot knows (inherit \
+             grub-efi-bootloader and replace only some of them)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("it installs"), "{err}");
+}
+
 #[test]
 fn an_x86_loader_on_aarch64_is_refused() {
     for loader in ["grub-bootloader", "grub-efi32-bootloader"] {

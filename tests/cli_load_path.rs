@@ -137,3 +137,36 @@ fn modules_over_the_load_path_keep_their_private_names() {
     );
     assert_eq!(err.matches("error:").count(), 1, "{err}");
 }
+
+/// `-e '(@ (module) name)'`, Guix's way to build a system kept in a module: the module loads
+/// from -L; `(@@ …)` reads a private name; an unknown module is the use-modules error.
+#[test]
+fn expression_reads_a_module_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("site");
+    std::fs::create_dir_all(&lib).unwrap();
+    std::fs::write(
+        lib.join("hosts.scm"),
+        "(define-module (site hosts) #:use-module (gnu) #:export (%box))\n\
+         (define %label \"box-root\")\n\
+         (define %box (operating-system (host-name \"box\")\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems (cons (file-system (device (file-system-label %label))\n\
+                                 (mount-point \"/\") (type \"ext4\"))\n\
+                               %base-file-systems))))\n\
+         (define %private-box %box)\n",
+    )
+    .unwrap();
+    let l = dir.path().to_str().unwrap();
+    for expr in ["(@ (site hosts) %box)", "(@@ (site hosts) %private-box)"] {
+        let plan = show_json(&["-e", expr, "-t", "efi-raw", "-L", l]);
+        assert_eq!(plan["partitions"][1]["label"], "box-root", "{expr}");
+    }
+    let err = ingot_err(&["show", "-e", "(@ (site nowhere) %box)", "-L", l]);
+    assert!(
+        err.contains(&format!(
+            "<expr>:1:4: module (site nowhere) not found in {l}"
+        )),
+        "{err}"
+    );
+}

@@ -467,12 +467,21 @@ impl<'h> Converter<'h> {
         let r = self.rec(value, "bootloader-configuration")?;
         let b = self.rec(&r.get("bootloader"), "bootloader")?;
         let name = b.symbol("name")?;
-        // The prelude's bootloaders carry ingot's marker as their installer; a bootloader with
-        // an installer of its own is one ingot cannot install, whatever its name.
-        let kind = match v::as_symbol(&b.get("installer")) {
-            Some(marker) if marker.starts_with("ingot:") => {
+        // The prelude's bootloaders carry ingot's marker in their code fields; a bootloader
+        // none of whose code is inherited is one ingot cannot install, whatever its name. One
+        // that replaces some is the bootloader it inherits, as in a Guix disk image.
+        let markers: Vec<Option<String>> = BOOTLOADER_CODE_FIELDS
+            .iter()
+            .map(|f| {
+                v::as_symbol(&b.get(f))
+                    .filter(|m| m.starts_with("ingot:"))
+                    .map(str::to_string)
+            })
+            .collect();
+        let kind = match markers.iter().flatten().next() {
+            Some(marker) => {
                 let known = &marker["ingot:".len()..];
-                bootloader_by_name(known).ok_or_else(|| {
+                let kind = bootloader_by_name(known).ok_or_else(|| {
                     r.error(
                         "bootloader",
                         format!(
@@ -480,9 +489,31 @@ impl<'h> Converter<'h> {
                              defines only its table's)"
                         ),
                     )
-                })?
+                })?;
+                let replaced: Vec<&str> = BOOTLOADER_CODE_FIELDS
+                    .iter()
+                    .zip(&markers)
+                    .filter(|(_, m)| m.as_ref() != Some(marker))
+                    .map(|(f, _)| *f)
+                    .collect();
+                if !replaced.is_empty() && !matches!(kind, Bootloader::Other(_)) {
+                    let (fields, verb) = match replaced.as_slice() {
+                        [one] => (one.to_string(), "is"),
+                        [a, b] => (format!("{a} and {b}"), "are"),
+                        more => (more.join(", "), "are"),
+                    };
+                    self.host.warn(
+                        format!(
+                            "bootloader {name}: its {fields} {verb} code ingot does not run; \
+                             the image gets {known}'s layout (Guix runs a disk image's \
+                             installer with no device)"
+                        ),
+                        b.location.clone().or(r.location.clone()),
+                    );
+                }
+                kind
             }
-            _ => Bootloader::Other(name.clone()),
+            None => Bootloader::Other(name.clone()),
         };
         let mut targets = Vec::new();
         match r.get("targets") {
@@ -857,6 +888,14 @@ fn mentions(datum: &SteelVal, name: &str) -> bool {
 
 /// Guix's bootloader variables -> what ingot installs. Board U-Boots are named by board.
 /// What the prelude's bootloader `name` is (its table: `boot::bootloaders`).
+/// The fields of Guix's `<bootloader>` that hold code: the prelude's bootloaders carry
+/// ingot's marker there.
+pub(crate) const BOOTLOADER_CODE_FIELDS: &[&str] = &[
+    "installer",
+    "disk-image-installer",
+    "configuration-file-generator",
+];
+
 pub(crate) fn bootloader_by_name(name: &str) -> Option<Bootloader> {
     crate::boot::bootloaders::by_name(name)
 }

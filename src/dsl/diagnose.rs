@@ -49,6 +49,24 @@ impl Dsl {
                 hint,
             };
         }
+        if let Some(value) = not_a_procedure(&message) {
+            // The operator as written: a variable holding the value, or the value itself.
+            let head = self
+                .error_call(&err)
+                .as_ref()
+                .and_then(|c| c.head().map(super::namespace::unmangle));
+            let hint = match head {
+                Some(h) => format!("({h} …) calls {h}, which is {value} here"),
+                None => format!(
+                    "({value} …) calls {value}; a list is written (list {value} …) or '({value} …)"
+                ),
+            };
+            return DslError::Eval {
+                location: Some(fallback),
+                message: format!("not a procedure: {value}"),
+                hint: Some(hint),
+            };
+        }
         let hint = match err.kind() {
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
@@ -295,6 +313,19 @@ fn needed_kind(message: &str) -> String {
     }
 }
 
+/// The value Steel's "Application not a procedure" errors (its three spellings) name, as
+/// written: a string, number or other value applied as if it were a procedure.
+fn not_a_procedure(message: &str) -> Option<String> {
+    let (_, value) = if message.contains("pplication not a procedure or function type") {
+        // Steel's text breaks a line (and indents) before "not supported".
+        message.split_once("not supported: ")?
+    } else {
+        message.split_once("application not a procedure: ")?
+    };
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
 /// Steel's error text without its "Error: Kind: " prefix.
 fn steel_message(err: &SteelErr) -> String {
     let text = err.to_string();
@@ -511,5 +542,28 @@ mod tests {
         assert_eq!(kind("expected real numbers, found: (%unknown)"), "a number");
         assert_eq!(kind("append expects a list, found: (%unknown)"), "a list");
         assert_eq!(kind("something else"), "a value of another kind");
+    }
+
+    #[test]
+    fn not_a_procedure_reads_steel_spellings() {
+        assert_eq!(
+            not_a_procedure(
+                "TailCall - Application not a procedure or function type\n                    not supported: \"tty1\""
+            )
+            .as_deref(),
+            Some("\"tty1\"")
+        );
+        assert_eq!(
+            not_a_procedure(
+                "Function application not a procedure or function type not supported: 5"
+            )
+            .as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            not_a_procedure("application not a procedure: #t").as_deref(),
+            Some("#t")
+        );
+        assert_eq!(not_a_procedure("car: expected a pair"), None);
     }
 }

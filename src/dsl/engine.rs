@@ -243,6 +243,27 @@ pub(crate) fn new_engine(
         });
     }
 
+    // Guile's canonicalize-path, inside the load path as file-exists? answers there: the
+    // canonical path of an existing file; outside, the host is not the definition's to look
+    // at (and whether the path exists is not said).
+    let s = shared.clone();
+    register(&mut engine, "canonicalize-path", move |args| {
+        let path = string_arg("canonicalize-path", args, 0)?;
+        let shared = lock(&s);
+        match place(&shared.base_dir.join(path), &shared.input_dirs) {
+            Placed::Inside(real) => Ok(SteelVal::StringV(
+                real.to_string_lossy().into_owned().into(),
+            )),
+            Placed::MissingInside => Err(error(format!(
+                "canonicalize-path: no such file or directory: {path:?}"
+            ))),
+            Placed::Outside(_) => Err(error(format!(
+                "canonicalize-path is not available: {}",
+                super::sandbox::FILES
+            ))),
+        }
+    });
+
     let s = shared.clone();
     register(&mut engine, "%warn", move |args| {
         let message = string_arg("%warn", args, 0)?;

@@ -237,12 +237,21 @@ impl Dsl {
                 if !modules::is_known(&spec.module) {
                     self.namespace().opaque = true;
                 }
+                if !spec.prefix.is_empty() {
+                    self.namespace().built_in_prefixes.push(spec.prefix.clone());
+                }
                 self.import_renamed_built_ins(&spec);
                 continue;
             };
             self.namespace()
                 .import(&spec, &info)
                 .map_err(|e| located(src, e.at + offset, e.message, e.hint))?;
+        }
+        // `(@ (a b) name)` loads module (a b) as a use would, giving no name to this text.
+        let mut refs = Vec::new();
+        namespace::module_refs(nodes, &mut refs);
+        for (module, at) in refs {
+            self.use_module(&module, src, at + offset)?;
         }
         Ok(())
     }
@@ -269,7 +278,14 @@ impl Dsl {
     ) -> Result<Vec<(usize, usize, String)>, DslError> {
         let mut ns = std::mem::take(self.namespace());
         ns.define(nodes);
-        let result = if ns.prefix.is_none() && ns.imports.is_empty() && self.modules.is_empty() {
+        let mut refs = Vec::new();
+        namespace::module_refs(nodes, &mut refs);
+        let result = if ns.prefix.is_none()
+            && ns.imports.is_empty()
+            && ns.built_in_prefixes.is_empty()
+            && self.modules.is_empty()
+            && refs.is_empty()
+        {
             // No user module: nothing to rename and nothing refused.
             Ok(Vec::new())
         } else {

@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 
 use super::calls::{read_datum, Datum};
 
-/// Module name roots ingot provides itself (Guix, Guile, SRFIs) or that only hold packages and
-/// services ingot keeps opaque (the nonguix channel).
+/// Module name roots ingot provides itself (Guix, Guile, SRFIs) or whose names it keeps
+/// opaque: the nonguix channel's packages and services, and guile-gcrypt's `(gcrypt …)`, always
+/// on Guix's load path since Guix depends on it (a signing key turned into text for a service).
 const BUILT_IN_ROOTS: &[&str] = &[
     "gnu", "guix", "srfi", "ice-9", "rnrs", "scheme", "oop", "system", "web", "json", "sxml",
-    "texinfo", "language", "nongnu", "nonguix",
+    "texinfo", "language", "nongnu", "nonguix", "gcrypt",
 ];
 
 /// A file a top-level `(include "file")` or `(load "file")` asks to be read first: a path
@@ -247,7 +248,16 @@ pub(super) fn place(path: &Path, dirs: &[PathBuf]) -> Placed {
         Ok(real) => Placed::Outside(real),
         Err(_) => {
             let lexical = lexically_normal(path);
-            if dirs.iter().any(|d| lexical.starts_with(d)) {
+            // A symbolic link on the way may lead outside, where whether the path exists is
+            // not the definition's to learn: missing only when no link is on the way.
+            let through_link = lexical
+                .ancestors()
+                .filter(|a| dirs.iter().any(|d| a.starts_with(d)))
+                .any(|a| {
+                    a.symlink_metadata()
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                });
+            if dirs.iter().any(|d| lexical.starts_with(d)) && !through_link {
                 Placed::MissingInside
             } else {
                 Placed::Outside(lexical)
@@ -258,7 +268,7 @@ pub(super) fn place(path: &Path, dirs: &[PathBuf]) -> Placed {
 
 #[cfg(test)]
 mod tests {
-    use super::misspelt_guix_module;
+    use super::*;
 
     fn name(s: &str) -> Vec<String> {
         s.split(' ').map(str::to_string).collect()
@@ -277,5 +287,34 @@ mod tests {
         // Short names are too near each other; other roots are not Guix's.
         assert_eq!(near("gnu packages zip"), None);
         assert_eq!(near("my system"), None);
+    }
+
+    #[test]
+    fn place_tells_inside_missing_and_outside_apart_and_a_link_hides_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let inside = root.join("tree");
+        std::fs::create_dir_all(inside.join("files")).unwrap();
+        let dirs = [inside.clone()];
+        assert!(matches!(
+            place(&inside.join("files/../files"), &dirs),
+            Placed::Inside(p) if p == inside.join("files")
+        ));
+        assert!(matches!(
+            place(&inside.join("nothing"), &dirs),
+            Placed::MissingInside
+        ));
+        assert!(matches!(place(&root, &dirs), Placed::Outside(_)));
+        // A link inside to an outside path: the same answer whether that path exists or not.
+        std::os::unix::fs::symlink(root.join("elsewhere"), inside.join("link")).unwrap();
+        assert!(matches!(
+            place(&inside.join("link/x"), &dirs),
+            Placed::Outside(_)
+        ));
+        std::fs::create_dir_all(root.join("elsewhere")).unwrap();
+        assert!(matches!(
+            place(&inside.join("link/x"), &dirs),
+            Placed::Outside(_)
+        ));
     }
 }

@@ -25,6 +25,9 @@ pub(super) struct ModuleInfo {
     pub exports: BTreeMap<String, String>,
     /// Every name the module defines (private ones included), for messages.
     pub defined: BTreeSet<String>,
+    /// Every top-level name of the module (its definitions and imports) -> its global: what
+    /// Guile's `(@@ (module) name)` reads.
+    pub globals: BTreeMap<String, String>,
 }
 
 /// The names one module (or the main file, or the REPL) sees besides the prelude's.
@@ -45,6 +48,10 @@ pub(super) struct Namespace {
     pub exports: Vec<(String, String)>,
     /// The same for `#:re-export` or `re-export`.
     pub re_exports: Vec<(String, String)>,
+    /// The `#:prefix` of each built-in module it uses: `svc:delete` of `((gnu services)
+    /// #:prefix svc:)` is the prelude's `delete` (a literal `modify-services` matches too, as
+    /// Guile matches literals by binding).
+    pub built_in_prefixes: Vec<String>,
     /// Whether it uses a Guix module whose names ingot does not know (packages, services):
     /// an unbound name may come from there, so a used module's private name is not an error.
     pub opaque: bool,
@@ -325,6 +332,7 @@ impl Namespace {
         ModuleInfo {
             name,
             defined: exports.keys().cloned().collect(),
+            globals: exports.clone(),
             exports,
         }
     }
@@ -347,10 +355,13 @@ impl Namespace {
                 exports.insert(exported.clone(), g.clone());
             }
         }
+        let mut globals: BTreeMap<String, String> = self.imports.clone().into_iter().collect();
+        globals.extend(self.own.iter().map(|(k, v)| (k.clone(), v.clone())));
         ModuleInfo {
             name,
             exports,
             defined: self.own.keys().cloned().collect(),
+            globals,
         }
     }
 
@@ -363,16 +374,14 @@ impl Namespace {
     }
 }
 
+/// The name of `names` closest to `name`, a few edits away.
+fn closest<'a>(name: &str, names: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    super::diagnose::closest(name, names.map(String::as_str))
+}
+
 fn not_exported(name: &str, module: &ModuleInfo, at: usize) -> ImportError {
-    let limit = 2.max(name.chars().count() / 4);
-    let close = module
-        .exports
-        .keys()
-        .map(|e| (strsim::levenshtein(e, name), e))
-        .filter(|(d, e)| *d <= limit && *e != name)
-        .min();
-    let hint = match close {
-        Some((_, e)) => super::diagnose::did_you_mean(e),
+    let hint = match closest(name, module.exports.keys()) {
+        Some(e) => super::diagnose::did_you_mean(e),
         None if module.exports.is_empty() => format!("{} exports nothing", module.name),
         None => format!(
             "{} exports {}",
@@ -390,6 +399,61 @@ fn not_exported(name: &str, module: &ModuleInfo, at: usize) -> ImportError {
         at,
         message: format!("`{name}` is not exported by {}", module.name),
         hint: Some(hint),
+    }
+}
+
+/// A Guile module reference, `(@ (a b) name)` or `(@@ (a b) name)`: the module, the name and
+/// whether it is `@@` (private names too).
+pub(super) fn module_ref(node: &Node) -> Option<(Vec<String>, &str, bool)> {
+    let private = match node.head()? {
+        "@" => false,
+        "@@" => true,
+        _ => return None,
+    };
+    let [_, module, name] = node.items()? else {
+        return None;
+    };
+    let module: Vec<String> = module
+        .items()?
+        .iter()
+        .map(plain_name)
+        .collect::<Option<_>>()?;
+    (!module.is_empty()).then_some(())?;
+    Some((module, name.symbol()?, private))
+}
+
+/// Where the name of a module reference is written.
+fn module_ref_name_at(node: &Node) -> usize {
+    node.items()
+        .and_then(|i| i.get(2))
+        .map_or(node.start, |n| n.start)
+}
+
+/// Every module reference written in code (not in quoted data): its module and where the
+/// module's name is written. Guile loads such a module when it expands the reference.
+pub(super) fn module_refs(nodes: &[Node], out: &mut Vec<(Vec<String>, usize)>) {
+    for node in nodes {
+        match &node.kind {
+            Kind::Prefixed("quote", _) => {}
+            Kind::Prefixed(_, inner) => module_refs(std::slice::from_ref(&**inner), out),
+            Kind::List(items, tail) => {
+                if node.head() == Some("quote") {
+                    continue;
+                }
+                if let Some((module, _, _)) = module_ref(node) {
+                    out.push((module, items[1].start));
+                    continue;
+                }
+                module_refs(items, out);
+                module_refs(
+                    tail.as_deref()
+                        .map(std::slice::from_ref)
+                        .unwrap_or_default(),
+                    out,
+                );
+            }
+            _ => {}
+        }
     }
 }
 
@@ -510,14 +574,36 @@ struct Pass<'a> {
 }
 
 impl Pass<'_> {
+    /// The global a name written in this namespace is, when it is renamed: its own or an
+    /// imported module's, or the name under a built-in module's prefix (the prelude's, or the
+    /// placeholder an unprefixed use would give: `svc:guix-service-type` is
+    /// `guix-service-type`).
+    fn global_of<'n>(&'n self, name: &'n str) -> Option<&'n str> {
+        self.ns.resolve(name).or_else(|| {
+            let mut rests = self
+                .ns
+                .built_in_prefixes
+                .iter()
+                .filter_map(|p| name.strip_prefix(p.as_str()))
+                .filter(|rest| !rest.is_empty());
+            let first = rests.next()?;
+            Some(
+                std::iter::once(first)
+                    .chain(rests)
+                    .find(|rest| (self.world.is_bound)(rest))
+                    .unwrap_or(first),
+            )
+        })
+    }
+
     fn symbol(&mut self, node: &Node, name: &str, scope: &Scope) -> Result<(), Refused> {
         if scope.names.contains(name) {
             return Ok(());
         }
-        if let Some(global) = self.ns.resolve(name) {
+        if let Some(global) = self.global_of(name) {
             if global != name {
-                self.edits
-                    .push((node.start, node.end - node.start, global.to_string()));
+                let global = global.to_string();
+                self.edits.push((node.start, node.end - node.start, global));
             }
             return Ok(());
         }
@@ -574,7 +660,12 @@ impl Pass<'_> {
             Kind::List(items, tail) => {
                 let head = items.first().and_then(Node::symbol);
                 let head =
-                    head.filter(|h| !scope.names.contains(*h) && self.ns.resolve(h).is_none());
+                    head.filter(|h| !scope.names.contains(*h) && self.global_of(h).is_none());
+                if matches!(head, Some("@" | "@@")) {
+                    if let Some((module, name, private)) = module_ref(node) {
+                        return self.module_ref(node, &module, name, private);
+                    }
+                }
                 match head {
                     Some(
                         "quote" | "define-module" | "use-modules" | "export" | "export-syntax"
@@ -689,7 +780,7 @@ impl Pass<'_> {
                     _ => {
                         let record = items.first().and_then(Node::symbol).is_some_and(|h| {
                             !scope.names.contains(h)
-                                && self.world.records.contains(self.ns.resolve(h).unwrap_or(h))
+                                && self.world.records.contains(self.global_of(h).unwrap_or(h))
                         });
                         if let Some(first) = items.first() {
                             self.code(first, scope)?;
@@ -711,6 +802,65 @@ impl Pass<'_> {
             }
             _ => Ok(()),
         }
+    }
+
+    /// `(@ (a b) name)` (an exported name) or `(@@ (a b) name)` (any top-level name): the
+    /// global of a loaded user module's name; for a module ingot provides, `name` itself (the
+    /// prelude's, or a placeholder as when the module is used).
+    fn module_ref(
+        &mut self,
+        node: &Node,
+        module: &[String],
+        name: &str,
+        private: bool,
+    ) -> Result<(), Refused> {
+        let shown = super::modules::display(module);
+        let global = match self.world.modules.iter().find(|m| m.name == shown) {
+            None => name.to_string(),
+            Some(m) if !private => match m.exports.get(name) {
+                Some(g) => g.clone(),
+                None => {
+                    let e = not_exported(name, m, 0);
+                    let at = module_ref_name_at(node);
+                    let hint = if m.globals.contains_key(name) {
+                        Some(format!(
+                            "`{name}` is private to {shown}: (@@ {shown} {name}) reads it"
+                        ))
+                    } else {
+                        e.hint
+                    };
+                    return Err(Refused {
+                        at,
+                        message: e.message,
+                        hint,
+                    });
+                }
+            },
+            Some(m) => match m.globals.get(name) {
+                Some(g) => g.clone(),
+                None => {
+                    let hint = match closest(name, m.globals.keys()) {
+                        Some(c) => super::diagnose::did_you_mean(c),
+                        None => format!(
+                            "{shown} defines {}",
+                            m.globals
+                                .keys()
+                                .take(8)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
+                    return Err(Refused {
+                        at: module_ref_name_at(node),
+                        message: format!("`{name}` is not defined in {shown}"),
+                        hint: Some(hint),
+                    });
+                }
+            },
+        };
+        self.edits.push((node.start, node.end - node.start, global));
+        Ok(())
     }
 
     fn quasi(&mut self, node: &Node, scope: &Scope) -> Result<(), Refused> {
@@ -984,6 +1134,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .into(),
             defined: ["a", "b", "c", "helper"].map(String::from).into(),
+            ..ModuleInfo::default()
         };
         let text = "(use-modules ((systems base) #:select (a (b . bee))) \
                     ((systems base) #:prefix p: #:hide (c)))";

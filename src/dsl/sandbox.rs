@@ -26,7 +26,7 @@ use super::scan;
 
 /// Why a group of procedures is not available, as the error message says it.
 const PROGRAMS: &str = "definitions cannot run programs";
-const FILES: &str = "definitions cannot read or write host files (declare inputs with local-file, root-tree, kernel or initrd)";
+pub(super) const FILES: &str = "definitions cannot read or write host files (declare inputs with local-file, root-tree, kernel or initrd)";
 const SOCKETS: &str = "definitions cannot open sockets";
 const ENVIRONMENT: &str = "definitions cannot read or change the environment";
 const CODE: &str = "definitions cannot compile or load code at run time";

@@ -123,11 +123,25 @@ fn check_bootloader(image: &Image) -> Result<(), PlanError> {
     };
     use crate::model::Bootloader;
     if let Bootloader::Other(name) = &bl.bootloader {
-        return Err(err(format!(
-            "{name}: ingot cannot install this bootloader (it installs grub-bootloader, \
-             grub-minimal-bootloader, grub-efi-bootloader, grub-efi-removable-bootloader, \
-             grub-efi32-bootloader and the U-Boot bootloaders of its board image types)"
-        )));
+        let installs = "it installs grub-bootloader, grub-minimal-bootloader, \
+                        grub-efi-bootloader, grub-efi-removable-bootloader, \
+                        grub-efi32-bootloader and the U-Boot bootloaders of its board image \
+                        types";
+        // A record ingot knows by name is refused for what makes it unknown: its code.
+        let own_code = "none of its installer, disk-image-installer and \
+                        configuration-file-generator is inherited from a bootloader ingot knows";
+        return Err(err(match crate::boot::bootloaders::by_name(name) {
+            Some(Bootloader::Other(_)) => {
+                format!("{name}: ingot cannot install this bootloader ({installs})")
+            }
+            Some(_) => format!(
+                "{name}: this bootloader record is not Guix's {name}: {own_code} (inherit \
+                 {name} and replace only some of them)"
+            ),
+            None => {
+                format!("{name}: ingot cannot install this bootloader: {own_code} ({installs})")
+            }
+        }));
     }
     let platform = image.platform.as_deref().unwrap_or("x86_64-linux");
     let x86 = ["x86_64", "i386", "i486", "i586", "i686"]

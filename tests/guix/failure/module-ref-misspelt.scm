@@ -1,0 +1,4 @@
+;; error: module-ref-misspelt.scm:4:15: `%refs-nmae` is not defined in (ns refs)
+;; (@@ …) of a name the module does not define: did-you-mean from all its names
+;; (module-ref-misspelt-hint.scm).
+(@@ (ns refs) %refs-nmae)
