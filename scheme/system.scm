@@ -61,9 +61,13 @@
 ;; (substitute-keyword-arguments … ((#:flags flags) …)), whose VALUE refers to names the
 ;; pattern binds. (inherit X) binds no name.
 (define-syntax %field-dispatch
-  (syntax-rules (inherit)
+  (syntax-rules (inherit quasiquote unquote unquote-splicing)
     ((_ key) #f)
     ((_ key ((head . more) value) clause ...) (%field-dispatch key clause ...))
+    ;; `x and ,x are data, read as (quasiquote x): no field.
+    ((_ key (quasiquote value) clause ...) (%field-dispatch key clause ...))
+    ((_ key (unquote value) clause ...) (%field-dispatch key clause ...))
+    ((_ key (unquote-splicing value) clause ...) (%field-dispatch key clause ...))
     ((_ key (inherit value) clause ...)
      (if (equal? key 'inherit) (list value) (%field-dispatch key clause ...)))
     ((_ key (field value) clause ...)

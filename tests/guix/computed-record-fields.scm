@@ -27,6 +27,9 @@
                   (endpoint (string-append "relay.example:" (number->string (* 2 keep-alive))))))
 (define backup (wireguard-peer (inherit relay) (allowed-ips '("10.9.0.0/24"))))
 
+;; A quasiquoted argument, read as (quasiquote …), is data, no field: it compiles.
+(define rewrite (package-input-rewriting `((,wireguard-tools . ,wireguard-tools))))
+
 ;; A clause headed by a list is a pattern of the unknown form, no field: it compiles, and the
 ;; names its pattern binds are not taken for unknown names.
 (define tuned
