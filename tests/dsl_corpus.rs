@@ -6,8 +6,10 @@
 //!   (a warning contains TEXT), `@image-type TYPE` (what follows is about the image the value
 //!   becomes with that image type), and `# comments`.
 //! - `tests/scheme/failure/*.scm` and `tests/guix/failure/*.scm` start with
-//!   `;; error: TEXT`: evaluating must fail with a message containing TEXT. An optional line
-//!   `;; image-type: TYPE` makes the failure happen when the value becomes an image.
+//!   `;; error: TEXT`: evaluating must fail with a message containing TEXT; further
+//!   `;; error: TEXT` lines (a hint on the message's next line) must each be in it too. An
+//!   optional line `;; image-type: TYPE` makes the failure happen when the value becomes an
+//!   image.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -324,9 +326,15 @@ fn header(text: &str, key: &str) -> Option<String> {
 
 fn check_failure(file: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(file).unwrap();
-    let Some(want) = header(&text, "error") else {
+    if !text.starts_with(";; error:") {
         return vec!["the first line must be `;; error: TEXT`".into()];
-    };
+    }
+    let wanted: Vec<String> = text
+        .lines()
+        .take_while(|l| l.starts_with(";;"))
+        .filter_map(|l| l.strip_prefix(";; error:"))
+        .map(|s| s.trim().to_string())
+        .collect();
     let mut dsl = Dsl::new().expect("the prelude loads");
     let result = dsl
         .eval_file(file)
@@ -335,11 +343,15 @@ fn check_failure(file: &Path) -> Vec<String> {
             None => Ok(v),
         });
     match result {
-        Ok(_) => vec![format!("evaluated, but should fail with {want:?}")],
-        Err(e) if e.to_string().contains(&want) => Vec::new(),
-        Err(e) => vec![format!(
-            "failed with\n{e}\nexpected a message containing\n{want}"
-        )],
+        Ok(_) => vec![format!("evaluated, but should fail with {wanted:?}")],
+        Err(e) => {
+            let message = e.to_string();
+            wanted
+                .iter()
+                .filter(|w| !message.contains(w.as_str()))
+                .map(|w| format!("failed with\n{message}\nexpected a message containing\n{w}"))
+                .collect()
+        }
     }
 }
 

@@ -455,7 +455,10 @@ fn compressed_archives_by_magic_and_one_sentence_for_the_rest() {
     );
     assert!(err.chars().all(|c| c == '\n' || !c.is_control()), "{err:?}");
     // One sentence for the error (the fixture's warnings are not about the archive).
-    let errors: Vec<&str> = err.lines().filter(|l| !l.starts_with("warning: ")).collect();
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.starts_with("warning: "))
+        .collect();
     assert_eq!(errors.len(), 1, "{err}");
 }
 

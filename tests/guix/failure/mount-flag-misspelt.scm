@@ -1,4 +1,5 @@
-;; error: mount-flag-misspelt.scm:7:36: file-system: field flags: invalid file system mount flag 'no-atme (got (no-atime no-atme))
+;; error: mount-flag-misspelt.scm:8:36: file-system: field flags: invalid file system mount flag 'no-atme (got (no-atime no-atme))
+;; error: hint: did you mean 'no-atime?
 ;; Guix's flags are checked when the form expands: a misspelt one stops it there.
 (use-modules (gnu))
 (operating-system

@@ -1,4 +1,5 @@
-;; error: options-as-list.scm:8:51: file-system: field options: expected a string or #f, not a list (got ("compress=zstd" "noatime"))
+;; error: options-as-list.scm:9:51: file-system: field options: expected a string or #f, not a list (got ("compress=zstd" "noatime"))
+;; error: hint: write (options "compress=zstd,noatime")
 ;; Guix's file-system options are one string, as mount's -o takes them.
 (use-modules (gnu))
 (operating-system

@@ -1,4 +1,5 @@
-;; error: uuid-type-vfat.scm:10:45: uuid: field type: not a uuid type of Guix: 'dce, 'fat, 'iso9660, 'ntfs, or a file system such as 'ext4 (got 'vfat)
+;; error: uuid-type-vfat.scm:11:45: uuid: field type: not a uuid type of Guix: 'dce, 'fat, 'iso9660, 'ntfs, or a file system such as 'ext4 (got 'vfat)
+;; error: hint: did you mean 'fat?
 ;; Guix's uuid types have 'fat, not 'vfat: (uuid "…" 'vfat) is "invalid UUID" at expansion.
 (use-modules (gnu))
 (operating-system
