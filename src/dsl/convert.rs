@@ -311,24 +311,7 @@ impl<'h> Converter<'h> {
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
             self.warn_about_device(&fs, &entry, &mapped);
-            if entry.mount_point == "/" {
-                if let Some(first) = os.root_file_system() {
-                    // Its line and column, with the file only when it is another one.
-                    let first_at = match (&first.location, &entry.location) {
-                        (Some(f), Some(e)) if f.file == e.file => {
-                            format!(" (at {}:{})", f.line, f.column)
-                        }
-                        (Some(f), _) => format!(" (at {f})"),
-                        (None, _) => String::new(),
-                    };
-                    self.host.warn(
-                        format!(
-                            "file-system: a second file system on \"/\": Guix takes the first one{first_at} as the root (operating-system-root-file-system finds the first) and ignores this one; remove one of them"
-                        ),
-                        entry.location.clone(),
-                    );
-                }
-            }
+            self.warn_second_root(&os, &entry);
             os.file_systems.push(entry);
         }
         os.root_tree = self.host_dir(&r, "root-tree")?;
@@ -366,6 +349,25 @@ impl<'h> Converter<'h> {
         Ok(os)
     }
 
+    /// A file system on "/" after the OS's first: Guix's root is the first.
+    fn warn_second_root(&mut self, os: &OperatingSystem, entry: &FileSystemEntry) {
+        let first = os.root_file_system().filter(|_| entry.mount_point == "/");
+        let Some(first) = first else {
+            return;
+        };
+        let first_at = short_location(first.location.as_ref(), entry.location.as_ref())
+            .map(|l| format!(" (at {l})"))
+            .unwrap_or_default();
+        self.host.warn(
+            format!(
+                "file-system: a second file system on \"/\": Guix takes the first one{first_at} \
+                 as the root (operating-system-root-file-system finds the first) and ignores \
+                 this one; remove one of them"
+            ),
+            entry.location.clone(),
+        );
+    }
+
     /// An operating system with no file system on "/", in an image with a root partition:
     /// `guix system image` replaces the root file system with its own, so the image is made,
     /// with the image's root partition as it is; Guix's `init` and `reconfigure` would fail.
@@ -391,9 +393,8 @@ impl<'h> Converter<'h> {
         let hint = match close {
             Some(f) => format!(
                 "; did you mean (mount-point \"/\")? (a file system{} has {:?})",
-                f.location
-                    .as_ref()
-                    .map(|l| format!(" at {}:{}", l.line, l.column))
+                short_location(f.location.as_ref(), os.location.as_ref())
+                    .map(|l| format!(" at {l}"))
                     .unwrap_or_default(),
                 f.mount_point
             ),
@@ -636,7 +637,7 @@ impl<'h> Converter<'h> {
                 None
             } else if Uuid::parse(device).is_ok() {
                 Some(format!("(uuid {device:?})"))
-            } else if is_fat_serial(device) {
+            } else if crate::model::parse_fat_serial(device).is_some() {
                 Some(format!("(uuid {device:?} 'fat)"))
             } else if device.starts_with("dev/") {
                 Some(format!("\"/{device}\""))
@@ -705,6 +706,16 @@ impl<'h> Converter<'h> {
             );
         }
     }
+}
+
+/// `loc` as a message beside `beside` writes it: LINE:COLUMN, with the file only when it is
+/// another one.
+fn short_location(loc: Option<&SourceLoc>, beside: Option<&SourceLoc>) -> Option<String> {
+    let loc = loc?;
+    Some(match beside {
+        Some(b) if b.file == loc.file => format!("{}:{}", loc.line, loc.column),
+        _ => loc.to_string(),
+    })
 }
 
 /// File system types Linux mounts, generously (`fuse.NAME` too): another type is one Guix
@@ -791,13 +802,6 @@ const BLOCK_FILE_SYSTEM_TYPES: &[&str] = &[
     "ext2", "ext3", "ext4", "btrfs", "xfs", "f2fs", "jfs", "reiserfs", "bcachefs", "nilfs2",
     "vfat", "fat", "msdos", "exfat", "ntfs", "ntfs3", "hfs", "hfsplus", "udf",
 ];
-
-/// A FAT volume serial as Guix writes it: "1234-ABCD".
-fn is_fat_serial(s: &str) -> bool {
-    s.split_once('-').is_some_and(|(a, b)| {
-        a.len() == 4 && b.len() == 4 && a.chars().chain(b.chars()).all(|c| c.is_ascii_hexdigit())
-    })
-}
 
 /// The names of the operating system's mapped devices (`target` and `targets`).
 fn mapped_device_targets(devices: &SteelVal) -> Vec<String> {

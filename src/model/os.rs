@@ -70,6 +70,18 @@ pub enum FileSystemDevice {
     Other(String),
 }
 
+/// A FAT volume serial as Guix writes it, "1234-ABCD" (a FAT file system's uuid).
+pub fn parse_fat_serial(text: &str) -> Option<u32> {
+    let (high, low) = text.split_once('-')?;
+    let hex4 = |s: &str| s.len() == 4 && s.chars().all(|c| c.is_ascii_hexdigit());
+    if !hex4(high) || !hex4(low) {
+        return None;
+    }
+    let high = u32::from_str_radix(high, 16).ok()?;
+    let low = u32::from_str_radix(low, 16).ok()?;
+    Some(high << 16 | low)
+}
+
 #[derive(Clone, PartialEq, Eq)]
 pub struct FileSystemEntry {
     pub device: FileSystemDevice,

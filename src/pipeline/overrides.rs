@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::model::{FileSystemDevice, Image, OperatingSystem, PartitionFlag, SizeSpec};
+use crate::model::{
+    parse_fat_serial, FileSystemDevice, Image, OperatingSystem, PartitionFlag, SizeSpec,
+};
 
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -76,17 +78,6 @@ fn tie_file_systems(image: &mut Image, os: &OperatingSystem) {
             FileSystemDevice::Path(_) | FileSystemDevice::Other(_) => {}
         }
     }
-}
-
-/// A FAT serial as Guix and blkid write it: "1234-ABCD".
-fn parse_fat_serial(text: &str) -> Option<u32> {
-    let (high, low) = text.split_once('-')?;
-    if high.len() != 4 || low.len() != 4 {
-        return None;
-    }
-    let high = u32::from_str_radix(high, 16).ok()?;
-    let low = u32::from_str_radix(low, 16).ok()?;
-    Some(high << 16 | low)
 }
 
 #[cfg(test)]

@@ -58,13 +58,7 @@ pub fn hurd_creator_partitions(image: &Image) -> Vec<PlanError> {
         .partitions
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.file_system.is_ext())
-        .filter(|(_, p)| {
-            let o = &p.file_system_options;
-            o.iter().any(|a| a.eq_ignore_ascii_case("-ohurd"))
-                || o.windows(2)
-                    .any(|w| w[0] == "-o" && w[1].eq_ignore_ascii_case("hurd"))
-        })
+        .filter(|(_, p)| asks_for_hurd_creator(p))
         .map(|(i, p)| PlanError::Partition {
             // An image type's partition has no location of its own: the OS form made it.
             at: at(&p.location.clone().or(image.location.clone()).or(image
@@ -79,6 +73,20 @@ pub fn hurd_creator_partitions(image: &Image) -> Vec<PlanError> {
             ),
         })
         .collect()
+}
+
+/// Whether an ext partition's mke2fs options, read as the ext writer reads them, ask for the
+/// Hurd as creator OS. Options the writer refuses are not this check's to report.
+fn asks_for_hurd_creator(p: &Partition) -> bool {
+    use crate::fs::ext::{ExtKind, Options};
+    use crate::model::FileSystemKind as K;
+    let kind = match p.file_system {
+        K::Ext2 => ExtKind::Ext2,
+        K::Ext3 => ExtKind::Ext3,
+        K::Ext4 => ExtKind::Ext4,
+        _ => return false,
+    };
+    Options::parse(kind, &p.file_system_options).is_ok_and(|o| o.creator_hurd)
 }
 
 /// The EFI bootloader of an image with an MBR table, if it has one.
