@@ -412,7 +412,7 @@ impl<'h> Converter<'h> {
 
     /// kernel / initrd: `(local-file …)` or a path; a Guix package or procedure is ignored.
     fn file_ref(
-        &self,
+        &mut self,
         r: &Rec,
         field: &str,
         given: &[String],
@@ -437,12 +437,26 @@ impl<'h> Converter<'h> {
             other => {
                 if given.iter().any(|g| g == field) {
                     ignored.push(format!(
-                        "{field} {} ({}ingot takes a file: (local-file \"…\") or a path)",
-                        describe(other),
-                        misspelt_package(field, other)
-                            .map(|c| format!("not a Guix {field} package: did you mean {c}? "))
-                            .unwrap_or_default()
+                        "{field} {} (ingot takes a file: (local-file \"…\") or a path)",
+                        describe(other)
                     ));
+                    // Guix stops on the unbound name, so the slip is said where it is written.
+                    if let Some(c) = misspelt_package(field, other) {
+                        let kind = if field == "initrd" {
+                            "procedure"
+                        } else {
+                            "package"
+                        };
+                        self.host.warn(
+                            format!(
+                                "operating-system: field {field}: {} is not a Guix {field} \
+                                 {kind}: did you mean {c}? Guix stops here (unbound \
+                                 variable); ingot ignores the {kind}",
+                                describe(other)
+                            ),
+                            self.host.field_location(&r.value, field),
+                        );
+                    }
                 }
                 Ok(None)
             }
@@ -912,8 +926,15 @@ const KERNEL_PACKAGES: &[&str] = &[
     "linux-libre-arm64-generic",
     "linux-libre-arm-generic",
     "linux-libre-riscv64-generic",
+    "linux-libre-arm64-honeycomb",
+    "linux-libre-arm64-mnt-reform",
+    "linux-libre-arm-omap2plus",
+    "linux-libre-mips64el-fuloong2e",
+    "linux-libre-pinebook-pro",
+    "linux-libre-with-bpf",
     "linux",
     "linux-lts",
+    "linux-arm64-generic",
     "linux-xanmod",
     "linux-xanmod-lts",
     "hurd",
@@ -921,9 +942,13 @@ const KERNEL_PACKAGES: &[&str] = &[
 const INITRD_PROCEDURES: &[&str] = &["base-initrd", "raw-initrd", "microcode-initrd"];
 
 /// For an unknown name given as the kernel or initrd: the Guix package it misspells. A
-/// versioned or variant name (linux-libre-6.6, linux-libre-pinebook-pro) is not a misspelling.
+/// versioned name (linux-libre-6.6) is not a misspelling, nor is a linux-libre-… variant far
+/// from every listed one (a channel's linux-libre-my-board).
 fn misspelt_package(field: &str, value: &SteelVal) -> Option<&'static str> {
-    let name = v::unknown_name(value)?;
+    misspelt_package_name(field, &v::unknown_name(value)?)
+}
+
+fn misspelt_package_name(field: &str, name: &str) -> Option<&'static str> {
     let known = match field {
         "kernel" => KERNEL_PACKAGES,
         "initrd" => INITRD_PROCEDURES,
@@ -934,18 +959,40 @@ fn misspelt_package(field: &str, value: &SteelVal) -> Option<&'static str> {
             .and_then(|rest| rest.strip_prefix('-'))
             .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
     };
-    if known.contains(&name.as_str())
-        || name.starts_with("linux-libre-")
-        || known.iter().any(variant)
-    {
+    if known.contains(&name) || known.iter().any(variant) {
         return None;
     }
-    super::diagnose::closest(&name, known.iter().copied())
+    super::diagnose::closest(name, known.iter().copied())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_kernel_packages_and_variants() {
+        let k = |n| misspelt_package_name("kernel", n);
+        assert_eq!(k("linux-libr"), Some("linux-libre"));
+        assert_eq!(
+            k("linux-libre-arm64-generc"),
+            Some("linux-libre-arm64-generic")
+        );
+        assert_eq!(k("linux-xanmood"), Some("linux-xanmod"));
+        // Versions, Guix's own names and a channel's far-off variant are no misspellings.
+        for name in [
+            "linux-libre-6.6",
+            "linux-6.12",
+            "linux-libre",
+            "linux-libre-my-odd-board",
+        ] {
+            assert_eq!(k(name), None, "{name}");
+        }
+        assert_eq!(
+            misspelt_package_name("initrd", "microcode-inird"),
+            Some("microcode-initrd")
+        );
+        assert_eq!(misspelt_package_name("label", "linux-libr"), None);
+    }
 
     #[test]
     fn board_bootloaders_map_to_board_names() {
