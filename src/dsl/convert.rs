@@ -368,6 +368,44 @@ impl<'h> Converter<'h> {
         );
     }
 
+    /// For an OS with no "/": the file systems that could be the root meant (on a disk or of a
+    /// type unknown to Linux, as a container's "does-not-matter"; not an ESP, nor the kernel's
+    /// own such as /dev/pts), as a question; "" when none is.
+    fn root_candidates(&self, os: &OperatingSystem) -> String {
+        let on_disk = |f: &&FileSystemEntry| {
+            matches!(
+                f.device,
+                FileSystemDevice::Label(_) | FileSystemDevice::Uuid(_)
+            ) || BLOCK_FILE_SYSTEM_TYPES.contains(&f.fs_type.as_str())
+                || !is_linux_file_system_type(&f.fs_type)
+        };
+        let esp = |f: &&FileSystemEntry| {
+            matches!(f.fs_type.as_str(), "vfat" | "fat" | "fat16" | "fat32")
+                || f.mount_point.starts_with("/boot")
+                || f.mount_point == "/efi"
+        };
+        let named: Vec<String> = os
+            .file_systems
+            .iter()
+            .filter(|f| on_disk(f) && !esp(f))
+            .map(|f| {
+                let at = short_location(f.location.as_ref(), os.location.as_ref())
+                    .map(|l| format!(" (at {l})"))
+                    .unwrap_or_default();
+                format!("{:?}{at}", f.mount_point)
+            })
+            .collect();
+        match named.as_slice() {
+            [] => String::new(),
+            [one] => format!("; is the file system on {one} meant to be \"/\"?"),
+            more if more.len() <= 4 => format!(
+                "; is one of the file systems on {} meant to be \"/\"?",
+                more.join(", ")
+            ),
+            _ => String::new(),
+        }
+    }
+
     /// An operating system with no file system on "/", in an image with a root partition:
     /// `guix system image` replaces the root file system with its own, so the image is made,
     /// with the image's root partition as it is; Guix's `init` and `reconfigure` would fail.
@@ -398,7 +436,7 @@ impl<'h> Converter<'h> {
                     .unwrap_or_default(),
                 f.mount_point
             ),
-            None => String::new(),
+            None => self.root_candidates(os),
         };
         self.host.warn(
             format!(
