@@ -369,8 +369,8 @@ impl<'h> Converter<'h> {
     }
 
     /// For an OS with no "/": the file systems that could be the root meant (on a disk or of a
-    /// type unknown to Linux, as a container's "does-not-matter"; not an ESP, nor the kernel's
-    /// own such as /dev/pts), as a question; "" when none is.
+    /// type unknown to Linux, as a container's "does-not-matter"; not the kernel's own such as
+    /// /dev/pts), as a question; "" when none is.
     fn root_candidates(&self, os: &OperatingSystem) -> String {
         let on_disk = |f: &&FileSystemEntry| {
             matches!(
@@ -379,15 +379,22 @@ impl<'h> Converter<'h> {
             ) || BLOCK_FILE_SYSTEM_TYPES.contains(&f.fs_type.as_str())
                 || !is_linux_file_system_type(&f.fs_type)
         };
-        let esp = |f: &&FileSystemEntry| {
+        // The ESP and the places commonly given a file system of their own are not the root
+        // meant: /home as the only other file system is what a config relying on the image's
+        // root has.
+        let usual = |f: &&FileSystemEntry| {
+            let m = f.mount_point.as_str();
             matches!(f.fs_type.as_str(), "vfat" | "fat" | "fat16" | "fat32")
-                || f.mount_point.starts_with("/boot")
-                || f.mount_point == "/efi"
+                || ["/boot", "/efi", "/home", "/var", "/tmp", "/srv", "/opt", "/usr", "/gnu"]
+                    .iter()
+                    .any(|p| m == *p || m.starts_with(&format!("{p}/")))
+                || m.starts_with("/mnt/")
+                || m.starts_with("/media/")
         };
         let named: Vec<String> = os
             .file_systems
             .iter()
-            .filter(|f| on_disk(f) && !esp(f))
+            .filter(|f| on_disk(f) && !usual(f))
             .map(|f| {
                 let at = short_location(f.location.as_ref(), os.location.as_ref())
                     .map(|l| format!(" (at {l})"))

@@ -1,6 +1,6 @@
 ;; No file system on "/", none that is "/" but for a blank: the warning asks about the file
-;; systems that could be the root (on a disk or of a type Linux does not know), not the ESP
-;; nor %base-file-systems' pseudo file systems.
+;; systems that could be the root (on a disk or of a type Linux does not know), not the ESP,
+;; /home and such, nor %base-file-systems' pseudo file systems.
 (use-modules (gnu) (gnu image) (gnu system image))
 
 (define os
@@ -14,6 +14,8 @@
                                       (mount-point "/boot/efi") (type "vfat"))
                          (file-system (device "scratch") (mount-point "/scratch")
                                       (type "no-such-type"))
+                         (file-system (device (file-system-label "home"))
+                                      (mount-point "/home") (type "ext4"))
                          %base-file-systems))))
 
 (image-with-os efi-disk-image os)
