@@ -152,6 +152,13 @@ fn flatten_os(os: &OperatingSystem, prefix: &str, out: &mut BTreeMap<String, Str
             .map(quoted)
             .unwrap_or_else(|| "#f".into()),
     );
+    put(
+        "label",
+        os.label
+            .as_deref()
+            .map(quoted)
+            .unwrap_or_else(|| "#f".into()),
+    );
     put("kernel", file_ref(&os.kernel));
     put("initrd", file_ref(&os.initrd));
     put("kernel-arguments", string_list(&os.kernel_arguments));

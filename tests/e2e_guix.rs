@@ -62,6 +62,11 @@ fn server_config_builds_and_boots_under_seabios() {
         .arg("cat /etc/hostname")
         .arg(fs.path()));
     assert_eq!(cat.trim(), "komputilo");
+    let cfg = run(Command::new("debugfs")
+        .arg("-R")
+        .arg("cat /boot/grub/grub.cfg")
+        .arg(fs.path()));
+    assert!(cfg.contains("menuentry 'Komputilo, server' {"), "{cfg}");
     boot(&img, Mode::Bios, Iface::Virtio, &root_ok(&suffix)).unwrap_or_else(|log| panic!("{log}"));
 }
 

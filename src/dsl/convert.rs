@@ -24,6 +24,14 @@ pub(crate) trait Host {
     fn base_dir(&self) -> &Path;
     /// Reports something ingot changed in the definition to build it.
     fn warn(&mut self, message: String, location: Option<SourceLoc>);
+    /// The value of `record`'s thunked field read by the Scheme `accessor`, or `None` when it
+    /// is computed from values ingot does not know (a package's version). Other errors are the
+    /// user's, as in Guix.
+    fn read_thunked(
+        &mut self,
+        record: &SteelVal,
+        accessor: &str,
+    ) -> Result<Option<SteelVal>, DslError>;
     /// Calls a Scheme initializer procedure with a fresh root handle; returns its operations.
     fn run_initializer(
         &mut self,
@@ -293,6 +301,7 @@ impl<'h> Converter<'h> {
         };
         let mut ignored = Vec::new();
 
+        os.label = self.label(&r, &given, &mut ignored)?;
         os.kernel = self.file_ref(&r, "kernel", &given, &mut ignored)?;
         os.initrd = self.file_ref(&r, "initrd", &given, &mut ignored)?;
         os.kernel_arguments = r
@@ -327,7 +336,7 @@ impl<'h> Converter<'h> {
                 }
             };
             let phrase = match field.as_str() {
-                "host-name" | "kernel" | "initrd" | "kernel-arguments" | "bootloader"
+                "host-name" | "label" | "kernel" | "initrd" | "kernel-arguments" | "bootloader"
                 | "file-systems" | "root-tree" | "firmware-directory" => continue,
                 "packages" => counted("package", "packages"),
                 "services" => counted("service", "services"),
@@ -385,9 +394,11 @@ impl<'h> Converter<'h> {
         let usual = |f: &&FileSystemEntry| {
             let m = f.mount_point.as_str();
             matches!(f.fs_type.as_str(), "vfat" | "fat" | "fat16" | "fat32")
-                || ["/boot", "/efi", "/home", "/var", "/tmp", "/srv", "/opt", "/usr", "/gnu"]
-                    .iter()
-                    .any(|p| m == *p || m.starts_with(&format!("{p}/")))
+                || [
+                    "/boot", "/efi", "/home", "/var", "/tmp", "/srv", "/opt", "/usr", "/gnu",
+                ]
+                .iter()
+                .any(|p| m == *p || m.starts_with(&format!("{p}/")))
                 || m.starts_with("/mnt/")
                 || m.starts_with("/media/")
         };
@@ -453,6 +464,44 @@ impl<'h> Converter<'h> {
             ),
             self.host.field_location(os_value, "file-systems"),
         );
+    }
+
+    /// The label, when written: Guix titles the boot menu entry with it, so it is evaluated as
+    /// Guix does (its errors are the user's); one computed from a package ingot does not know
+    /// (`(package-version guix)`) is ignored.
+    fn label(
+        &mut self,
+        r: &Rec,
+        given: &[String],
+        ignored: &mut Vec<String>,
+    ) -> Result<Option<String>, DslError> {
+        if !given.iter().any(|g| g == "label") {
+            return Ok(None);
+        }
+        let Some(value) = self.host.read_thunked(&r.value, "operating-system-label")? else {
+            ignored.push("label (computed from names ingot does not know)".into());
+            return Ok(None);
+        };
+        // A placeholder written into a string (by format or display) shows as "#<unknown …>".
+        let opaque = match v::as_str(&value) {
+            Some(s) => s.contains("#<unknown"),
+            None => v::unknown_name(&value).is_some(),
+        };
+        if opaque {
+            ignored.push("label (computed from names ingot does not know)".into());
+            return Ok(None);
+        }
+        match v::as_str(&value) {
+            Some(s) => Ok(Some(s.to_string())),
+            None => Err(DslError::Record(Box::new(RecordError {
+                location: self.host.field_location(&r.value, "label"),
+                record: "operating-system".into(),
+                field: Some("label".into()),
+                message: "expected a string (the boot menu entry's title)".into(),
+                value: Some(render(&value)),
+                hint: None,
+            }))),
+        }
     }
 
     /// kernel / initrd: `(local-file …)` or a path; a Guix package or procedure is ignored.

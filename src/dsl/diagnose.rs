@@ -247,6 +247,14 @@ impl Dsl {
         if let Some(f) = failure.filter(|f| text.contains(&f.token)) {
             return self.record_error(f, None);
         }
+        let message = steel_message(&err);
+        let (message, hint) = if let Some((m, h)) = self.opaque_reached(&err, &message) {
+            (m, Some(h))
+        } else if let Some(found) = self.wrong_value_reached(&err, &message, &self.session) {
+            found
+        } else {
+            (message, None)
+        };
         let location = err
             .span()
             .and_then(|s| self.locate_steel_span(s))
@@ -260,9 +268,14 @@ impl Dsl {
             });
         DslError::Eval {
             location,
-            message: steel_message(&err),
-            hint: None,
+            message,
+            hint,
         }
+    }
+
+    /// Whether the error is a builtin given a placeholder: what ingot does not know, reached.
+    pub(super) fn reaches_opaque(&self, err: &SteelErr) -> bool {
+        self.opaque_reached(err, &steel_message(err)).is_some()
     }
 }
 

@@ -699,6 +699,26 @@ impl Host for Dsl {
         }
     }
 
+    fn read_thunked(
+        &mut self,
+        record: &SteelVal,
+        accessor: &str,
+    ) -> Result<Option<SteelVal>, DslError> {
+        let accessor = self
+            .engine
+            .extract_value(accessor)
+            .map_err(|e| DslError::Prelude(e.to_string()))?;
+        lock(&self.shared).record_failure = None;
+        match self
+            .engine
+            .call_function_with_args(accessor, vec![record.clone()])
+        {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if self.reaches_opaque(&e) => Ok(None),
+            Err(e) => Err(self.map_call_error(e)),
+        }
+    }
+
     fn run_initializer(
         &mut self,
         procedure: &SteelVal,

@@ -106,6 +106,8 @@ impl std::fmt::Debug for FileSystemEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OperatingSystem {
     pub host_name: Option<String>,
+    /// Guix's `label`, when written: the GRUB menu entry's title (else the host name is).
+    pub label: Option<String>,
     pub kernel: Option<FileRef>,
     pub initrd: Option<FileRef>,
     pub kernel_arguments: Vec<String>,

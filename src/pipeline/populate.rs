@@ -248,8 +248,9 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                 "/boot/grub/grub.cfg",
                 grub::grub_cfg(&MenuEntry {
                     title: os
-                        .host_name
+                        .label
                         .clone()
+                        .or_else(|| os.host_name.clone())
                         .unwrap_or_else(|| "GNU with Linux".into()),
                     kernel_path: kernel,
                     initrd_path: initrd,

@@ -17,6 +17,8 @@
   (timezone "Europe/Berlin")
   (locale "en_US.utf8")
 
+  ;; Guix titles the boot menu entry with the label.
+  (label (string-append "Komputilo, " "server"))
   (bootloader (bootloader-configuration
                (bootloader grub-bootloader)
                (targets '("/dev/sda"))
