@@ -217,7 +217,14 @@ impl Dsl {
         None
     }
 
-    fn record_error(&self, f: RecordFailure, fallback: Option<SourceLoc>) -> DslError {
+    fn record_error(&self, mut f: RecordFailure, fallback: Option<SourceLoc>) -> DslError {
+        // Old Guix's (grub-configuration …) is made as a bootloader-configuration: its own
+        // clauses are said by its name, with `grub` and `device` among the fields offered.
+        if f.kind == "unknown"
+            && f.span.and_then(|s| self.form_head(s)).as_deref() == Some(OLD_GRUB_FORM)
+        {
+            f.record = OLD_GRUB_FORM.to_string();
+        }
         let location = f
             .clause_span
             .and_then(|s| self.locate(s))
@@ -238,6 +245,15 @@ impl Dsl {
             value: f.value,
             hint: hint.map(|h| unmangle(&h)),
         }))
+    }
+
+    /// The operator of the form that starts at `span`, as written.
+    fn form_head(&self, span: value::RawSpan) -> Option<String> {
+        let src = self.sources.get(&span.source)?;
+        let mut at = source::open_paren_before(&src.text, span.start);
+        reader::read(src.text.as_bytes(), &mut at)?
+            .head()
+            .map(super::namespace::unmangle)
     }
 
     /// An error from calling Scheme from Rust (no user form is being evaluated).
@@ -486,7 +502,15 @@ pub(super) fn did_you_mean(name: &str) -> String {
 
 /// The field names of the record type called `record` (from the prelude's list of every
 /// record type, user-defined ones included).
+/// Guix before 0.14's form, which the prelude makes as a bootloader-configuration.
+const OLD_GRUB_FORM: &str = "grub-configuration";
+
 fn record_fields(engine: &steel::steel_vm::engine::Engine, record: &str) -> Vec<String> {
+    if record == OLD_GRUB_FORM {
+        let mut fields = vec!["grub".to_string(), "device".to_string()];
+        fields.extend(record_fields(engine, "bootloader-configuration"));
+        return fields;
+    }
     let Ok(types) = engine.extract_value("%record-types") else {
         return Vec::new();
     };
