@@ -74,6 +74,9 @@ pub struct PlannedPartition {
     pub volume_id: u32,
     pub part_type: Option<PartType>,
     pub size_guessed: bool,
+    /// Where the partition would start with Guix's 512-byte alignment, when ingot's alignment
+    /// moved it (an `offset` of 0 placed after the partition before).
+    pub unaligned_offset: Option<u64>,
     pub content: Tree,
     pub location: Option<SourceLoc>,
 }
@@ -221,6 +224,7 @@ pub fn plan(
         .map_err(&perr)?;
         let offset =
             offsets::partition_offset(p, cursor, is_disk, options.alignment).map_err(&perr)?;
+        let unaligned = offsets::partition_offset(p, cursor, is_disk, SECTOR).map_err(&perr)?;
         let end =
             offsets::partition_end(offset, sized.size, is_disk, table_reserved).map_err(&perr)?;
         let part_type = types::part_type(p, table).map_err(&perr)?;
@@ -241,6 +245,7 @@ pub fn plan(
             volume_id: ids.volume_id,
             part_type,
             size_guessed: sized.guessed,
+            unaligned_offset: (unaligned != offset).then_some(unaligned),
             content,
             location: p.location.clone(),
         });

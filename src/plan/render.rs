@@ -202,10 +202,21 @@ pub fn render_table(plan: &Plan) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    if plan.table().is_some() {
+    // Said only where it moves a partition: Guix's default images give the first partition
+    // an offset, and the ones after it start where it ends, on a 1 MiB boundary anyway.
+    let moved: Vec<String> = plan
+        .partitions
+        .iter()
+        .filter_map(|p| {
+            p.unaligned_offset
+                .map(|u| format!("partition {} starts at {}, not {u}", p.index, p.offset))
+        })
+        .collect();
+    if plan.table().is_some() && !moved.is_empty() {
         out.push_str(&format!(
-            "note: partitions with offset 0 start on a {} boundary (Guix aligns to 512 bytes)\n",
-            human(plan.alignment)
+            "note: partitions with offset 0 start on a {} boundary (Guix aligns to 512 bytes): {}\n",
+            human(plan.alignment),
+            moved.join(", ")
         ));
     }
     out

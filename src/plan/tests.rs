@@ -268,3 +268,26 @@ fn json_has_the_documented_shape() {
     let table = render_table(&p);
     assert!(table.contains("GNU-ESP"), "{table}");
 }
+
+#[test]
+fn alignment_note_only_when_a_partition_moves() {
+    // Guix's efi layout: the ESP's end is on a MiB boundary, nothing moves, no note.
+    let p = run(&efi_image()).unwrap();
+    assert!(p.partitions.iter().all(|p| p.unaligned_offset.is_none()));
+    assert!(!render::render_table(&p).contains("note:"));
+    // A 1.5 MiB partition: the next one starts at 3 MiB, where Guix starts it at 2.5 MiB.
+    let mut img = efi_image();
+    img.partitions[0].size = SizeSpec::Bytes(3 * MIB / 2);
+    let p = run(&img).unwrap();
+    assert_eq!(p.partitions[1].offset, 3 * MIB);
+    assert_eq!(p.partitions[1].unaligned_offset, Some(5 * MIB / 2));
+    let table = render::render_table(&p);
+    assert!(
+        table.contains(&format!(
+            "(Guix aligns to 512 bytes): partition 2 starts at {}, not {}",
+            3 * MIB,
+            5 * MIB / 2
+        )),
+        "{table}"
+    );
+}
