@@ -286,3 +286,28 @@ fn refusals_before_anything_is_written() {
     ]);
     assert!(err.contains("BIOS core image needs bytes 512.."), "{err}");
 }
+
+/// The ISO's upper-cased volume id is not said for Guix's own root label, whose upper-case
+/// GUIX_IMAGE is Guix's ISO label too (its installer's case); another label is.
+#[test]
+fn iso_label_case_is_not_said_for_guix_root_label() {
+    let stderr = |os: &str| {
+        let out = common::ingot::ingot()
+            .args(["show", "-e", os, "-t", "iso9660"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = stderr("(operating-system (inherit installation-os) (host-name \"inst\"))");
+    assert!(!err.contains("volume label"), "{err}");
+    let err = stderr(
+        "(operating-system (inherit installation-os) (host-name \"inst\") (file-systems (list \
+         (file-system (device (file-system-label \"my-live\")) (mount-point \"/\") \
+         (type \"ext4\")))))",
+    );
+    assert!(
+        err.contains("the ISO volume label is \"MY-LIVE\", not \"my-live\""),
+        "{err}"
+    );
+}

@@ -52,6 +52,9 @@ fn esp_image(
     Ok(file)
 }
 
+/// Guix's `root-label`.
+const GUIX_ROOT_LABEL: &str = "Guix_image";
+
 /// What the ISO changes or cannot keep: the label (ISO volume ids are upper-case ASCII), and
 /// xattrs a booted ISO does not see or that cannot be stored.
 pub fn warnings(plan: &Plan) -> Vec<String> {
@@ -60,7 +63,9 @@ pub fn warnings(plan: &Plan) -> Vec<String> {
     };
     let mut out = Vec::new();
     let id = iso::volume_id(&part.label);
-    if id != part.label {
+    // Guix's root label (its installer's root file system's) becomes Guix's own ISO label,
+    // GUIX_IMAGE: nothing differs from Guix there.
+    if id != part.label && part.label != GUIX_ROOT_LABEL {
         out.push(format!(
             "the ISO volume label is {id:?}, not {:?} (ISO 9660 volume ids are upper-case \
              ASCII, at most 32 characters, as Guix makes them): the bootloader looks for \
