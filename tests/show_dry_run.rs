@@ -252,3 +252,39 @@ fn show_refuses_the_labels_build_refuses_located_where_they_were_written() {
         assert!(!out.exists());
     }
 }
+
+/// The kernel warning names the kernel package the definition gave (ingot builds none), and
+/// says a Hurd kernel is the Hurd, not Guix's default linux-libre.
+#[test]
+fn the_kernel_warning_names_the_package_given() {
+    let os = |kernel: &str| {
+        format!(
+            "(operating-system (host-name \"h\") (kernel {kernel}) \
+             (bootloader (bootloader-configuration (bootloader grub-bootloader))) \
+             (file-systems (list (file-system (device (file-system-label \"r\")) \
+             (mount-point \"/\") (type \"ext4\")))))"
+        )
+    };
+    let needs = |err: &str| {
+        err.lines()
+            .find(|l| l.contains("needs a kernel"))
+            .unwrap_or_else(|| panic!("{err}"))
+            .to_string()
+    };
+    let (ok, _, err) = run(&["show", "-e", &os("linux-libre-lts")], None);
+    assert!(ok, "{err}");
+    let line = needs(&err);
+    assert!(
+        line.contains("its kernel linux-libre-lts is a package ingot does not build")
+            && !line.contains("default linux-libre"),
+        "{line}"
+    );
+    // `hurd` of (gnu packages hurd), which the prelude binds to Guix 1.3's platform.
+    let (ok, _, err) = run(&["show", "-e", &os("hurd")], None);
+    assert!(ok, "{err}");
+    assert!(err.contains("ignored: kernel hurd ("), "{err}");
+    assert!(
+        needs(&err).contains("its kernel hurd is the Hurd, which ingot neither builds nor boots"),
+        "{err}"
+    );
+}

@@ -303,6 +303,10 @@ impl<'h> Converter<'h> {
 
         os.label = self.label(&r, &given, &mut ignored)?;
         os.kernel = self.file_ref(&r, "kernel", &given, &mut ignored)?;
+        let kernel = r.get("kernel");
+        if os.kernel.is_none() && !matches!(kernel, SteelVal::BoolV(false)) {
+            os.kernel_package = Some(describe(&kernel));
+        }
         os.initrd = self.file_ref(&r, "initrd", &given, &mut ignored)?;
         os.kernel_arguments = r
             .list("kernel-arguments")?
@@ -983,6 +987,13 @@ fn uuid_of(value: &SteelVal) -> Option<Uuid> {
 fn describe(value: &SteelVal) -> String {
     if let Some(name) = v::unknown_name(value) {
         return name;
+    }
+    // (gnu platforms hurd) of Guix 1.3 and (gnu packages hurd) both export `hurd`; the
+    // prelude's is the platform, which as a kernel is the Hurd package.
+    if v::is_struct(value, layout::PLATFORM)
+        && v::struct_field(value, 0).as_ref().and_then(v::as_str) == Some("i586-gnu")
+    {
+        return "hurd".into();
     }
     if is_procedure(value) {
         return "(a procedure)".into();

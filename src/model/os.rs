@@ -109,6 +109,9 @@ pub struct OperatingSystem {
     /// Guix's `label`, when written: the GRUB menu entry's title (else the host name is).
     pub label: Option<String>,
     pub kernel: Option<FileRef>,
+    /// The Guix package given as the kernel, which ingot does not build (`linux-libre-lts`,
+    /// `hurd`): what the "needs a kernel" warning names.
+    pub kernel_package: Option<String>,
     pub initrd: Option<FileRef>,
     pub kernel_arguments: Vec<String>,
     pub bootloader: Option<BootloaderConfig>,

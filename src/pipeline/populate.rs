@@ -218,14 +218,22 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                 } else {
                     "no root tree given"
                 };
+                let package = match os.kernel_package.as_deref() {
+                    Some(p) if is_hurd(p) => format!(
+                        "its kernel {p} is the Hurd, which ingot neither builds nor boots (its \
+                         hurd-raw and hurd-qcow2 images are shown, not built)"
+                    ),
+                    Some(p) => format!("its kernel {p} is a package ingot does not build"),
+                    None => "Guix's default linux-libre is a package ingot does not build".into(),
+                };
                 need(
                     os,
                     opts,
                     &mut report.warnings,
                     format!(
                         "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
-                         Guix's default linux-libre is a package ingot does not build: set \
-                         (kernel (local-file \"…\")) or put /boot/vmlinuz in the root tree",
+                         {package}: set (kernel (local-file \"…\")) or put /boot/vmlinuz in \
+                         the root tree",
                         bl.bootloader.name()
                     ),
                 )?;
@@ -403,4 +411,12 @@ pub fn partition_trees(
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
     root_tree(image, opts).map(|(tree, _)| tree)
+}
+
+/// Whether a kernel package named so is the Hurd (Guix's `hurd`, gnumach, or the Hurd OS's).
+fn is_hurd(package: &str) -> bool {
+    matches!(
+        package,
+        "hurd" | "gnumach" | "%hurd-default-operating-system-kernel"
+    )
 }
