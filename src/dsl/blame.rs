@@ -221,32 +221,40 @@ impl Dsl {
         })
     }
 
-    /// The first call `matches` accepts, and the offset it gives: in the form being evaluated,
-    /// else in any user text; a call `matches` prefers (true) before the others.
+    /// The first call `matches` accepts, and the offset it gives: a call `matches` prefers
+    /// (true) in the form being evaluated, else in any user text, else any other call it
+    /// accepts, in that order.
     fn find_call<'s>(
         &'s self,
         src: &'s SourceText,
         form: Form,
         matches: impl Fn(&Node) -> Option<(bool, usize)>,
     ) -> Option<(&'s SourceText, usize)> {
-        let best = |text: &'s SourceText, nodes: &[Node]| {
+        let found = |text: &'s SourceText, nodes: &[Node]| {
             let mut calls = Vec::new();
             nodes.iter().for_each(|n| lists(n, &mut calls));
-            let found: Vec<(bool, usize)> = calls.iter().filter_map(|c| matches(c)).collect();
-            found
+            calls
                 .iter()
-                .find(|(preferred, _)| *preferred)
-                .or(found.first())
-                .map(|(_, at)| (text, *at))
+                .filter_map(|c| matches(c))
+                .map(|(preferred, at)| (preferred, (text, at)))
+                .collect::<Vec<_>>()
         };
-        if let Some(found) = best(src, &reader::read_all(&src.text, form.start, form.end)) {
-            return Some(found);
-        }
         let mut texts: Vec<(&u32, &std::sync::Arc<SourceText>)> = self.sources.iter().collect();
         texts.sort_by_key(|(id, _)| **id);
-        texts
-            .into_iter()
-            .find_map(|(_, t)| best(t, &reader::read_all(&t.text, 0, t.text.len())))
+        let mut all = found(src, &reader::read_all(&src.text, form.start, form.end));
+        if all.iter().any(|(preferred, _)| *preferred) {
+            return all.into_iter().find(|(p, _)| *p).map(|(_, f)| f);
+        }
+        for (_, text) in texts {
+            all.extend(found(
+                text,
+                &reader::read_all(&text.text, 0, text.text.len()),
+            ));
+        }
+        all.iter()
+            .find(|(preferred, _)| *preferred)
+            .or(all.first())
+            .map(|(_, f)| *f)
     }
 }
 
