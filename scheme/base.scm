@@ -335,6 +335,13 @@
         ((equal? (car args) key) (%fail (string-append (symbol->string key) " needs a value")))
         (else (%keyword-arg (cdr args) key default))))
 
+;; ": did you mean NAME?", NAME in backquotes when it ends in a question mark of its own
+;; (#:recursive?), as diagnose.rs's did_you_mean; "" when there is no NAME.
+(define (%did-you-mean close)
+  (cond ((not close) "")
+        ((string-suffix? "?" close) (string-append ": did you mean `" close "`?"))
+        (else (string-append ": did you mean " close "?"))))
+
 (define (%check-keywords who args allowed)
   (let loop ((rest args))
     (cond ((null? rest) #t)
@@ -345,7 +352,7 @@
                                    (if (symbol? (car rest))
                                        (symbol->string (car rest))
                                        (%write-string (car rest)))
-                                   (if close (string-append ": did you mean " close "?") ""))))))))
+                                   (%did-you-mean close))))))))
 
 
 ;; The public names of the helpers above.
@@ -456,7 +463,7 @@
 (define (%unknown-keyword key keys)
   (let ((close (%closest key keys)))
     (%fail (string-append "unrecognized keyword " (symbol->string key)
-                          (if close (string-append ": did you mean " close "?") "")
+                          (%did-you-mean close)
                           " (this procedure takes "
                           (string-join (map symbol->string keys) " ") ")"))))
 (define (%star-keyword? x)

@@ -35,6 +35,13 @@ impl Dsl {
             return self.record_error(f, Some(fallback));
         }
         let message = steel_message(&err);
+        if let Some(blame) = self.blame_call(&err, &message, src, form) {
+            return DslError::Eval {
+                location: Some(blame.location),
+                message: blame.message,
+                hint: blame.hint,
+            };
+        }
         if let Some((message, hint)) = self.opaque_reached(&err, &message) {
             return DslError::Eval {
                 location: Some(fallback),

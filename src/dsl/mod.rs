@@ -32,6 +32,7 @@
 //! .cargo/config.toml. A `Dsl`
 //! stays on the thread that made it.
 
+mod blame;
 mod bounds;
 mod calls;
 mod compile_lock;

@@ -1,4 +1,4 @@
-;; error: image-keyword-misspelt.scm:13:1: os->image: unexpected argument #:typ: did you mean #:type?
+;; error: image-keyword-misspelt.scm:13:15: os->image: unexpected argument #:typ: did you mean #:type?
 ;; A misspelt keyword of a Guix procedure ingot provides gets the keyword meant.
 (use-modules (gnu) (gnu image) (gnu system image))
 
