@@ -429,15 +429,50 @@ impl Dsl {
                         "the definition must end with an image or an operating-system, but its last expression is {what}"
                     ),
                 );
-                if !self.unknowns.is_empty() {
+                if let Some(hint) = self.exported_systems_hint() {
+                    e = e.with_hint(hint);
+                } else if !self.unknowns.is_empty() {
                     e = e.with_hint(format!(
-                        "these names are not defined (misspelt?): {}",
+                        "these names are not defined (misspelt, or Guix names ingot does not \
+                         know): {}",
                         self.unknowns.join(", ")
                     ));
                 }
                 Err(e)
             }
         }
+    }
+
+    /// For a main file that is a module (its value is its last expression, often nothing):
+    /// the operating-systems and images it exports, to end it with.
+    fn exported_systems_hint(&self) -> Option<String> {
+        let ns = self.namespaces.first().filter(|ns| ns.declared)?;
+        let systems: Vec<&str> = ns
+            .exports
+            .iter()
+            .filter(|(own, _)| {
+                let global = ns.own.get(own).map_or(own.as_str(), String::as_str);
+                self.engine.extract_value(global).is_ok_and(|v| {
+                    matches!(
+                        value::record_type(&v).as_deref(),
+                        Some("operating-system" | "image")
+                    )
+                })
+            })
+            .map(|(_, exported)| exported.as_str())
+            .collect();
+        (!systems.is_empty()).then(|| {
+            format!(
+                "this file is a module, whose value is its last expression; it exports {}: end \
+                 it with the one to show, as `guix system image` is given a file ending with \
+                 its system",
+                systems
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
     }
 
     /// The one warning about an operating-system: what ingot ignores, and unknown names.
