@@ -693,8 +693,9 @@ impl<'h> Converter<'h> {
         if let Some(t) = title {
             self.host.warn(
                 format!(
-                    "file-system: (title '{t}) is the form of Guix before 1.0; today's Guix \
-                     writes (device (file-system-label \"…\")) or (device (uuid \"…\"))"
+                    "file-system: (title '{t}) is the form of Guix before 1.0; today's Guix has \
+                     no title field and stops on it (extraneous field initializer): write \
+                     (device (file-system-label \"…\")) or (device (uuid \"…\"))"
                 ),
                 r.location.clone(),
             );
