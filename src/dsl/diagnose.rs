@@ -92,6 +92,14 @@ impl Dsl {
                     hint: Some("check how many arguments the procedure takes".to_string()),
                 };
             }
+            _ if self.named_unknown_hint(&message).is_some() => self.named_unknown_hint(&message),
+            // A value shown that holds no placeholder: the opaque names are not the mistake.
+            _ if message
+                .rsplit_once(", got ")
+                .is_some_and(|(_, got)| !got.contains("#<unknown")) =>
+            {
+                None
+            }
             _ if !self.unknowns.is_empty() => Some(format!(
                 "these names are not defined and were kept as opaque values: {}",
                 self.unknowns.join(", ")
@@ -254,6 +262,11 @@ impl Dsl {
         }))
     }
 
+    /// A message showing a placeholder: the hint about its name (see `unknown_named_in`).
+    fn named_unknown_hint(&self, message: &str) -> Option<String> {
+        unknown_named_in(&self.engine, message, &self.unknowns, &self.visible_names())
+    }
+
     /// The operator of the form that starts at `span`, as written.
     fn form_head(&self, span: value::RawSpan) -> Option<String> {
         let src = self.sources.get(&span.source)?;
@@ -370,6 +383,25 @@ fn steel_message(err: &SteelErr) -> String {
     super::namespace::unmangle(text.strip_prefix(&prefix).unwrap_or(&text).trim())
 }
 
+/// For a text showing a placeholder (`#<unknown root-lable>`): that the name is not defined,
+/// with the bound name closest to it.
+fn unknown_named_in(
+    engine: &steel::steel_vm::engine::Engine,
+    text: &str,
+    unknowns: &[String],
+    visible: &[&str],
+) -> Option<String> {
+    let name = unknowns.iter().find(|name| {
+        text.contains(&format!("unknown {name}>")) || text.contains(&format!("unknown ({name} "))
+    })?;
+    Some(match closest_bound_name(engine, name, visible) {
+        Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
+        None => {
+            format!("`{name}` is not defined (a misspelling, or a Guix name ingot does not know)")
+        }
+    })
+}
+
 /// What to suggest for a record error: the closest field name for an unknown field, the
 /// expected form for common mistakes.
 fn record_hint(
@@ -389,15 +421,8 @@ fn record_hint(
                  (Guile stops here too: Unbound variable: {name})"
             ));
         }
-        for name in unknowns {
-            if v.contains(&format!("unknown {name}")) || v.contains(&format!("unknown ({name}")) {
-                return Some(match closest_bound_name(engine, name, visible) {
-                    Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
-                    None => format!(
-                        "`{name}` is not defined (a misspelling, or a Guix name ingot does not know)"
-                    ),
-                });
-            }
+        if let Some(hint) = unknown_named_in(engine, v, unknowns, visible) {
+            return Some(hint);
         }
     }
     match f.kind.as_str() {
