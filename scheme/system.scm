@@ -319,9 +319,12 @@
       (if (list? v)
           "expected a string or #f; a list of devices goes in (targets …)"
           "expected a string or #f")))
-;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so).
+;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so), and
+;; a negative whole number makes GRUB wait for a key (U-Boot has no such setting: refused when
+;; the bootloader is known).
 (define (%timeout-check v)
-  (or (and (real? v) (>= v 0)) "expected a number of seconds (a non-negative number)"))
+  (or (and (real? v) (>= v 0)) (integer? v)
+      "expected a number of seconds (or a negative integer: wait for a key)"))
 
 (define-record-type* <bootloader-configuration>
   bootloader-configuration make-bootloader-configuration bootloader-configuration?
