@@ -398,6 +398,18 @@
 (define-syntax menu-entry
   (syntax-rules () ((_ . clauses) (%construct <menu-entry> (menu-entry . clauses) . clauses))))
 
+;; ((gnu bootloader grub) grub-theme), the bootloader-configuration's theme: ingot's grub.cfg has
+;; no theme, so the record is kept as written, as that of a name ingot does not know (its
+;; values are code only for the accessors of such a record; a missing local-file in it is a
+;; warning). Defined here because its field `image` is also the image record's macro, which
+;; Steel would expand inside the clauses of an unknown name.
+(define-syntax grub-theme
+  (syntax-rules ()
+    ((_ (field value) ...)
+     (%make-unknown-record 'grub-theme '((field value) ...)
+                           (lambda (%field) (%field-dispatch %field (field value) ...))))
+    ((_ . args) (%make-unknown-call 'grub-theme 'args))))
+
 (define (keyboard-layout . args) (%inert 'keyboard-layout #f args))
 
 ;;; File systems (the operating-system's mount table).
