@@ -319,9 +319,12 @@
       (if (list? v)
           "expected a string or #f; a list of devices goes in (targets …)"
           "expected a string or #f")))
-;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so).
+;; Guix takes any number of seconds; GRUB waits whole seconds (ingot rounds, and says so), and
+;; a negative whole number makes GRUB wait for a key (U-Boot has no such setting: refused when
+;; the bootloader is known).
 (define (%timeout-check v)
-  (or (and (real? v) (>= v 0)) "expected a number of seconds (a non-negative number)"))
+  (or (and (real? v) (>= v 0)) (integer? v)
+      "expected a number of seconds (or a negative integer: wait for a key)"))
 
 (define-record-type* <bootloader-configuration>
   bootloader-configuration make-bootloader-configuration bootloader-configuration?
@@ -394,6 +397,18 @@
 
 (define-syntax menu-entry
   (syntax-rules () ((_ . clauses) (%construct <menu-entry> (menu-entry . clauses) . clauses))))
+
+;; ((gnu bootloader grub) grub-theme), the bootloader-configuration's theme: ingot's grub.cfg has
+;; no theme, so the record is kept as written, as that of a name ingot does not know (its
+;; values are code only for the accessors of such a record; a missing local-file in it is a
+;; warning). Defined here because its field `image` is also the image record's macro, which
+;; Steel would expand inside the clauses of an unknown name.
+(define-syntax grub-theme
+  (syntax-rules ()
+    ((_ (field value) ...)
+     (%make-unknown-record 'grub-theme '((field value) ...)
+                           (lambda (%field) (%field-dispatch %field (field value) ...))))
+    ((_ . args) (%make-unknown-call 'grub-theme 'args))))
 
 (define (keyboard-layout . args) (%inert 'keyboard-layout #f args))
 
@@ -804,4 +819,73 @@
 ;; Guix 1.5's 64-bit Hurd: the same fields ingot reads (its kernel is a package too).
 (define %hurd64-default-operating-system
   (operating-system (inherit %hurd-default-operating-system)))
+
+;;; The operating systems of Guix's (gnu services virtualization) and (gnu machine hetzner),
+;;; with the fields ingot reads as Guix sets them (host name, bootloader, file systems, users,
+;;; initrd modules); their packages and services are placeholders.
+
+;; The childhurd: the Hurd's default system with its own host name and a menu that does not wait.
+(define %hurd-vm-operating-system
+  (operating-system
+    (inherit %hurd-default-operating-system)
+    (host-name "childhurd")
+    (timezone "Europe/Amsterdam")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-minimal-bootloader)
+                 (targets '("/dev/vda"))
+                 (timeout 0)))))
+
+;; The offloading build VM (Guix makes its image with os->image and the mbr-raw type); its
+;; bootloader target and tmpfs root are placeholders in Guix too, the image gives the real ones.
+(define %virtual-build-machine-operating-system
+  (operating-system
+    (host-name "build-machine")
+    (locale "en_US.utf8")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-minimal-bootloader)
+                 (targets '("/dev/null"))))
+    (file-systems (cons (file-system
+                          (mount-point "/")
+                          (device "none")
+                          (type "tmpfs"))
+                        %base-file-systems))
+    (users (cons (user-account
+                  (name "offload")
+                  (group "users")
+                  (supplementary-groups '("kvm")))
+                 %base-user-accounts))))
+
+;; Hetzner Cloud servers: arm ones boot with UEFI from /dev/sda15, x86 ones with BIOS GRUB.
+(define %hetzner-os-arm
+  (operating-system
+    (host-name "guix-arm")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-efi-bootloader)
+                 (targets (list "/boot/efi"))
+                 (terminal-outputs '(console))))
+    (file-systems (cons* (file-system
+                           (mount-point "/")
+                           (device "/dev/sda1")
+                           (type "ext4"))
+                         (file-system
+                           (mount-point "/boot/efi")
+                           (device "/dev/sda15")
+                           (type "vfat"))
+                         %base-file-systems))
+    (initrd-modules (cons* "sd_mod" "virtio_scsi" %base-initrd-modules))))
+
+(define %hetzner-os-x86
+  (operating-system
+    (inherit %hetzner-os-arm)
+    (host-name "guix-x86")
+    (bootloader (bootloader-configuration
+                 (bootloader grub-bootloader)
+                 (targets (list "/dev/sda"))
+                 (terminal-outputs '(console))))
+    (initrd-modules (cons "virtio_scsi" %base-initrd-modules))
+    (file-systems (cons (file-system
+                          (mount-point "/")
+                          (device "/dev/sda1")
+                          (type "ext4"))
+                        %base-file-systems))))
 

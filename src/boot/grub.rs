@@ -161,8 +161,8 @@ pub struct MenuEntry {
     /// What follows `root=` on the kernel command line: "LABEL=Guix_image", "UUID=…", "/dev/vda2".
     pub root_arg: String,
     pub kernel_arguments: Vec<String>,
-    /// Seconds the menu waits.
-    pub timeout: u32,
+    /// Seconds the menu waits; negative: until a key is pressed (GRUB's `timeout=-1`).
+    pub timeout: i32,
     pub search: RootSearch,
 }
 
@@ -646,6 +646,17 @@ mod tests {
              linux /boot/vmlinuz root=LABEL=Guix_image console=ttyS0 'x=$y z'\n  \
              initrd /boot/initrd.gz\n}\n"
         );
+        // A negative timeout is GRUB's "wait for a key", written as given.
+        let waiting = grub_cfg(&MenuEntry {
+            title: "t".into(),
+            kernel_path: "/boot/vmlinuz".into(),
+            initrd_path: None,
+            root_arg: "/dev/vda1".into(),
+            kernel_arguments: Vec::new(),
+            timeout: -1,
+            search: RootSearch::FsUuid("1234-ABCD".into()),
+        });
+        assert!(waiting.contains("\nset timeout=-1\n"), "{waiting}");
         assert_eq!(quote("it's"), "'it'\\''s'");
         assert_eq!(quote(""), "''");
     }

@@ -646,6 +646,15 @@ impl<'h> Converter<'h> {
             }
         }
         let timeout = self.timeout(&r)?;
+        if timeout < 0 && matches!(kind, Bootloader::UBoot { .. }) {
+            return Err(r.error(
+                "timeout",
+                format!(
+                    "{timeout} waits for a key in GRUB, but {name} reads extlinux.conf, where \
+                     Guix then writes PROMPT 0 and U-Boot boots at once; give 0 or more seconds"
+                ),
+            ));
+        }
         Ok(BootloaderConfig {
             bootloader: kind,
             targets,
@@ -655,26 +664,27 @@ impl<'h> Converter<'h> {
     }
 
     /// Guix takes any number of seconds; GRUB's `set timeout=` takes whole seconds, so a
-    /// fraction is rounded to the nearest, with a warning.
-    fn timeout(&mut self, r: &Rec) -> Result<u32, DslError> {
+    /// fraction is rounded to the nearest, with a warning. A negative integer is GRUB's "wait
+    /// for a key" (Guix has no check; `set timeout=-1`).
+    fn timeout(&mut self, r: &Rec) -> Result<i32, DslError> {
         let value = r.get("timeout");
         if let Some(n) = v::as_integer(&value) {
-            return u32::try_from(n).map_err(|_| r.error("timeout", "too large"));
+            return i32::try_from(n).map_err(|_| r.error("timeout", "too large"));
         }
         let seconds = v::as_real(&value)
             .filter(|s| s.is_finite() && *s >= 0.0)
             .ok_or_else(|| {
                 r.error(
                     "timeout",
-                    "expected a number of seconds (a non-negative number)",
+                    "expected a number of seconds (or a negative integer: wait for a key)",
                 )
             })?;
         let rounded = seconds.round();
-        if rounded > f64::from(u32::MAX) {
+        if rounded > f64::from(i32::MAX) {
             return Err(r.error("timeout", "too large"));
         }
         // In range and integral: the conversion is exact.
-        let whole = rounded as u32;
+        let whole = rounded as i32;
         self.host.warn(
             format!(
                 "bootloader-configuration: timeout {} rounded to {whole}: GRUB waits whole seconds",

@@ -302,7 +302,36 @@ impl Dsl {
                 .map_err(|r| located(src, r.at + offset, r.message, r.hint))
         };
         *self.namespace() = ns;
-        result
+        let edits = result?;
+        self.bind_built_in_aliases(&edits);
+        Ok(edits)
+    }
+
+    /// `(@@ (gnu …) x)` in a text that defines `x` itself reads the value `x` has before the
+    /// text runs (Guile: the module's binding), under `namespace::BUILT_IN_ALIAS`: the
+    /// prelude's, or a placeholder when ingot lacks the name.
+    fn bind_built_in_aliases(&mut self, edits: &[(usize, usize, String)]) {
+        let mut program = String::new();
+        for (_, _, global) in edits {
+            let Some(name) = global.strip_prefix(namespace::BUILT_IN_ALIAS) else {
+                continue;
+            };
+            if self.engine.global_exists(global) {
+                continue;
+            }
+            if self.engine.global_exists(name) {
+                program.push_str(&format!("(define {global} {name})\n"));
+            } else {
+                program.push_str(&format!("(define {global} (%make-unknown '{name}))\n"));
+                if !self.unknowns.iter().any(|u| u == name) {
+                    self.unknowns.push(name.to_string());
+                }
+            }
+        }
+        if !program.is_empty() {
+            // Plain definitions of a name the engine has: they cannot fail.
+            let _ = compile_and_run(&mut self.engine, program, None);
+        }
     }
 
     /// The namespace the text being evaluated defines into.

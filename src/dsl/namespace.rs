@@ -422,6 +422,11 @@ pub(super) fn module_ref(node: &Node) -> Option<(Vec<String>, &str, bool)> {
     Some((module, name.symbol()?, private))
 }
 
+/// The prefix of the global that holds a built-in module's `name` when the text defines `name`
+/// itself: the evaluator binds it, before the text runs, to the prelude's value or to the
+/// placeholder of a name ingot lacks.
+pub(super) const BUILT_IN_ALIAS: &str = "%ingot-built-in:";
+
 /// Where the name of a module reference is written.
 fn module_ref_name_at(node: &Node) -> usize {
     node.items()
@@ -816,6 +821,13 @@ impl Pass<'_> {
     ) -> Result<(), Refused> {
         let shown = super::modules::display(module);
         let global = match self.world.modules.iter().find(|m| m.name == shown) {
+            // A built-in module's name is the prelude's global (or the placeholder of a name
+            // ingot lacks), unless this text defines the same global itself, as in
+            // `(define x (@@ (gnu …) x))`: then it is the value the name had before the text
+            // ran, under a name of its own (see `BUILT_IN_ALIAS`).
+            None if self.ns.own.get(name).is_some_and(|g| g == name) => {
+                format!("{BUILT_IN_ALIAS}{name}")
+            }
             None => name.to_string(),
             Some(m) if !private => match m.exports.get(name) {
                 Some(g) => g.clone(),

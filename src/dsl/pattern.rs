@@ -3,7 +3,8 @@
 //!
 //! Steel's `syntax-rules` cannot tell a pattern variable from a literal atom, so the patterns
 //! are compiled here, from the read data: lists and dotted tails, `...`/`___`/`..1` (also
-//! before further items), `_`, literals, `'datum`, quasi-patterns with `,pat`, `(? pred pat …)`,
+//! before further items), vectors `#(pat …)` (their items matched as a list's), `_`, literals,
+//! `'datum`, quasi-patterns with `,pat`, `(? pred pat …)`,
 //! `(= proc pat)`, `and`, `or`, `not`, and `(=> fail)` in a clause. Expressions (the matched
 //! value, predicates, procedures, bodies) are copied byte for byte, and `shifts` maps each
 //! piece back, so that every location inside them stays the user's; the generated glue maps
@@ -393,8 +394,9 @@ impl Out<'_> {
                     let t = Task::List(items, tail.as_deref(), v.clone(), true);
                     self.compile(&then(rest, vec![t]), fail)?
                 }
-                Kind::Vector(_) | Kind::Prefixed("unquote-splicing", _) => {
-                    return Err(err(node, "match: ingot supports no vector or ,@ patterns"))
+                Kind::Vector(items) => self.vector(items, v, true, rest, fail)?,
+                Kind::Prefixed("unquote-splicing", _) => {
+                    return Err(err(node, "match: ingot supports no ,@ patterns"))
                 }
                 _ => {
                     let datum = self.spelling(node).to_string();
@@ -447,10 +449,11 @@ impl Out<'_> {
             Kind::Prefixed("quasiquote", q) => {
                 self.compile(&then(rest, vec![Task::Pat(q, v.to_string(), true)]), fail)?
             }
-            Kind::Prefixed(..) | Kind::Vector(_) => {
+            Kind::Vector(items) => self.vector(items, v, false, rest, fail)?,
+            Kind::Prefixed(..) => {
                 return Err(err(
                     node,
-                    "match: ingot supports no vector or unquote patterns here",
+                    "match: ingot supports no unquote patterns here (outside a quasi-pattern)",
                 ))
             }
             Kind::List(items, tail) => match (node.head(), tail.is_none()) {
@@ -540,6 +543,24 @@ impl Out<'_> {
                 }
             },
         }
+        Ok(())
+    }
+
+    /// `#(PAT …)`: a vector whose items match the patterns as a list would (`...` included).
+    fn vector<'n>(
+        &mut self,
+        items: &'n [Node],
+        v: &str,
+        quasi: bool,
+        rest: &[Task<'n>],
+        fail: &str,
+    ) -> Result<(), LexError> {
+        let l = self.name("items");
+        self.code(&format!(
+            "(if (vector? {v}) (let (({l} (vector->list {v}))) "
+        ));
+        self.compile(&then(rest, vec![Task::List(items, None, l, quasi)]), fail)?;
+        self.code(&format!(") ({fail}))"));
         Ok(())
     }
 
@@ -721,6 +742,7 @@ fn collect(node: &Node, quasi: bool, out: &mut Vec<String>) {
                 collect(t, quasi, out);
             }
         }
+        Kind::Vector(items) => items.iter().for_each(|item| collect(item, quasi, out)),
         _ => {}
     }
 }

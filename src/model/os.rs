@@ -56,8 +56,8 @@ impl Bootloader {
 pub struct BootloaderConfig {
     pub bootloader: Bootloader,
     pub targets: Vec<String>,
-    /// Seconds before the default entry boots.
-    pub timeout: u32,
+    /// Seconds before the default entry boots; negative (GRUB only): wait for a key.
+    pub timeout: i32,
     pub location: Option<SourceLoc>,
 }
 

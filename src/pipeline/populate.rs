@@ -249,7 +249,13 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                 args.extend(os.kernel_arguments.iter().cloned());
                 (
                     "/boot/extlinux/extlinux.conf",
-                    crate::boot::extlinux::config(&kernel, initrd.as_deref(), &args, bl.timeout),
+                    crate::boot::extlinux::config(
+                        &kernel,
+                        initrd.as_deref(),
+                        &args,
+                        // Evaluation refuses a negative timeout for U-Boot.
+                        u32::try_from(bl.timeout).unwrap_or(0),
+                    ),
                 )
             }
             _ => (

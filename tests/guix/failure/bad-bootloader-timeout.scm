@@ -1,4 +1,4 @@
-;; error: bad-bootloader-timeout.scm:8:17: bootloader-configuration: field timeout: expected a number of seconds (a non-negative number) (got "5")
+;; error: bad-bootloader-timeout.scm:8:17: bootloader-configuration: field timeout: expected a number of seconds (or a negative integer: wait for a key) (got "5")
 (use-modules (gnu))
 
 (operating-system
