@@ -54,6 +54,7 @@ mod run;
 mod sandbox;
 mod scan;
 mod source;
+mod syntax_blame;
 mod syntax_case;
 mod tree;
 mod unknown;

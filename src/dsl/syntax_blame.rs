@@ -1,0 +1,328 @@
+//! Where the mistake in an unreadable file probably is, as opposed to where the reader ran out.
+//!
+//! `source::scan` stops at the first parenthesis or string it cannot pair, which is often far
+//! from the edit that broke the file: a missing `)` inside an `operating-system` is reported at
+//! the `(operating-system` itself, an extra `)` at the last line, an unterminated string at the
+//! last string of the file (the pairing of quotes shifts from the mistake on). When the scan
+//! fails, this reads the file again the way an editor or a human does, with its indentation:
+//! - a missing `)`: an open parenthesis whose body is indented (the line after it starts to its
+//!   right) while a later line, still inside it, starts at or left of its column, is blamed,
+//!   provided a `)` added before that line closes nothing already closed.
+//!
+//! Each guess names the line that suggested it; when nothing does (flat or inconsistent
+//! indentation), the scan's own report stands.
+
+use super::source::{self, LexError};
+
+/// What the scan could not pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failure {
+    /// The file ends inside a list.
+    Unclosed,
+    /// A `)` or `]` closes nothing.
+    Stray,
+    /// The file ends inside a string.
+    UnterminatedString,
+    /// Anything else (mismatched brackets, block comments): reported as found.
+    Other,
+}
+
+/// How many candidate fixes are tried by scanning the amended file (each a scan of the file).
+const MAX_TRIALS: usize = 40;
+
+/// `error`, or a report placed where the mistake likely is.
+pub(super) fn relocate(source: &str, failure: Failure, error: LexError) -> LexError {
+    let guess = match failure {
+        Failure::Unclosed => missing_close(source),
+        Failure::Stray | Failure::UnterminatedString | Failure::Other => None,
+    };
+    guess.unwrap_or(error)
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Tok {
+    /// `(` or `[` at this offset.
+    Open(usize),
+    /// `)` or `]` at this offset.
+    Close(usize),
+    /// A string literal from its opening quote to after its closing one (`None`: to the end).
+    Str(usize, Option<usize>),
+    /// The first byte of a line that starts in code (not in a string or block comment, and
+    /// not a comment line).
+    Line(usize),
+}
+
+/// The file's parentheses, strings and code lines, paired the way `source::scan` pairs them.
+fn tokens(source: &str) -> Vec<Tok> {
+    let bytes = source.as_bytes();
+    let n = bytes.len();
+    let mut toks = Vec::new();
+    let mut line_start = true;
+    let mut i = 0;
+    while i < n {
+        let b = bytes[i];
+        if b == b'\n' {
+            line_start = true;
+            i += 1;
+            continue;
+        }
+        if b.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let comment = b == b';' || (b == b'#' && bytes.get(i + 1) == Some(&b'|'));
+        if line_start && !comment {
+            toks.push(Tok::Line(i));
+        }
+        line_start = false;
+        match b {
+            b';' => {
+                while i < n && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                let mut end = None;
+                while i < n {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            end = Some(i + 1);
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                toks.push(Tok::Str(start, end));
+            }
+            b'(' | b'[' => {
+                toks.push(Tok::Open(i));
+                i += 1;
+            }
+            b')' | b']' => {
+                toks.push(Tok::Close(i));
+                i += 1;
+            }
+            b'#' if bytes.get(i + 1) == Some(&b'|') => {
+                let mut depth = 1;
+                i += 2;
+                while depth > 0 && i + 1 < n {
+                    if bytes[i] == b'|' && bytes[i + 1] == b'#' {
+                        depth -= 1;
+                        i += 2;
+                    } else if bytes[i] == b'#' && bytes[i + 1] == b'|' {
+                        depth += 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                if depth > 0 {
+                    i = n;
+                }
+            }
+            b'#' if bytes.get(i + 1) == Some(&b'\\') => {
+                i = source::skip_atom(bytes, (i + 3).min(n));
+            }
+            b'#' if bytes.get(i + 1) == Some(&b';') => i += 2,
+            _ => {
+                let next = source::skip_atom(bytes, i);
+                i = if next > i { next } else { i + 1 };
+            }
+        }
+    }
+    toks
+}
+
+/// The column of `offset` as an editor shows it (tabs to the next multiple of 8), from 0.
+fn visual_column(source: &str, offset: usize) -> usize {
+    let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    source[line_start..offset].chars().fold(0, |col, c| {
+        if c == '\t' {
+            (col / 8 + 1) * 8
+        } else {
+            col + 1
+        }
+    })
+}
+
+fn place(source: &str, offset: usize) -> String {
+    let (line, column) = source::line_column(source, offset);
+    format!("{line}:{column}")
+}
+
+fn line_of(source: &str, offset: usize) -> u32 {
+    source::line_column(source, offset).0
+}
+
+fn bracket(source: &str, offset: usize) -> char {
+    source[offset..].chars().next().unwrap_or('(')
+}
+
+/// `source` with `text` put at `at`.
+fn with(source: &str, at: usize, text: &str) -> String {
+    let mut amended = String::with_capacity(source.len() + text.len());
+    amended.push_str(&source[..at]);
+    amended.push_str(text);
+    amended.push_str(&source[at..]);
+    amended
+}
+
+struct OpenParen {
+    offset: usize,
+    column: usize,
+    /// The next code line after the one it opens on starts right of it: its body is indented.
+    indented_body: bool,
+    /// Whether the code line after its opening line has been seen.
+    body_seen: bool,
+    /// The first later code line (its offset) that starts at or left of it while it is open.
+    first_outside: Option<usize>,
+}
+
+/// A missing `)`: the open parenthesis that the indentation says should have closed.
+///
+/// The first line that starts at or left of an open parenthesis whose body is indented points
+/// at it; but when the form missing its `)` fits on one line, the `)` meant for the next form
+/// out closed it, and it is the latest such parenthesis inside, left open when a line below it
+/// started as its sibling, that is blamed. Either only if adding the `)` there closes nothing already closed.
+fn missing_close(source: &str) -> Option<LexError> {
+    let mut stack: Vec<OpenParen> = Vec::new();
+    // Parentheses closed after a line started at or left of them: (offset, that line).
+    let mut overrun: Vec<(usize, usize)> = Vec::new();
+    let mut trials = 0;
+    for tok in tokens(source) {
+        match tok {
+            Tok::Open(offset) => stack.push(OpenParen {
+                offset,
+                column: visual_column(source, offset),
+                indented_body: false,
+                body_seen: false,
+                first_outside: None,
+            }),
+            Tok::Close(_) => {
+                if let Some(OpenParen {
+                    offset,
+                    first_outside: Some(line),
+                    ..
+                }) = stack.pop()
+                {
+                    overrun.push((offset, line));
+                }
+            }
+            Tok::Str(..) => {}
+            Tok::Line(at) => {
+                // A line that starts by closing says nothing about what it belongs to.
+                if matches!(source.as_bytes()[at], b')' | b']') {
+                    continue;
+                }
+                let column = visual_column(source, at);
+                for open in stack.iter_mut() {
+                    if !open.body_seen {
+                        open.body_seen = true;
+                        open.indented_body = column > open.column;
+                    }
+                    if column <= open.column && open.first_outside.is_none() {
+                        open.first_outside = Some(at);
+                    }
+                }
+                let outside = stack.iter().filter(|o| column <= o.column);
+                if !outside.clone().any(|o| o.indented_body) {
+                    continue;
+                }
+                let Some(culprit) = outside.last() else {
+                    continue;
+                };
+                let mut suspects: Vec<(usize, usize)> = overrun
+                    .iter()
+                    .rev()
+                    .filter(|(offset, _)| *offset > culprit.offset)
+                    .take(3)
+                    .copied()
+                    .collect();
+                suspects.push((culprit.offset, at));
+                for (offset, line_at) in suspects {
+                    if trials == MAX_TRIALS {
+                        return None;
+                    }
+                    trials += 1;
+                    let open = bracket(source, offset);
+                    let close = if open == '[' { "]" } else { ")" };
+                    // Closing it there must not close what is already closed (it may leave other
+                    // forms open: a file can miss several).
+                    let amended = with(source, line_at, close);
+                    if !matches!(
+                        source::scan_exact(&amended),
+                        Ok(_) | Err((Failure::Unclosed, _))
+                    ) {
+                        continue;
+                    }
+                    let line = line_of(source, line_at);
+                    let how = if visual_column(source, line_at) == visual_column(source, offset) {
+                        "as its sibling"
+                    } else {
+                        "outside it"
+                    };
+                    return Some(LexError {
+                        offset,
+                        message: format!(
+                            "this `{open}` is not closed before line {line}, which is indented {how}"
+                        ),
+                        hint: Some(format!(
+                            "add the missing `{close}` where this form ends (the file ends inside \
+                             a form; line {line}'s indentation says this one should have closed)"
+                        )),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blame(src: &str) -> (String, String) {
+        let e = source::scan(src).unwrap_err();
+        (place(src, e.offset), e.message)
+    }
+
+    #[test]
+    fn a_missing_paren_is_blamed_where_the_indentation_says() {
+        let src = "(a\n  (b (c\n       1)\n(d))\n";
+        let (at, message) = blame(src);
+        assert_eq!(at, "2:3");
+        assert_eq!(
+            message,
+            "this `(` is not closed before line 4, which is indented outside it"
+        );
+        // A one-line form missing its `)`: the next line is its sibling.
+        let src = "(a\n  (b\n    (c 1\n    (d 2))\n  (e))\n";
+        let (at, message) = blame(src);
+        assert_eq!(at, "3:5");
+        assert_eq!(
+            message,
+            "this `(` is not closed before line 4, which is indented as its sibling"
+        );
+    }
+
+    #[test]
+    fn flat_indentation_keeps_the_scan_report() {
+        let src = "(a\n(b 1)\n(c (d\n2)\n";
+        let (at, message) = blame(src);
+        assert_eq!(at, "3:1");
+        assert_eq!(message, "this `(` is never closed");
+    }
+
+    #[test]
+    fn tokens_skip_comments_characters_and_block_comments() {
+        let toks = tokens("; (\n#| ( |# #\\( #;(a) \"(\"");
+        let opens = toks.iter().filter(|t| matches!(t, Tok::Open(_))).count();
+        assert_eq!(opens, 1);
+        assert!(matches!(toks.last(), Some(Tok::Str(_, Some(_)))));
+    }
+}
