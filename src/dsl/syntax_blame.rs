@@ -7,7 +7,10 @@
 //! fails, this reads the file again the way an editor or a human does, with its indentation:
 //! - a missing `)`: an open parenthesis whose body is indented (the line after it starts to its
 //!   right) while a later line, still inside it, starts at or left of its column, is blamed,
-//!   provided a `)` added before that line closes nothing already closed.
+//!   provided a `)` added before that line closes nothing already closed;
+//! - an extra `)`: a form with an indented body (often the top-level one) that closes while the
+//!   next line starts right of it, as its body does, provided removing that `)` leaves the
+//!   file's first unpaired `)` later;
 //!
 //! Each guess names the line that suggested it; when nothing does (flat or inconsistent
 //! indentation), the scan's own report stands.
@@ -34,7 +37,8 @@ const MAX_TRIALS: usize = 40;
 pub(super) fn relocate(source: &str, failure: Failure, error: LexError) -> LexError {
     let guess = match failure {
         Failure::Unclosed => missing_close(source),
-        Failure::Stray | Failure::UnterminatedString | Failure::Other => None,
+        Failure::Stray => extra_close(source, error.offset),
+        Failure::UnterminatedString | Failure::Other => None,
     };
     guess.unwrap_or(error)
 }
@@ -171,6 +175,13 @@ fn with(source: &str, at: usize, text: &str) -> String {
     amended
 }
 
+/// `source` without the byte at `at`.
+fn without(source: &str, at: usize) -> String {
+    let mut amended = source.to_string();
+    amended.remove(at);
+    amended
+}
+
 struct OpenParen {
     offset: usize,
     column: usize,
@@ -282,6 +293,81 @@ fn missing_close(source: &str) -> Option<LexError> {
     None
 }
 
+/// An extra `)`: a form whose body is indented closes while the next line goes on indented as
+/// its body (the form it closed is the enclosing one, often the top-level form). `stray` is the
+/// `)` the scan found closing nothing.
+fn extra_close(source: &str, stray: usize) -> Option<LexError> {
+    let mut stack: Vec<OpenParen> = Vec::new();
+    // The last `)` before the current line and the parenthesis it closed.
+    let mut last_closed: Option<(usize, OpenParen)> = None;
+    let mut trials = 0;
+    for tok in tokens(source) {
+        match tok {
+            Tok::Open(offset) => stack.push(OpenParen {
+                offset,
+                column: visual_column(source, offset),
+                indented_body: false,
+                body_seen: false,
+                first_outside: None,
+            }),
+            Tok::Close(offset) => {
+                if offset >= stray {
+                    return None;
+                }
+                last_closed = stack.pop().map(|open| (offset, open));
+            }
+            Tok::Str(..) => {}
+            Tok::Line(at) => {
+                if at > stray {
+                    return None;
+                }
+                if matches!(source.as_bytes()[at], b')' | b']') {
+                    continue;
+                }
+                let column = visual_column(source, at);
+                for open in stack.iter_mut().filter(|o| !o.body_seen) {
+                    open.body_seen = true;
+                    open.indented_body = column > open.column;
+                }
+                let Some((close, open)) = last_closed.take() else {
+                    continue;
+                };
+                if !(open.indented_body && column > open.column) {
+                    continue;
+                }
+                if trials == MAX_TRIALS {
+                    return None;
+                }
+                trials += 1;
+                let amended = without(source, close);
+                if !matches!(
+                    source::scan_exact(&amended),
+                    Ok(_) | Err((Failure::Stray, _))
+                ) {
+                    continue;
+                }
+                let line = line_of(source, at);
+                return Some(LexError {
+                    offset: close,
+                    message: format!(
+                        "this `{}` closes the form opened at {}, but line {line} goes on indented \
+                         as its body",
+                        bracket(source, close),
+                        place(source, open.offset),
+                    ),
+                    hint: Some(format!(
+                        "one `{}` is likely too many here or shortly before (the file then has \
+                         one that closes nothing, at {})",
+                        bracket(source, close),
+                        place(source, stray)
+                    )),
+                });
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +402,29 @@ mod tests {
         let (at, message) = blame(src);
         assert_eq!(at, "3:1");
         assert_eq!(message, "this `(` is never closed");
+    }
+
+    #[test]
+    fn an_extra_paren_is_blamed_where_the_form_closes_early() {
+        let src = "(a\n  (b 1))\n  (c 2))\n(d)\n";
+        let (at, message) = blame(src);
+        assert_eq!(at, "2:8");
+        assert_eq!(
+            message,
+            "this `)` closes the form opened at 1:1, but line 3 goes on indented as its body"
+        );
+        // Inside a form: the list closes early, the next line is indented as its element.
+        let src = "(a\n  (b (list\n       (c 1)\n       (d 2))\n       (e 3)))\n  (f))\n";
+        assert_eq!(
+            blame(src),
+            (
+                "4:13".into(),
+                "this `)` closes the form opened at 2:6, but line 5 goes on indented as its body"
+                    .into()
+            )
+        );
+        // A stray on the line that closes the form says nothing more.
+        assert_eq!(blame("(a\n  (b 1)))\n(c)\n").0, "2:9");
     }
 
     #[test]
