@@ -11,6 +11,9 @@
 //! - an extra `)`: a form with an indented body (often the top-level one) that closes while the
 //!   next line starts right of it, as its body does, provided removing that `)` leaves the
 //!   file's first unpaired `)` later;
+//! - an unterminated string: the first string that spans a line break and whose text after the
+//!   break reads as code (a line of it starts with `(`, or the string ends and a letter follows
+//!   at once).
 //!
 //! Each guess names the line that suggested it; when nothing does (flat or inconsistent
 //! indentation), the scan's own report stands.
@@ -38,7 +41,8 @@ pub(super) fn relocate(source: &str, failure: Failure, error: LexError) -> LexEr
     let guess = match failure {
         Failure::Unclosed => missing_close(source),
         Failure::Stray => extra_close(source, error.offset),
-        Failure::UnterminatedString | Failure::Other => None,
+        Failure::UnterminatedString => runaway_string(source, error.offset),
+        Failure::Other => None,
     };
     guess.unwrap_or(error)
 }
@@ -368,6 +372,73 @@ fn extra_close(source: &str, stray: usize) -> Option<LexError> {
     None
 }
 
+/// An unterminated string: the first string whose text runs on to a line that reads as code.
+/// `last` is the string the file ends inside.
+fn runaway_string(source: &str, last: usize) -> Option<LexError> {
+    let bytes = source.as_bytes();
+    for tok in tokens(source) {
+        let Tok::Str(start, Some(end)) = tok else {
+            continue;
+        };
+        if start >= last {
+            return None;
+        }
+        let text = &source[start + 1..end - 1];
+        let Some(first_break) = text.find('\n') else {
+            continue;
+        };
+        // A line of the string's text that starts, after its indentation, like a call.
+        let mut evidence = None;
+        let mut line_offset = start + 1 + first_break + 1;
+        for line in text[first_break + 1..].split('\n') {
+            if reads_as_a_call(line.trim_start_matches([' ', '\t'])) {
+                evidence = Some(line_offset);
+                break;
+            }
+            line_offset += line.len() + 1;
+        }
+        // Or the string ends and a letter follows at once, as in `(timezone "UTC")` read from
+        // its second quote.
+        if evidence.is_none() && bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
+            evidence = Some(end);
+        }
+        let Some(evidence) = evidence else {
+            continue;
+        };
+        let line = line_of(source, evidence);
+        return Some(LexError {
+            offset: start,
+            message: format!(
+                "this string runs on to line {line}, which reads as code; is its closing `\"` \
+                 missing?"
+            ),
+            hint: Some(format!(
+                "the quotes pair up shifted from here on: the file ends inside a string opened \
+                 at {}",
+                place(source, last)
+            )),
+        });
+    }
+    None
+}
+
+/// Whether `line` starts as a call or a field clause does, `(name` and a space or `)`, with a
+/// lowercase name (not a parenthesised remark in prose, `(See below.)`).
+fn reads_as_a_call(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('(') else {
+        return false;
+    };
+    let name_len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-?!*>/".contains(b))
+        .count();
+    rest.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+        && rest[name_len..]
+            .bytes()
+            .next()
+            .is_none_or(|b| b == b' ' || b == b')' || b == b'\t')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +496,22 @@ mod tests {
         );
         // A stray on the line that closes the form says nothing more.
         assert_eq!(blame("(a\n  (b 1)))\n(c)\n").0, "2:9");
+    }
+
+    #[test]
+    fn a_runaway_string_is_blamed_where_it_opens() {
+        let src = "(a\n  (b \"x)\n  (c \"y\"))\n";
+        let (at, message) = blame(src);
+        assert_eq!(at, "2:6");
+        assert!(
+            message.starts_with("this string runs on to line 3"),
+            "{message}"
+        );
+        // A legitimate multi-line string is not blamed.
+        let src = "(a \"one\n  (More below.)\ntwo\n\")\n(b \"open)\n";
+        assert_eq!(blame(src), ("5:4".into(), "unterminated string".into()));
+        assert!(reads_as_a_call("(host-name x)") && reads_as_a_call("(list"));
+        assert!(!reads_as_a_call("(See below.)") && !reads_as_a_call("(e.g. this)"));
     }
 
     #[test]
