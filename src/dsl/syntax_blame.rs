@@ -9,11 +9,11 @@
 //!   right) while a later line, still inside it, starts at or left of its column, is blamed,
 //!   provided a `)` added before that line closes nothing already closed;
 //! - an extra `)`: a form with an indented body (often the top-level one) that closes while the
-//!   next line starts right of it, as its body does, provided removing that `)` leaves the
-//!   file's first unpaired `)` later;
-//! - an unterminated string: the first string that spans a line break and whose text after the
-//!   break reads as code (a line of it starts with `(`, or the string ends and a letter follows
-//!   at once).
+//!   next line starts right of it, at a column lines of its body start at, provided removing
+//!   that `)` leaves the file's first unpaired `)` later;
+//! - an unterminated string: the first string that spans a line break and after whose closing
+//!   quote text follows at once (not a space or a parenthesis), as the contents of the next
+//!   string do when the quotes pair up shifted.
 //!
 //! Each guess names the line that suggested it; when nothing does (flat or inconsistent
 //! indentation), the scan's own report stands.
@@ -195,6 +195,8 @@ struct OpenParen {
     body_seen: bool,
     /// The first later code line (its offset) that starts at or left of it while it is open.
     first_outside: Option<usize>,
+    /// The columns the code lines inside it start at.
+    body_columns: Vec<usize>,
 }
 
 /// A missing `)`: the open parenthesis that the indentation says should have closed.
@@ -216,6 +218,7 @@ fn missing_close(source: &str) -> Option<LexError> {
                 indented_body: false,
                 body_seen: false,
                 first_outside: None,
+                body_columns: Vec::new(),
             }),
             Tok::Close(_) => {
                 if let Some(OpenParen {
@@ -243,11 +246,11 @@ fn missing_close(source: &str) -> Option<LexError> {
                         open.first_outside = Some(at);
                     }
                 }
-                let outside = stack.iter().filter(|o| column <= o.column);
+                let mut outside = stack.iter().filter(|o| column <= o.column);
                 if !outside.clone().any(|o| o.indented_body) {
                     continue;
                 }
-                let Some(culprit) = outside.last() else {
+                let Some(culprit) = outside.next_back() else {
                     continue;
                 };
                 let mut suspects: Vec<(usize, usize)> = overrun
@@ -313,6 +316,7 @@ fn extra_close(source: &str, stray: usize) -> Option<LexError> {
                 indented_body: false,
                 body_seen: false,
                 first_outside: None,
+                body_columns: Vec::new(),
             }),
             Tok::Close(offset) => {
                 if offset >= stray {
@@ -329,14 +333,24 @@ fn extra_close(source: &str, stray: usize) -> Option<LexError> {
                     continue;
                 }
                 let column = visual_column(source, at);
-                for open in stack.iter_mut().filter(|o| !o.body_seen) {
-                    open.body_seen = true;
-                    open.indented_body = column > open.column;
+                for open in stack.iter_mut() {
+                    if !open.body_seen {
+                        open.body_seen = true;
+                        open.indented_body = column > open.column;
+                    }
+                    if !open.body_columns.contains(&column) {
+                        open.body_columns.push(column);
+                    }
                 }
                 let Some((close, open)) = last_closed.take() else {
                     continue;
                 };
-                if !(open.indented_body && column > open.column) {
+                // Indented right of it, at a column lines of its body start at (a sibling a
+                // column off, as a hand-indented file has, is not the form's body).
+                if !(open.indented_body
+                    && column > open.column
+                    && open.body_columns.contains(&column))
+                {
                     continue;
                 }
                 if trials == MAX_TRIALS {
@@ -387,24 +401,27 @@ fn runaway_string(source: &str, last: usize) -> Option<LexError> {
         let Some(first_break) = text.find('\n') else {
             continue;
         };
-        // A line of the string's text that starts, after its indentation, like a call.
-        let mut evidence = None;
+        // Text runs on right after the closing quote, as the contents of the next string do
+        // when it is read from its opening quote (`(timezone "UTC")`): a string that ends as a
+        // string does, before a space or a `)`, is one (a key or a file's contents may well
+        // hold code), and is not blamed.
+        if bytes
+            .get(end)
+            .is_none_or(|b| b.is_ascii_whitespace() || matches!(b, b')' | b']' | b'('))
+        {
+            continue;
+        }
+        // The line that reads as code: the first of the string's text that starts like a call,
+        // or the one its closing quote is on.
+        let mut evidence = end - 1;
         let mut line_offset = start + 1 + first_break + 1;
         for line in text[first_break + 1..].split('\n') {
             if reads_as_a_call(line.trim_start_matches([' ', '\t'])) {
-                evidence = Some(line_offset);
+                evidence = line_offset;
                 break;
             }
             line_offset += line.len() + 1;
         }
-        // Or the string ends and a letter follows at once, as in `(timezone "UTC")` read from
-        // its second quote.
-        if evidence.is_none() && bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
-            evidence = Some(end);
-        }
-        let Some(evidence) = evidence else {
-            continue;
-        };
         let line = line_of(source, evidence);
         return Some(LexError {
             offset: start,
@@ -494,6 +511,11 @@ mod tests {
                     .into()
             )
         );
+        // A sibling a column off is hand indentation, not a body going on.
+        assert_eq!(
+            blame("(a\n  (b\n    1)\n   (c 2))\n(d))\n"),
+            ("5:4".into(), "unexpected `)`".into())
+        );
         // A stray on the line that closes the form says nothing more.
         assert_eq!(blame("(a\n  (b 1)))\n(c)\n").0, "2:9");
     }
@@ -510,6 +532,9 @@ mod tests {
         // A legitimate multi-line string is not blamed.
         let src = "(a \"one\n  (More below.)\ntwo\n\")\n(b \"open)\n";
         assert_eq!(blame(src), ("5:4".into(), "unterminated string".into()));
+        // Nor one that holds code, as a signing key does.
+        let src = "(define key \"(public-key\n  (ecc 1))\")\n(a\n  (b \"x)\n  (c \"y\"))\n";
+        assert_eq!(blame(src).0, "4:6");
         assert!(reads_as_a_call("(host-name x)") && reads_as_a_call("(list"));
         assert!(!reads_as_a_call("(See below.)") && !reads_as_a_call("(e.g. this)"));
     }
