@@ -55,6 +55,7 @@ mod run;
 mod sandbox;
 mod scan;
 mod source;
+mod syntax_blame;
 mod syntax_case;
 mod tree;
 mod unknown;

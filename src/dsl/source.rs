@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use super::syntax_blame::{self, Failure};
+
 /// One top-level datum of the source: byte range `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Form {
@@ -115,8 +117,6 @@ struct Open {
     blank: bool,
 }
 
-/// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
-/// comment.
 /// A character name Guile reads that Steel does not (`#\nul`, `#\esc`, `#\nl`, …): Steel's
 /// spelling of the same character (`x0`). Steel's own names (`null`, `tab`, …) are left.
 fn guile_char_name(name: &[u8]) -> Option<String> {
@@ -144,7 +144,14 @@ fn guile_char_name(name: &[u8]) -> Option<String> {
     Some(format!("x{code:x}"))
 }
 
+/// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
+/// comment, reported where the mistake likely is (see `syntax_blame`).
 pub fn scan(source: &str) -> Result<Scanned, LexError> {
+    scan_exact(source).map_err(|(failure, e)| syntax_blame::relocate(source, failure, e))
+}
+
+/// `scan`, failing where the pairing failed, with what failed.
+pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
     let bytes = source.as_bytes();
     let mut out = bytes.to_vec();
     let mut forms = Vec::new();
@@ -179,11 +186,14 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                 i += 1;
                 loop {
                     if i >= n {
-                        return Err(LexError {
-                            offset: start,
-                            message: "unterminated string".into(),
-                            hint: Some("add the closing \" of this string".into()),
-                        });
+                        return Err((
+                            Failure::UnterminatedString,
+                            LexError {
+                                offset: start,
+                                message: "unterminated string".into(),
+                                hint: Some("add the closing \" of this string".into()),
+                            },
+                        ));
                     }
                     match bytes[i] {
                         b'\\' => {
@@ -231,24 +241,31 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
             b')' | b']' => {
                 match stack.pop() {
                     None => {
-                        return Err(LexError {
-                            offset: i,
-                            message: format!("unexpected `{}`", b as char),
-                            hint: Some(
-                                "this closes a parenthesis that was never opened; remove it".into(),
-                            ),
-                        })
+                        return Err((
+                            Failure::Stray,
+                            LexError {
+                                offset: i,
+                                message: format!("unexpected `{}`", b as char),
+                                hint: Some(
+                                    "this closes a parenthesis that was never opened; remove it"
+                                        .into(),
+                                ),
+                            },
+                        ))
                     }
                     Some(open) if open.close != b => {
-                        return Err(LexError {
-                            offset: i,
-                            message: format!(
-                                "`{}` does not match the `{}` opened before",
-                                b as char,
-                                if open.close == b')' { '(' } else { '[' }
-                            ),
-                            hint: Some(format!("close it with `{}`", open.close as char)),
-                        })
+                        return Err((
+                            Failure::Other,
+                            LexError {
+                                offset: i,
+                                message: format!(
+                                    "`{}` does not match the `{}` opened before",
+                                    b as char,
+                                    if open.close == b')' { '(' } else { '[' }
+                                ),
+                                hint: Some(format!("close it with `{}`", open.close as char)),
+                            },
+                        ))
                     }
                     Some(open) => {
                         if open.blank {
@@ -271,11 +288,14 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                         i += 2;
                         while depth > 0 {
                             if i + 1 >= n {
-                                return Err(LexError {
-                                    offset: start,
-                                    message: "unterminated block comment".into(),
-                                    hint: Some("close it with |#".into()),
-                                });
+                                return Err((
+                                    Failure::Other,
+                                    LexError {
+                                        offset: start,
+                                        message: "unterminated block comment".into(),
+                                        hint: Some("close it with |#".into()),
+                                    },
+                                ));
                             }
                             if bytes[i] == b'|' && bytes[i + 1] == b'#' {
                                 depth -= 1;
@@ -368,17 +388,20 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
         i += 1;
     }
     if let Some(open) = stack.last() {
-        return Err(LexError {
-            offset: open.offset,
-            message: format!(
-                "this `{}` is never closed",
-                if open.close == b')' { '(' } else { '[' }
-            ),
-            hint: Some(format!(
-                "add the missing `{}` (the file ends inside this form)",
-                open.close as char
-            )),
-        });
+        return Err((
+            Failure::Unclosed,
+            LexError {
+                offset: open.offset,
+                message: format!(
+                    "this `{}` is never closed",
+                    if open.close == b')' { '(' } else { '[' }
+                ),
+                hint: Some(format!(
+                    "add the missing `{}` (the file ends inside this form)",
+                    open.close as char
+                )),
+            },
+        ));
     }
     if let Some(start) = form_start {
         // A dangling quote prefix at the very end.
@@ -437,16 +460,18 @@ pub(super) fn skip_atom(bytes: &[u8], mut i: usize) -> usize {
 /// Whether `source` is a complete input for the REPL: balanced, no open string or comment.
 /// A stray closing parenthesis counts as complete (evaluating it reports the error).
 pub fn is_complete(source: &str) -> bool {
-    match scan(source) {
+    match scan_exact(source) {
         Ok(_) => true,
-        Err(e) => e.message.starts_with("unexpected") || e.message.contains("does not match"),
+        Err((failure, e)) => failure == Failure::Stray || e.message.contains("does not match"),
     }
 }
 
 /// Whether `source` holds an expression (not only comments and blanks); an unreadable text
 /// counts as one, so that evaluating it reports the problem.
 pub fn has_expression(source: &str) -> bool {
-    scan(source).map(|s| !s.forms.is_empty()).unwrap_or(true)
+    scan_exact(source)
+        .map(|s| !s.forms.is_empty())
+        .unwrap_or(true)
 }
 
 /// `text` with every byte outside `[start, end)` blanked (newlines kept), so that compiling it
