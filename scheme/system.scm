@@ -381,7 +381,12 @@
           ((equal? name 'grub) grub-bootloader)
           (else (%record-error 'field 'grub-configuration 'grub package
                                "expected the package grub (BIOS) or grub-efi (UEFI)"
-                               span #f)))))
+                               span #f
+                               (let ((close (and name (%closest name '(grub grub-efi)))))
+                                 (and close
+                                      (string-append "`" (symbol->string name)
+                                                     "` is not defined: did you mean "
+                                                     close "?"))))))))
 
 (define-record-type* <menu-entry> menu-entry make-menu-entry menu-entry?
   (label menu-entry-label)

@@ -1,4 +1,5 @@
-;; error: old-grub-package-misspelt.scm:8:15: grub-configuration: field grub: expected the package grub (BIOS) or grub-efi (UEFI)
+;; error: old-grub-package-misspelt.scm:9:15: grub-configuration: field grub: expected the package grub (BIOS) or grub-efi (UEFI)
+;; error: hint: `grub-efl` is not defined: did you mean grub-efi?
 ;; Guix before 0.14 chose GRUB for EFI with (grub grub-efi). A misspelt package is an error
 ;; (Guix: unbound variable); before, it silently became BIOS GRUB and the image lost EFI.
 (use-modules (gnu))
