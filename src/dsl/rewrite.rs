@@ -21,6 +21,7 @@
 //! after the form, as the prelude writes its own records' constructors.
 
 use super::calls::{next_datum, read_datum, Datum};
+use super::reader::{self, Kind, Node};
 use super::source::{self, Form};
 
 /// The text to compile for `form`: the form alone at its offsets, rewritten if needed.
@@ -28,6 +29,7 @@ pub(crate) fn compile_text(text: &str, form: Form) -> String {
     let mut out = define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form));
     bootloader_constructors(&mut out);
     steel_only_heads(&mut out);
+    quoted_keywords(&mut out);
     super::local_syntax::rewrite(&mut out);
     user_record(text, form, &mut out);
     out
@@ -180,6 +182,71 @@ fn collect_heads(bytes: &[u8], datum: &Datum, name: &str, heads: &mut Vec<usize>
     }
 }
 
+/// `source::STEEL_KEYWORDS` renames `fn` and `defn` everywhere; in quoted data the symbol must
+/// stay the user's, so there the internal name becomes `|fn|` (which Steel reads as the symbol
+/// `fn`), padded with blanks to the same length.
+fn quoted_keywords(text: &mut String) {
+    let mut found = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(node) = reader::read(bytes, &mut i) {
+        collect_quoted_keywords(&node, Ctx::Code, &mut found);
+    }
+    for (at, internal, user) in found {
+        // Padded by bytes (a user name may be longer in bytes than in characters).
+        let mut padded = format!("|{user}|");
+        padded.push_str(&" ".repeat(internal.len().saturating_sub(padded.len())));
+        text.replace_range(at..at + internal.len(), &padded);
+    }
+}
+
+fn collect_quoted_keywords(
+    node: &Node,
+    ctx: Ctx,
+    found: &mut Vec<(usize, &'static str, &'static str)>,
+) {
+    match &node.kind {
+        Kind::Symbol(s) if ctx != Ctx::Code => {
+            if let Some((user, internal)) = source::STEEL_KEYWORDS
+                .iter()
+                .find(|(_, internal)| internal == s)
+            {
+                found.push((node.start, internal, user));
+            }
+        }
+        Kind::Prefixed(form, inner) => collect_quoted_keywords(inner, ctx.enter(form), found),
+        Kind::List(items, tail) => {
+            let ctx = node.head().map_or(ctx, |h| ctx.enter(h));
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_quoted_keywords(item, ctx, found);
+            }
+        }
+        Kind::Vector(items) => items
+            .iter()
+            .for_each(|n| collect_quoted_keywords(n, ctx, found)),
+        _ => {}
+    }
+}
+
+/// Where a datum stands: code, quasiquoted data (whose unquoted parts are code) or quoted data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Code,
+    Quasi,
+    Quoted,
+}
+
+impl Ctx {
+    fn enter(self, form: &str) -> Ctx {
+        match (form, self) {
+            ("quote", Ctx::Code) => Ctx::Quoted,
+            ("quasiquote", Ctx::Code) => Ctx::Quasi,
+            ("unquote" | "unquote-splicing", Ctx::Quasi) => Ctx::Code,
+            _ => self,
+        }
+    }
+}
+
 fn define_syntax_rule(text: &str, form: Form) -> Option<String> {
     const HEAD: &str = "(define-syntax-rule";
     let rest = text[form.start..form.end].strip_prefix(HEAD)?;
@@ -279,6 +346,17 @@ mod tests {
             },
         );
         assert_eq!(out, text, "a top-level or quoted `module` stays");
+    }
+
+    #[test]
+    fn quoted_steel_keywords_are_the_users_symbols() {
+        let text = "(define (f %ingot-fn) (list '%ingot-fn `(%ingot-defn ,%ingot-fn)))";
+        let out = compile_text(text, form(text));
+        assert_eq!(
+            out,
+            "(define (f %ingot-fn) (list '|fn|      `(|defn|      ,%ingot-fn)))"
+        );
+        assert_eq!(out.len(), text.len());
     }
 
     #[test]

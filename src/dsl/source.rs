@@ -10,7 +10,9 @@
 //!   `\uHHHH`, `\UHHHHHH`, `\v`, `\f`, `\b`, `\0`) into Steel's `\x…;`: those change lengths, so
 //!   `Scanned::shifts` maps offsets of the text back to the file's;
 //! - puts a blank between a `#` token and a string written right after it (`#f"~a"`), which
-//!   Guile reads as two tokens and Steel as one (a length-changing rewrite too).
+//!   Guile reads as two tokens and Steel as one (a length-changing rewrite too);
+//! - renames `fn` and `defn`, Steel's own spellings of `lambda` and `define`, which are
+//!   ordinary names in Guile (`STEEL_KEYWORDS`; length-changing too).
 
 use std::fmt;
 
@@ -362,7 +364,14 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
                 if stack.is_empty() && form_start.is_none() {
                     form_start = Some(i);
                 }
+                let start = i;
                 i = skip_atom(bytes, i);
+                if let Some((_, internal)) = STEEL_KEYWORDS
+                    .iter()
+                    .find(|(name, _)| name.as_bytes() == &bytes[start..i])
+                {
+                    escapes.push((start, i - start, internal.to_string()));
+                }
                 if stack.is_empty() {
                     finish(&mut forms, &mut form_start, i);
                 }
@@ -419,6 +428,12 @@ pub fn scan(source: &str) -> Result<Scanned, LexError> {
         shifts,
     })
 }
+
+/// Names that Steel's reader takes for its own `lambda` and `define` wherever they are
+/// written, and that are ordinary names in Guile (rde has procedures with a parameter `fn`):
+/// each is renamed to an internal name (`error::user_names` turns it back in messages).
+/// `λ` is not one: it is Guile's `lambda` too (a binding may shadow it in Guile, not here).
+pub(crate) const STEEL_KEYWORDS: &[(&str, &str)] = &[("fn", "%ingot-fn"), ("defn", "%ingot-defn")];
 
 /// `"` ends a token in Guile, so `(format #f"~a" x)` is `#f` and a string; Steel reads
 /// `#f"~a"`, `#t"x"` or `#\p"x"` as one token. A blank goes between them (a length-changing
@@ -548,6 +563,19 @@ mod tests {
         let f = s.text.find("(f").unwrap();
         assert_eq!(to_source_offset(&s.shifts, f), src.find("(f").unwrap());
         assert_eq!(&s.text[s.forms[2].start..s.forms[2].end], "(f \"s\")");
+    }
+
+    #[test]
+    fn renames_steel_keywords_that_guile_does_not_have() {
+        let src = "(define (f fn) (fn \"fn\" #:fn 'fn-x)) ; fn\n(\u{3bb} defn)";
+        let s = scan(src).unwrap();
+        assert_eq!(
+            s.text,
+            "(define (f %ingot-fn) (%ingot-fn \"fn\" #:fn 'fn-x)) ; fn\n(\u{3bb} %ingot-defn)"
+        );
+        let x = s.text.find("'fn-x").unwrap();
+        assert_eq!(to_source_offset(&s.shifts, x), src.find("'fn-x").unwrap());
+        assert_eq!(s.forms.len(), 2);
     }
 
     #[test]
