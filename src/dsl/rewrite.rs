@@ -144,41 +144,22 @@ fn collect_bootloader_heads(bytes: &[u8], datum: &Datum, heads: &mut Vec<usize>)
     }
 }
 
-/// Renames the head of every nested `(module …)` in `text` (see the module docs).
+/// Renames the head of every nested `(module …)` in `text` that is code (see the module
+/// docs): in quoted data it stays, in the unquoted parts of a quasiquote it is renamed.
 fn steel_only_heads(text: &mut String) {
     let mut heads = Vec::new();
-    let mut i = 0;
     let bytes = text.as_bytes();
-    while let Some(d) = read_datum(bytes, &mut i) {
-        let Datum::List(items, _, false) = d else {
-            continue;
-        };
+    let mut i = 0;
+    while let Some(node) = reader::read(bytes, &mut i) {
         // The top-level form itself may be Steel's; what it contains is not.
-        for item in &items {
-            collect_heads(bytes, item, "module", &mut heads);
+        if let Kind::List(items, tail) = &node.kind {
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_heads(bytes, item, "module", Ctx::Code, &mut heads);
+            }
         }
     }
     for at in heads {
         text.replace_range(at..at + "module".len(), "%modul");
-    }
-}
-
-/// The offsets of every list head `name` in `datum` and below.
-fn collect_heads(bytes: &[u8], datum: &Datum, name: &str, heads: &mut Vec<usize>) {
-    let Datum::List(items, open, false) = datum else {
-        return;
-    };
-    if matches!(items.first(), Some(Datum::Symbol(s)) if s == name) {
-        let mut at = open + 1;
-        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-            at += 1;
-        }
-        if bytes[at..].starts_with(name.as_bytes()) {
-            heads.push(at);
-        }
-    }
-    for item in items {
-        collect_heads(bytes, item, name, heads);
     }
 }
 
@@ -244,6 +225,31 @@ impl Ctx {
             ("unquote" | "unquote-splicing", Ctx::Quasi) => Ctx::Code,
             _ => self,
         }
+    }
+}
+
+/// The offsets of every list head `name` in `node` and below that is code.
+fn collect_heads(bytes: &[u8], node: &Node, name: &str, ctx: Ctx, heads: &mut Vec<usize>) {
+    match &node.kind {
+        Kind::Prefixed(form, inner) => collect_heads(bytes, inner, name, ctx.enter(form), heads),
+        Kind::List(items, tail) => {
+            let head = node.head();
+            if ctx == Ctx::Code && head == Some(name) {
+                if let Some(first) = items.first() {
+                    if bytes[first.start..].starts_with(name.as_bytes()) {
+                        heads.push(first.start);
+                    }
+                }
+            }
+            let ctx = head.map_or(ctx, |h| ctx.enter(h));
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_heads(bytes, item, name, ctx, heads);
+            }
+        }
+        Kind::Vector(items) => items
+            .iter()
+            .for_each(|n| collect_heads(bytes, n, name, ctx, heads)),
+        _ => {}
     }
 }
 
@@ -346,6 +352,12 @@ mod tests {
             },
         );
         assert_eq!(out, text, "a top-level or quoted `module` stays");
+        // The unquoted parts of a quasiquote are code.
+        let text = "(define p `((a . ,(w (module 'x))) (module b) ,@(list '(module c))))";
+        let out = compile_text(text, form(text));
+        assert_eq!(out, text.replacen("(module 'x", "(%modul 'x", 1));
+        let text = "(define q '((module a) ,(module b)))";
+        assert_eq!(compile_text(text, form(text)), text);
     }
 
     #[test]
