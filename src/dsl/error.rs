@@ -106,12 +106,49 @@ fn render(location: Option<&SourceLoc>, head: &str, hint: Option<&str>) -> Strin
         s.push_str(&loc.to_string());
         s.push_str(": ");
     }
-    s.push_str(head);
+    s.push_str(&user_names(head));
     if let Some(hint) = hint {
         s.push_str("\n  hint: ");
-        s.push_str(hint);
+        s.push_str(&user_names(hint));
     }
     s
+}
+
+/// The names ingot renames the user's text to before Steel reads it, with the user's.
+const INTERNAL_SPELLINGS: &[(&str, &str)] = &[
+    ("%modul", "module"),
+    ("%bootloadr", "bootloader"),
+    ("%ingot-fn", "fn"),
+    ("%ingot-defn", "defn"),
+];
+
+/// `text` with every internal spelling of a user's name (see `rewrite` and `source`) written
+/// as the user wrote it: a message never shows a name the user did not write.
+pub(crate) fn user_names(text: &str) -> String {
+    let delimiter = |c: char| c.is_whitespace() || "()[]{}\"'`,;".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('%') {
+        let (before, from) = rest.split_at(at);
+        out.push_str(before);
+        let token_start = out.chars().next_back().is_none_or(delimiter);
+        // A `?` or `.` after the name is the sentence's.
+        let name_char = |c: char| c.is_alphanumeric() || "-_%*/<>=!+:".contains(c);
+        let whole =
+            |i: &str| from.starts_with(i) && !from[i.len()..].chars().next().is_some_and(name_char);
+        match INTERNAL_SPELLINGS.iter().find(|(i, _)| whole(i)) {
+            Some((internal, user)) if token_start => {
+                out.push_str(user);
+                rest = &from[internal.len()..];
+            }
+            _ => {
+                out.push('%');
+                rest = &from[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A non-fatal remark about the definition (what ingot ignored, unknown names).
@@ -126,13 +163,25 @@ impl fmt::Display for Warning {
         if let Some(loc) = &self.location {
             write!(f, "{loc}: ")?;
         }
-        write!(f, "warning: {}", self.message)
+        write!(f, "warning: {}", user_names(&self.message))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn internal_names_read_as_the_user_wrote_them() {
+        assert_eq!(
+            user_names("did you mean %modul? w fields: %modul, (%ingot-fn x) '%ingot-defn"),
+            "did you mean module? w fields: module, (fn x) 'defn"
+        );
+        assert_eq!(
+            user_names("%module-get% a%modul %modulx 100% %ingot-defn"),
+            "%module-get% a%modul %modulx 100% defn"
+        );
+    }
 
     #[test]
     fn record_errors_read_as_one_line_plus_hint() {

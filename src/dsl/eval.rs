@@ -121,9 +121,21 @@ impl Dsl {
             }
         };
         let scanned = source::scan(text).map_err(syntax_error)?;
-        if let Some((at, form, why)) = super::sandbox::forbidden_form(&scanned.text) {
+        // The sandbox check runs once the imported modules, whose macros it needs, are read;
+        // nothing of this text is compiled before.
+        let checked = (scanned.text.clone(), scanned.shifts.clone());
+        let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
+        let scanned = super::syntax_case::apply(scanned).map_err(syntax_error)?;
+        // The text as scanned locates the module forms; renamed (see `namespace`), it is what
+        // Steel compiles.
+        let plain = append_text(&src, &scanned, text);
+        let nodes = namespace::read_forms(&scanned);
+        self.import_modules(&nodes, &plain, offset)?;
+        if let Some((at, form, why)) =
+            super::sandbox::forbidden_form(&checked.0, &mut self.user_macros)
+        {
             let (line, column) =
-                source::line_column(text, source::to_source_offset(&scanned.shifts, at));
+                source::line_column(text, source::to_source_offset(&checked.1, at));
             return Err(DslError::Eval {
                 location: Some(SourceLoc {
                     file: name.clone(),
@@ -134,13 +146,6 @@ impl Dsl {
                 hint: None,
             });
         }
-        let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
-        let scanned = super::syntax_case::apply(scanned).map_err(syntax_error)?;
-        // The text as scanned locates the module forms; renamed (see `namespace`), it is what
-        // Steel compiles.
-        let plain = append_text(&src, &scanned, text);
-        let nodes = namespace::read_forms(&scanned);
-        self.import_modules(&nodes, &plain, offset)?;
         let edits = self.namespace_renames(&nodes, &plain, offset)?;
         let scanned = namespace::apply(scanned, &edits);
         let src = Arc::new(append_text(&src, &scanned, text));

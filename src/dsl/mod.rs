@@ -156,6 +156,8 @@ pub struct Dsl {
     placeholder_setters: HashMap<String, String>,
     /// Forms compiled again with their dotted quoted data as globals (see `dotted_quotes`).
     hoisted_quotes: usize,
+    /// The user macros of the texts read so far, for the sandbox check (see `sandbox`).
+    user_macros: sandbox::Macros,
     /// Placeholders of `placeholder_setters` that a top-level value stored before their
     /// definition ran: name -> (text, offset of the form that stored it).
     stored_placeholders: HashMap<String, (Arc<SourceText>, usize)>,
@@ -217,6 +219,7 @@ impl Dsl {
             defined_later: Arc::default(),
             placeholder_setters: HashMap::new(),
             hoisted_quotes: 0,
+            user_macros: HashMap::new(),
             stored_placeholders: HashMap::new(),
             late_bound_bodies: false,
             refuse_unknowns: false,

@@ -21,6 +21,7 @@
 //! after the form, as the prelude writes its own records' constructors.
 
 use super::calls::{next_datum, read_datum, Datum};
+use super::reader::{self, Kind, Node};
 use super::source::{self, Form};
 
 /// The text to compile for `form`: the form alone at its offsets, rewritten if needed.
@@ -28,6 +29,7 @@ pub(crate) fn compile_text(text: &str, form: Form) -> String {
     let mut out = define_syntax_rule(text, form).unwrap_or_else(|| source::isolate(text, form));
     bootloader_constructors(&mut out);
     steel_only_heads(&mut out);
+    quoted_keywords(&mut out);
     super::local_syntax::rewrite(&mut out);
     user_record(text, form, &mut out);
     out
@@ -142,18 +144,18 @@ fn collect_bootloader_heads(bytes: &[u8], datum: &Datum, heads: &mut Vec<usize>)
     }
 }
 
-/// Renames the head of every nested `(module …)` in `text` (see the module docs).
+/// Renames the head of every nested `(module …)` in `text` that is code (see the module
+/// docs): in quoted data it stays, in the unquoted parts of a quasiquote it is renamed.
 fn steel_only_heads(text: &mut String) {
     let mut heads = Vec::new();
-    let mut i = 0;
     let bytes = text.as_bytes();
-    while let Some(d) = read_datum(bytes, &mut i) {
-        let Datum::List(items, _, false) = d else {
-            continue;
-        };
+    let mut i = 0;
+    while let Some(node) = reader::read(bytes, &mut i) {
         // The top-level form itself may be Steel's; what it contains is not.
-        for item in &items {
-            collect_heads(bytes, item, "module", &mut heads);
+        if let Kind::List(items, tail) = &node.kind {
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_heads(bytes, item, "module", Ctx::Code, &mut heads);
+            }
         }
     }
     for at in heads {
@@ -161,22 +163,93 @@ fn steel_only_heads(text: &mut String) {
     }
 }
 
-/// The offsets of every list head `name` in `datum` and below.
-fn collect_heads(bytes: &[u8], datum: &Datum, name: &str, heads: &mut Vec<usize>) {
-    let Datum::List(items, open, false) = datum else {
-        return;
-    };
-    if matches!(items.first(), Some(Datum::Symbol(s)) if s == name) {
-        let mut at = open + 1;
-        while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
-            at += 1;
+/// `source::STEEL_KEYWORDS` renames `fn` and `defn` everywhere; in quoted data the symbol must
+/// stay the user's, so there the internal name becomes `|fn|` (which Steel reads as the symbol
+/// `fn`), padded with blanks to the same length.
+fn quoted_keywords(text: &mut String) {
+    let mut found = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(node) = reader::read(bytes, &mut i) {
+        collect_quoted_keywords(&node, Ctx::Code, &mut found);
+    }
+    for (at, internal, user) in found {
+        // Padded by bytes (a user name may be longer in bytes than in characters).
+        let mut padded = format!("|{user}|");
+        padded.push_str(&" ".repeat(internal.len().saturating_sub(padded.len())));
+        text.replace_range(at..at + internal.len(), &padded);
+    }
+}
+
+fn collect_quoted_keywords(
+    node: &Node,
+    ctx: Ctx,
+    found: &mut Vec<(usize, &'static str, &'static str)>,
+) {
+    match &node.kind {
+        Kind::Symbol(s) if ctx != Ctx::Code => {
+            if let Some((user, internal)) = source::STEEL_KEYWORDS
+                .iter()
+                .find(|(_, internal)| internal == s)
+            {
+                found.push((node.start, internal, user));
+            }
         }
-        if bytes[at..].starts_with(name.as_bytes()) {
-            heads.push(at);
+        Kind::Prefixed(form, inner) => collect_quoted_keywords(inner, ctx.enter(form), found),
+        Kind::List(items, tail) => {
+            let ctx = node.head().map_or(ctx, |h| ctx.enter(h));
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_quoted_keywords(item, ctx, found);
+            }
+        }
+        Kind::Vector(items) => items
+            .iter()
+            .for_each(|n| collect_quoted_keywords(n, ctx, found)),
+        _ => {}
+    }
+}
+
+/// Where a datum stands: code, quasiquoted data (whose unquoted parts are code) or quoted data.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Code,
+    Quasi,
+    Quoted,
+}
+
+impl Ctx {
+    fn enter(self, form: &str) -> Ctx {
+        match (form, self) {
+            ("quote", Ctx::Code) => Ctx::Quoted,
+            ("quasiquote", Ctx::Code) => Ctx::Quasi,
+            ("unquote" | "unquote-splicing", Ctx::Quasi) => Ctx::Code,
+            _ => self,
         }
     }
-    for item in items {
-        collect_heads(bytes, item, name, heads);
+}
+
+/// The offsets of every list head `name` in `node` and below that is code.
+fn collect_heads(bytes: &[u8], node: &Node, name: &str, ctx: Ctx, heads: &mut Vec<usize>) {
+    match &node.kind {
+        Kind::Prefixed(form, inner) => collect_heads(bytes, inner, name, ctx.enter(form), heads),
+        Kind::List(items, tail) => {
+            let head = node.head();
+            if ctx == Ctx::Code && head == Some(name) {
+                if let Some(first) = items.first() {
+                    if bytes[first.start..].starts_with(name.as_bytes()) {
+                        heads.push(first.start);
+                    }
+                }
+            }
+            let ctx = head.map_or(ctx, |h| ctx.enter(h));
+            for item in items.iter().chain(tail.as_deref()) {
+                collect_heads(bytes, item, name, ctx, heads);
+            }
+        }
+        Kind::Vector(items) => items
+            .iter()
+            .for_each(|n| collect_heads(bytes, n, name, ctx, heads)),
+        _ => {}
     }
 }
 
@@ -279,6 +352,23 @@ mod tests {
             },
         );
         assert_eq!(out, text, "a top-level or quoted `module` stays");
+        // The unquoted parts of a quasiquote are code.
+        let text = "(define p `((a . ,(w (module 'x))) (module b) ,@(list '(module c))))";
+        let out = compile_text(text, form(text));
+        assert_eq!(out, text.replacen("(module 'x", "(%modul 'x", 1));
+        let text = "(define q '((module a) ,(module b)))";
+        assert_eq!(compile_text(text, form(text)), text);
+    }
+
+    #[test]
+    fn quoted_steel_keywords_are_the_users_symbols() {
+        let text = "(define (f %ingot-fn) (list '%ingot-fn `(%ingot-defn ,%ingot-fn)))";
+        let out = compile_text(text, form(text));
+        assert_eq!(
+            out,
+            "(define (f %ingot-fn) (list '|fn|      `(|defn|      ,%ingot-fn)))"
+        );
+        assert_eq!(out.len(), text.len());
     }
 
     #[test]

@@ -8,7 +8,11 @@
 //!   length, so that byte offsets — and so every reported location — stay those of the file;
 //! - rewrites Guile's string escapes Steel reads otherwise (`\xHH` with exactly two digits,
 //!   `\uHHHH`, `\UHHHHHH`, `\v`, `\f`, `\b`, `\0`) into Steel's `\x…;`: those change lengths, so
-//!   `Scanned::shifts` maps offsets of the text back to the file's.
+//!   `Scanned::shifts` maps offsets of the text back to the file's;
+//! - puts a blank between a `#` token and a string written right after it (`#f"~a"`), which
+//!   Guile reads as two tokens and Steel as one (a length-changing rewrite too);
+//! - renames `fn` and `defn`, Steel's own spellings of `lambda` and `define`, which are
+//!   ordinary names in Guile (`STEEL_KEYWORDS`; length-changing too).
 
 use std::fmt;
 
@@ -324,6 +328,7 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
                         {
                             escapes.push((name_start, i.min(n) - name_start, steel));
                         }
+                        space_before_string(bytes, i, &mut escapes);
                         if stack.is_empty() {
                             finish(&mut forms, &mut form_start, i.min(n));
                         }
@@ -358,6 +363,7 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
                 if i < n && bytes[i] == b'(' && source[..i].ends_with("#vu8") {
                     continue;
                 }
+                space_before_string(bytes, i, &mut escapes);
                 if stack.is_empty() {
                     finish(&mut forms, &mut form_start, i);
                 }
@@ -378,7 +384,14 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
                 if stack.is_empty() && form_start.is_none() {
                     form_start = Some(i);
                 }
+                let start = i;
                 i = skip_atom(bytes, i);
+                if let Some((_, internal)) = STEEL_KEYWORDS
+                    .iter()
+                    .find(|(name, _)| name.as_bytes() == &bytes[start..i])
+                {
+                    escapes.push((start, i - start, internal.to_string()));
+                }
                 if stack.is_empty() {
                     finish(&mut forms, &mut form_start, i);
                 }
@@ -437,6 +450,21 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
         forms,
         shifts,
     })
+}
+
+/// Names that Steel's reader takes for its own `lambda` and `define` wherever they are
+/// written, and that are ordinary names in Guile (rde has procedures with a parameter `fn`):
+/// each is renamed to an internal name (`error::user_names` turns it back in messages).
+/// `λ` is not one: it is Guile's `lambda` too (a binding may shadow it in Guile, not here).
+pub(crate) const STEEL_KEYWORDS: &[(&str, &str)] = &[("fn", "%ingot-fn"), ("defn", "%ingot-defn")];
+
+/// `"` ends a token in Guile, so `(format #f"~a" x)` is `#f` and a string; Steel reads
+/// `#f"~a"`, `#t"x"` or `#\p"x"` as one token. A blank goes between them (a length-changing
+/// rewrite, mapped back like the escapes).
+fn space_before_string(bytes: &[u8], at: usize, escapes: &mut Vec<(usize, usize, String)>) {
+    if bytes.get(at) == Some(&b'"') {
+        escapes.push((at, 0, " ".to_string()));
+    }
 }
 
 fn is_symbol_byte(b: u8) -> bool {
@@ -543,6 +571,36 @@ mod tests {
         assert_eq!(&s.text[s.forms[1].start..s.forms[1].end], "(b)");
         assert_eq!(to_source_offset(&s.shifts, b), src.find("(b)").unwrap());
         assert_eq!(to_source_offset(&s.shifts, 1), 1);
+    }
+
+    #[test]
+    fn separates_a_hash_token_from_the_string_after_it() {
+        let src = "(format #f\"~a\" x) '(#t\"y\" #\\p\"q\" #:k\"v\") (f \"s\")";
+        let s = scan(src).unwrap();
+        assert_eq!(
+            s.text,
+            "(format #f \"~a\" x) '(#t \"y\" #\\p \"q\" #:k \"v\") (f \"s\")"
+        );
+        assert_eq!(s.forms.len(), 3);
+        // Offsets after an inserted blank map back to the user's.
+        let x = s.text.find(" x)").unwrap() + 1;
+        assert_eq!(to_source_offset(&s.shifts, x), src.find(" x)").unwrap() + 1);
+        let f = s.text.find("(f").unwrap();
+        assert_eq!(to_source_offset(&s.shifts, f), src.find("(f").unwrap());
+        assert_eq!(&s.text[s.forms[2].start..s.forms[2].end], "(f \"s\")");
+    }
+
+    #[test]
+    fn renames_steel_keywords_that_guile_does_not_have() {
+        let src = "(define (f fn) (fn \"fn\" #:fn 'fn-x)) ; fn\n(\u{3bb} defn)";
+        let s = scan(src).unwrap();
+        assert_eq!(
+            s.text,
+            "(define (f %ingot-fn) (%ingot-fn \"fn\" #:fn 'fn-x)) ; fn\n(\u{3bb} %ingot-defn)"
+        );
+        let x = s.text.find("'fn-x").unwrap();
+        assert_eq!(to_source_offset(&s.shifts, x), src.find("'fn-x").unwrap());
+        assert_eq!(s.forms.len(), 2);
     }
 
     #[test]
