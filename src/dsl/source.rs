@@ -151,7 +151,37 @@ fn guile_char_name(name: &[u8]) -> Option<String> {
 /// Scans `source`. Fails on the first unbalanced parenthesis, unterminated string or block
 /// comment, reported where the mistake likely is (see `syntax_blame`).
 pub fn scan(source: &str) -> Result<Scanned, LexError> {
+    if let Some(e) = merge_conflict(source) {
+        return Err(e);
+    }
     scan_exact(source).map_err(|(failure, e)| syntax_blame::relocate(source, failure, e))
+}
+
+/// An unresolved git merge conflict: a `<<<<<<< ` line, then `=======` and `>>>>>>> ` lines.
+/// Guile reads the markers as names (an unbound variable, or symbols in quoted data), and
+/// the two sides often unbalance the parentheses far from here: said at the first marker.
+fn merge_conflict(source: &str) -> Option<LexError> {
+    let mut offset = 0;
+    let mut start = None;
+    let mut middle = false;
+    for line in source.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.starts_with("<<<<<<< ") || text == "<<<<<<<" {
+            start.get_or_insert(offset);
+        } else if start.is_some() && text == "=======" {
+            middle = true;
+        } else if middle && (text.starts_with(">>>>>>> ") || text == ">>>>>>>") {
+            return Some(LexError {
+                offset: start?,
+                message: "an unresolved git merge conflict starts here (<<<<<<<)".into(),
+                hint: Some(
+                    "keep the side wanted and delete the <<<<<<<, ======= and >>>>>>> lines".into(),
+                ),
+            });
+        }
+        offset += line.len();
+    }
+    None
 }
 
 /// `scan`, failing where the pairing failed, with what failed.
@@ -514,6 +544,17 @@ pub fn isolate(text: &str, form: Form) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_conflict_markers_only_as_a_whole() {
+        let conflict = "(a\n<<<<<<< HEAD\n 1\n=======\n 2\n>>>>>>> b\n)\n";
+        let e = scan(conflict).unwrap_err();
+        assert_eq!(e.offset, 3);
+        assert!(e.message.contains("merge conflict"), "{}", e.message);
+        // A lone ======= line (a heading) or markers in a string are no conflict.
+        assert!(scan("(a\n=======\n)\n").is_ok());
+        assert!(scan("(a \"<<<<<<< x\n=======\n>>>>>>> y\")\n").is_ok());
+    }
 
     fn forms(src: &str) -> Vec<&str> {
         let s = scan(src).unwrap();
