@@ -259,12 +259,22 @@
   (let ((ls (string-length suffix)) (l (string-length str)))
     (and (<= ls l) (string=? suffix (substring str (- l ls) l)))))
 
+;; Whether a value is Guile's (current-error-port) and the like, which ingot keeps as a
+;; placeholder (defined in system.scm, after this file: known here by how it is written).
+(define (%output-port? v)
+  (let ((shown (%write-string v)))
+    (%any (lambda (name) (equal? shown (string-append "#<unknown (" name " …)>")))
+          '("current-error-port" "current-output-port" "current-warning-port"))))
+
 ;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ (destination
 ;; #f, or #t for the output). Any other directive, and a count of arguments that does not
 ;; match the template, is an error, as in Guile.
 (define (format . all)
   (%usage "format" "(format DESTINATION TEMPLATE ARG …)" all 2 #f)
-  (let ((destination (car all)) (template (cadr all)) (args (cddr all)))
+  (let* ((port (car all)) (template (cadr all)) (args (cddr all))
+         ;; Guile's output ports, which ingot does not know, print as #t does (where display
+         ;; prints, ingot's stderr).
+         (destination (if (%output-port? port) #t port)))
     (unless (boolean? destination)
       (%fail (string-append "format: the destination must be #f (return a string) or #t (print it), got " (%write-string destination))))
     (unless (string? template)
