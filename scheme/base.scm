@@ -266,7 +266,7 @@
     (%any (lambda (name) (equal? shown (string-append "#<unknown (" name " …)>")))
           '("current-error-port" "current-output-port" "current-warning-port"))))
 
-;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ (destination
+;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ ~NEWLINE (destination
 ;; #f, or #t for the output). Any other directive, and a count of arguments that does not
 ;; match the template, is an error, as in Guile.
 (define (format . all)
@@ -303,6 +303,14 @@
            (let* ((d (char-downcase (cadr chars))) (more (cddr chars)))
              (cond ((char=? d #\%) (loop more args (cons "\n" acc)))
                    ((char=? d #\~) (loop more args (cons "~" acc)))
+                   ;; ~ at the end of a line: the newline and the next line's indentation
+                   ;; are not output (a long template split over lines).
+                   ((char=? d #\newline)
+                    (loop (let skip ((cs more))
+                            (if (and (pair? cs) (member (car cs) '(#\space #\tab)))
+                                (skip (cdr cs))
+                                cs))
+                          args acc))
                    ((not (member d '(#\a #\s #\d #\x #\o #\b #\c)))
                     (%fail (string-append "format: ~" (string (cadr chars))
                                           " is not a directive ingot supports (~a ~s ~d ~x ~o ~b ~c ~% ~~), in "
