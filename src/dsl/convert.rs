@@ -482,19 +482,19 @@ impl<'h> Converter<'h> {
         if !given.iter().any(|g| g == "label") {
             return Ok(None);
         }
-        let Some(value) = self.host.read_thunked(&r.value, "operating-system-label")? else {
+        // Not had when evaluating it reached a placeholder, or it is one, or a string display
+        // or format made of one.
+        let value = self
+            .host
+            .read_thunked(&r.value, "operating-system-label")?
+            .filter(|value| match v::as_str(value) {
+                Some(s) => !s.contains(layout::UNKNOWN_SHOWN),
+                None => v::unknown_name(value).is_none(),
+            });
+        let Some(value) = value else {
             ignored.push("label (computed from names ingot does not know)".into());
             return Ok(None);
         };
-        // A placeholder written into a string (by format or display) shows as "#<unknown …>".
-        let opaque = match v::as_str(&value) {
-            Some(s) => s.contains("#<unknown"),
-            None => v::unknown_name(&value).is_some(),
-        };
-        if opaque {
-            ignored.push("label (computed from names ingot does not know)".into());
-            return Ok(None);
-        }
         match v::as_str(&value) {
             Some(s) => Ok(Some(s.to_string())),
             None => Err(DslError::Record(Box::new(RecordError {

@@ -74,6 +74,7 @@ impl Dsl {
                 hint: Some(hint),
             };
         }
+        let named = self.named_unknown_hint(&message);
         let hint = match err.kind() {
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
@@ -92,11 +93,11 @@ impl Dsl {
                     hint: Some("check how many arguments the procedure takes".to_string()),
                 };
             }
-            _ if self.named_unknown_hint(&message).is_some() => self.named_unknown_hint(&message),
+            _ if named.is_some() => named,
             // A value shown that holds no placeholder: the opaque names are not the mistake.
             _ if message
                 .rsplit_once(", got ")
-                .is_some_and(|(_, got)| !got.contains("#<unknown")) =>
+                .is_some_and(|(_, got)| !got.contains(value::layout::UNKNOWN_SHOWN)) =>
             {
                 None
             }

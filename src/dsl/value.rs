@@ -26,6 +26,9 @@ pub(crate) mod layout {
     pub const INERT: &str = "%inert";
     pub const UNKNOWN: &str = "%unknown";
     pub const UNKNOWN_CALL: &str = "%unknown-call";
+    /// How a placeholder is written (`#<unknown nss-certs>`, `#<unknown (f …)>`), also inside
+    /// a string that display or format made of one.
+    pub const UNKNOWN_SHOWN: &str = "#<unknown";
     pub const FORWARD: &str = "%forward";
     pub const TREE_ROOT: &str = "%tree-root";
     pub const SHOW: &str = "%show";
@@ -447,7 +450,8 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
             out.push('>');
         }
         layout::UNKNOWN => {
-            out.push_str("#<unknown ");
+            out.push_str(layout::UNKNOWN_SHOWN);
+            out.push(' ');
             out.push_str(as_symbol(&field(0)).unwrap_or("?"));
             out.push('>');
         }
@@ -457,7 +461,8 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
             out.push_str(FORWARD_RENDERED);
         }
         layout::UNKNOWN_CALL => {
-            out.push_str("#<unknown (");
+            out.push_str(layout::UNKNOWN_SHOWN);
+            out.push_str(" (");
             out.push_str(as_symbol(&field(0)).unwrap_or("?"));
             out.push_str(" …)>");
         }
