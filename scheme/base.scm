@@ -259,24 +259,23 @@
   (let ((ls (string-length suffix)) (l (string-length str)))
     (and (<= ls l) (string=? suffix (substring str (- l ls) l)))))
 
-;; Whether a value is Guile's (current-error-port) and the like, which ingot keeps as a
-;; placeholder (defined in system.scm, after this file: known here by how it is written).
-(define (%output-port? v)
-  (let ((shown (%write-string v)))
-    (%any (lambda (name) (equal? shown (string-append "#<unknown (" name " …)>")))
-          '("current-error-port" "current-output-port" "current-warning-port"))))
+;; Guile's standard output ports, the only ports a definition can print to besides a string
+;; port: display, write, newline and format print the output port's text where ingot says (the
+;; REPL's stdout, else stderr) and the error and warning ports' on stderr.
+(struct %guile-port (name))
+(define (current-output-port) (%guile-port 'current-output-port))
+(define (current-error-port) (%guile-port 'current-error-port))
+(define (current-warning-port) (%guile-port 'current-warning-port))
 
-;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ ~NEWLINE (destination
-;; #f, or #t for the output). Any other directive, and a count of arguments that does not
+;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ ~NEWLINE. Any other directive, and a count of arguments that does not
 ;; match the template, is an error, as in Guile.
 (define (format . all)
   (%usage "format" "(format DESTINATION TEMPLATE ARG …)" all 2 #f)
-  (let* ((port (car all)) (template (cadr all)) (args (cddr all))
-         ;; Guile's output ports, which ingot does not know, print as #t does (where display
-         ;; prints, ingot's stderr).
-         (destination (if (%output-port? port) #t port)))
-    (unless (boolean? destination)
-      (%fail (string-append "format: the destination must be #f (return a string) or #t (print it), got " (%write-string destination))))
+  ;; The destination is #f (return the string), #t (the output port), one of Guile's
+  ;; standard ports or a string port.
+  (let* ((destination (car all)) (template (cadr all)) (args (cddr all)))
+    (unless (or (boolean? destination) (%output-port? destination))
+      (%fail (string-append "format: the destination must be #f (return a string), #t or a port such as (current-error-port), got " (%write-string destination))))
     (unless (string? template)
       (%fail (string-append "format: expected a template string, got " (%write-string template))))
     (%format destination template args)))
@@ -298,7 +297,7 @@
              (%fail (string-append "format: too many arguments for " (%write-string template)
                                    ", left over: " (%write-string args))))
            (let ((s (apply string-append (reverse acc))))
-             (if destination (begin (display s) void) s)))
+             (if destination (begin (display s destination) void) s)))
           ((and (char=? (car chars) #\~) (pair? (cdr chars)))
            (let* ((d (char-downcase (cadr chars))) (more (cddr chars)))
              (cond ((char=? d #\%) (loop more args (cons "\n" acc)))

@@ -37,6 +37,7 @@ fn main() {
     // A build interrupted meanwhile: the handler reports and exits, not this thread.
     ingot::cleanup::wait_if_interrupted();
     if let Err(err) = result {
+        ingot::dsl::end_open_error_line();
         eprint!("{}", cli::report::format_error(&err));
         std::process::exit(1);
     }

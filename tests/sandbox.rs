@@ -252,15 +252,19 @@ fn huge_allocation_requests_are_refused_before_allocating() {
     }
 }
 
+/// What a definition prints survives the evaluation's redirection of fds 1 and 2, and goes to
+/// stderr, before the error it then makes: stdout holds only what ingot itself prints.
 #[test]
-fn what_a_definition_prints_still_reaches_stdout() {
+fn what_a_definition_prints_reaches_stderr() {
     let dir = tempfile::tempdir().unwrap();
-    let (stdout, _) = refused(
-        dir.path(),
-        "(display \"hello\")\n(newline)\n(car '())",
-        "car",
-    );
-    assert_eq!(stdout, "hello\n");
+    let file = dir.path().join("prints.scm");
+    std::fs::write(&file, "(display \"hello\")\n(newline)\n(car '())").unwrap();
+    let out = show(&file, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let error = format!("hello\nerror: {}:3:1:", file.display());
+    assert!(stderr.starts_with(&error), "{stderr}");
 }
 
 /// A GPT whose header and entry hold LBAs near 2^64: `inspect` skips what it cannot address

@@ -175,6 +175,42 @@ fn a_hurd_ext2_root_shows_with_a_warning_and_build_refuses_it_before_writing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
+/// A config that prints notes, as Guix configs do, to the output port and to the error port:
+/// `show --json` still writes nothing but the JSON plan on stdout; the notes go to stderr, in
+/// order, and ingot's first warning starts a line of its own. `format` to a port prints there
+/// too, and a port that is no port is Guile's error.
+#[test]
+fn what_a_config_prints_never_mixes_with_the_json_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let os = dir.path().join("chatty.scm");
+    let text = std::fs::read_to_string(fixture("os-efi.scm")).unwrap();
+    std::fs::write(
+        &os,
+        format!(
+            "(display \"one\")\n(newline)\n(display \"two\" (current-output-port))\n\
+             (newline (current-error-port))\n(write \"three\" (current-error-port))\n\
+             (format #t \"~%four ~a\" 4)\n(format (current-error-port) \"~%five~%\")\n(display 6)\n{text}"
+        ),
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).expect("stdout is the JSON plan");
+    assert_eq!(plan["partitions"].as_array().map(Vec::len), Some(2));
+    assert!(
+        err.starts_with("one\ntwo\n\"three\"\nfour 4\nfive\n6\nwarning: "),
+        "{err}"
+    );
+
+    std::fs::write(&os, format!("(display \"x\" \"port\")\n{text}")).unwrap();
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(!ok && out.is_empty(), "{out}");
+    assert!(
+        err.contains("chatty.scm:1:1: display: expected an output port such as (current-error-port), got \"port\""),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_first_of_two_root_file_systems_names_the_root_partition() {
     let os = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guix/two-roots.scm");

@@ -58,6 +58,7 @@ pub fn prefix(kind: &str) -> String {
 
 /// Prints a line on stderr above the bar, if one is drawn.
 pub fn eprint_line(line: &str) {
+    ingot::dsl::end_open_error_line();
     let active = ACTIVE.lock().ok().and_then(|a| a.clone());
     match active {
         Some(bar) => bar.suspend(|| eprintln!("{line}")),

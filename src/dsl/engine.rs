@@ -3,7 +3,7 @@
 use super::modules::{place, Placed};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use steel::rerrs::{ErrorKind, SteelErr};
@@ -13,6 +13,7 @@ use steel::SteelVal;
 use super::compile_lock::compile_and_run;
 use super::tree::{make_op, OpArgs};
 use super::value::{self, layout, render, RawSpan};
+use super::watch::UserPort;
 use crate::model::TreeOp;
 
 /// The prelude, in load order: each file may use what the ones before it define.
@@ -159,18 +160,25 @@ pub(crate) fn new_engine(
         )
     });
 
-    // Output for the user's own debugging prints (Steel's print module is not loaded).
+    // Output for the user's own debugging prints (Steel's print module is not loaded), to
+    // the port given (see `emit`).
     register(&mut engine, "display", |args| {
-        print_value(args, false, false)
+        print_value("display", args, false, false)
     });
     register(&mut engine, "displayln", |args| {
-        print_value(args, false, true)
+        print_value("displayln", args, false, true)
     });
-    register(&mut engine, "write", |args| print_value(args, true, false));
-    register(&mut engine, "newline", |_| {
-        super::watch::user_output("\n");
-        OUTPUT_OPEN_LINE.store(false, Ordering::Relaxed);
+    register(&mut engine, "write", |args| {
+        print_value("write", args, true, false)
+    });
+    register(&mut engine, "newline", |args| {
+        emit("newline", args.first(), "\n")?;
         Ok(SteelVal::Void)
+    });
+    register(&mut engine, "%output-port?", |args| {
+        Ok(SteelVal::BoolV(args.first().is_some_and(|v| {
+            matches!(v, SteelVal::PortV(_)) || known_port(v).is_some()
+        })))
     });
 
     // (%fail MESSAGE ARG …): an error with MESSAGE and the ARGs as written, separated by
@@ -354,30 +362,91 @@ pub(crate) fn new_engine(
     Ok(engine)
 }
 
-fn print_value(args: &[SteelVal], write: bool, newline: bool) -> steel::rvals::Result<SteelVal> {
-    let text = match args.first() {
+fn print_value(
+    who: &str,
+    args: &[SteelVal],
+    write: bool,
+    newline: bool,
+) -> steel::rvals::Result<SteelVal> {
+    let mut text = match args.first() {
         Some(SteelVal::StringV(s)) if !write => s.to_string(),
         Some(v) => value::render_full(v),
         None => String::new(),
     };
-    super::watch::user_output(&if newline {
-        format!("{text}\n")
-    } else {
-        text.clone()
-    });
-    if !text.is_empty() || newline {
-        OUTPUT_OPEN_LINE.store(!newline && !text.ends_with('\n'), Ordering::Relaxed);
+    if newline {
+        text.push('\n');
     }
+    emit(who, args.get(1), &text)?;
     Ok(SteelVal::Void)
 }
 
-/// Whether the definitions' own output (`display`, `write`) last left a line unfinished: the
-/// REPL then ends it before its prompt, which would otherwise overwrite it.
-static OUTPUT_OPEN_LINE: AtomicBool = AtomicBool::new(false);
+/// Writes `text` to the port a print names: none or `#t` (the output), one of Guile's
+/// standard ports (`known_port`), or a string port. Anything else is Guile's wrong-type error.
+fn emit(who: &str, port: Option<&SteelVal>, text: &str) -> steel::rvals::Result<()> {
+    let to = match port {
+        None | Some(SteelVal::BoolV(true)) => UserPort::Output,
+        Some(SteelVal::PortV(port)) => return port.write(text.as_bytes()),
+        Some(v) => known_port(v).ok_or_else(|| {
+            error(format!(
+                "{who}: expected an output port such as (current-error-port), got {}",
+                render(v)
+            ))
+        })?,
+    };
+    let stream = super::watch::user_output(to, text);
+    if !text.is_empty() {
+        let open = match stream {
+            _ if text.ends_with('\n') => NO_OPEN_LINE,
+            super::watch::Stream::Stdout => OPEN_ON_STDOUT,
+            super::watch::Stream::Stderr => OPEN_ON_STDERR,
+        };
+        OUTPUT_OPEN_LINE.store(open, Ordering::Relaxed);
+    }
+    Ok(())
+}
 
-/// Reads and clears [`OUTPUT_OPEN_LINE`].
+/// Which of Guile's standard ports `v` is (base.scm's `%guile-port`).
+fn known_port(v: &SteelVal) -> Option<UserPort> {
+    if !value::is_struct(v, value::layout::GUILE_PORT) {
+        return None;
+    }
+    match value::struct_field(v, 0)
+        .as_ref()
+        .and_then(value::as_symbol)
+    {
+        Some("current-output-port") => Some(UserPort::Output),
+        Some("current-error-port" | "current-warning-port") => Some(UserPort::Error),
+        _ => None,
+    }
+}
+
+/// Whether the definitions' own output (`display`, `write`) last left a line unfinished, and
+/// where: the REPL ends it before its prompt, which would otherwise overwrite it, and ingot
+/// ends one on stderr before its own warnings and errors.
+static OUTPUT_OPEN_LINE: AtomicU8 = AtomicU8::new(NO_OPEN_LINE);
+const NO_OPEN_LINE: u8 = 0;
+const OPEN_ON_STDOUT: u8 = 1;
+const OPEN_ON_STDERR: u8 = 2;
+
+/// Reads and clears [`OUTPUT_OPEN_LINE`]: whether a line is unfinished on either stream.
 pub fn take_open_output_line() -> bool {
-    OUTPUT_OPEN_LINE.swap(false, Ordering::Relaxed)
+    OUTPUT_OPEN_LINE.swap(NO_OPEN_LINE, Ordering::Relaxed) != NO_OPEN_LINE
+}
+
+/// Ends the definitions' unfinished line on stderr, if they left one, so that what ingot
+/// prints there next starts a line of its own.
+pub fn end_open_error_line() {
+    if OUTPUT_OPEN_LINE
+        .compare_exchange(
+            OPEN_ON_STDERR,
+            NO_OPEN_LINE,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        )
+        .is_ok()
+    {
+        super::watch::user_output(UserPort::Error, "\n");
+    }
 }
 
 fn prelude_error(name: &str, mut e: SteelErr) -> SteelErr {

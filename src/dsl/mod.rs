@@ -64,8 +64,9 @@ mod watch;
 
 pub use bounds::{Limits, EVAL_STACK, MAX_NESTING};
 pub use error::{DslError, RecordError, Warning};
-pub use repl_api::take_open_output_line;
+pub use repl_api::{end_open_error_line, take_open_output_line};
 pub use source::{has_expression, is_complete, line_column};
+pub use watch::set_default_output_stdout;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

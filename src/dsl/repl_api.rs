@@ -96,6 +96,11 @@ pub fn take_open_output_line() -> bool {
     super::engine::take_open_output_line()
 }
 
+/// Ends a line `display`/`write` left unfinished on stderr, before ingot writes there.
+pub fn end_open_error_line() {
+    super::engine::end_open_error_line()
+}
+
 impl Dsl {
     /// How many REPL inputs were evaluated (the N of the last `<repl-N>`).
     pub fn repl_inputs(&self) -> usize {

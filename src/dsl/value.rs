@@ -26,6 +26,8 @@ pub(crate) mod layout {
     pub const INERT: &str = "%inert";
     pub const UNKNOWN: &str = "%unknown";
     pub const UNKNOWN_CALL: &str = "%unknown-call";
+    /// One of Guile's standard output ports (base.scm): its procedure's name.
+    pub const GUILE_PORT: &str = "%guile-port";
     /// How a placeholder is written (`#<unknown nss-certs>`, `#<unknown (f …)>`), also inside
     /// a string that display or format made of one.
     pub const UNKNOWN_SHOWN: &str = "#<unknown";
@@ -459,6 +461,11 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
             out.push_str("#<");
             out.push_str(as_symbol(&field(0)).unwrap_or("?"));
             out.push_str(FORWARD_RENDERED);
+        }
+        layout::GUILE_PORT => {
+            out.push_str("#<output-port ");
+            out.push_str(as_symbol(&field(0)).unwrap_or("?"));
+            out.push('>');
         }
         layout::UNKNOWN_CALL => {
             out.push_str(layout::UNKNOWN_SHOWN);

@@ -233,8 +233,39 @@ fn user_error(text: &str) {
     }
 }
 
-/// Writes what a definition prints (`display`, `write`, `newline`) to the real stdout.
-pub(crate) fn user_output(text: &str) {
+/// Where a definition's own output (`display`, `write`, `newline`) goes when it names no port
+/// or `(current-output-port)`: stderr, so that it never mixes with what ingot prints on stdout
+/// (`show --json` must stay JSON); the REPL, whose stdout is the conversation, says stdout.
+static DEFAULT_OUTPUT_IS_STDOUT: AtomicBool = AtomicBool::new(false);
+
+/// Sends the definitions' default output to stdout (the REPL) or stderr (every other command).
+pub fn set_default_output_stdout(stdout: bool) {
+    DEFAULT_OUTPUT_IS_STDOUT.store(stdout, Ordering::Relaxed);
+}
+
+/// The Guile port a definition printed to, as ingot knows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UserPort {
+    /// No port, `#t` or `(current-output-port)`.
+    Output,
+    /// `(current-error-port)` or `(current-warning-port)`.
+    Error,
+}
+
+/// Which real stream a definition's output went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Writes what a definition prints to the real stdout or stderr (also while a `Quiet` is
+/// alive), as [`UserPort`] and [`set_default_output_stdout`] say; returns which.
+pub(crate) fn user_output(port: UserPort, text: &str) -> Stream {
+    if port == UserPort::Error || !DEFAULT_OUTPUT_IS_STDOUT.load(Ordering::Relaxed) {
+        user_error(text);
+        return Stream::Stderr;
+    }
     let mut saved = SAVED.lock().unwrap_or_else(|e| e.into_inner());
     // A closed stdout is not the definition's fault: printing is best effort.
     match saved.stdout.as_mut() {
@@ -247,4 +278,5 @@ pub(crate) fn user_output(text: &str) {
             let _ = out.flush();
         }
     }
+    Stream::Stdout
 }

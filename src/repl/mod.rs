@@ -93,6 +93,8 @@ pub fn history_path() -> Option<PathBuf> {
 /// Runs the REPL on the terminal. When `file` is given it is evaluated first: its definitions
 /// are available and its value is bound to `%value`.
 pub fn run(dsl: Dsl, file: Option<&Path>, actions: &dyn Actions) -> Result<(), ReplError> {
+    // In the REPL stdout is the conversation: a definition's display belongs there.
+    crate::dsl::set_default_output_stdout(true);
     let state = Rc::new(RefCell::new(complete::State::default()));
     let config = rustyline::Config::builder()
         .completion_type(rustyline::CompletionType::List)
