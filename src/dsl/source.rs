@@ -628,17 +628,21 @@ fn is_symbol_byte(b: u8) -> bool {
 }
 
 pub(super) fn skip_atom(bytes: &[u8], mut i: usize) -> usize {
-    // `|foo bar|` symbols may contain anything up to the closing bar.
-    while i < bytes.len() && is_symbol_byte(bytes[i]) {
-        if bytes[i] == b'|' {
-            i += 1;
-            while i < bytes.len() && bytes[i] != b'|' {
-                i += 1;
-            }
+    // Steel's `|foo bar|` symbol, read as Steel's lexer reads it (the sandbox check must see
+    // the tokens Steel will): only a bar that starts the token opens one, `\` escapes the byte
+    // after it, and the token ends with the closing bar. A bar inside a token is a character
+    // of it (`a|b`).
+    if bytes.get(i) == Some(&b'|') {
+        i += 1;
+        while i < bytes.len() && bytes[i] != b'|' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
         }
+        return (i + 1).min(bytes.len());
+    }
+    while i < bytes.len() && is_symbol_byte(bytes[i]) {
         i += 1;
     }
-    i.min(bytes.len())
+    i
 }
 
 /// Whether `source` is a complete input for the REPL: balanced, no open string or comment.
@@ -797,6 +801,21 @@ mod tests {
         );
         let e = scan("(f #{a\\xg;})#)").unwrap_err();
         assert_eq!(e.offset, 6);
+    }
+
+    #[test]
+    fn bar_symbols_are_tokens_as_steel_reads_them() {
+        fn atom(text: &str) -> &str {
+            &text[..skip_atom(text.as_bytes(), 0)]
+        }
+        assert_eq!(atom("|a b|c"), "|a b|");
+        assert_eq!(atom("|a\\| b| c"), "|a\\| b|");
+        assert_eq!(atom("a| (x) |b"), "a|");
+        assert_eq!(atom("|open"), "|open");
+        // Steel evaluates the list between the bars of `'a| (f) 'b|c`: so does the check.
+        let forms = scan("(list 'a| (f) 'b|c)").unwrap();
+        let node = super::super::reader::read_all(&forms.text, 0, forms.text.len());
+        assert_eq!(node[0].find_symbol("f"), Some(11));
     }
 
     #[test]
