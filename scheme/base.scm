@@ -283,7 +283,7 @@
 (define (%format destination template args)
   (define (render value display?)
     (cond ((string? value) (if display? value (%write-string value)))
-          ((symbol? value) (symbol->string value))
+          ((symbol? value) (%write-symbol value))
           ((number? value) (number->string value))
           (else (%write-string value))))
   (define (in-radix value radix directive)

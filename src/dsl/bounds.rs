@@ -115,6 +115,11 @@ pub(crate) fn too_deep(text: &str) -> Option<usize> {
                 quotes = 0;
                 continue;
             }
+            b'#' if bytes.get(i + 1) == Some(&b'{') => {
+                i = scan::extended_symbol_end(bytes, i);
+                quotes = 0;
+                continue;
+            }
             b'#' if bytes.get(i + 1) == Some(&b'|') => {
                 match scan::block_comment_end(bytes, i, MAX_NESTING.saturating_sub(depth)) {
                     Ok(end) => i = end,

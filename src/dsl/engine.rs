@@ -196,6 +196,15 @@ pub(crate) fn new_engine(
         Err(error(parts.join(" ")))
     });
 
+    // A symbol as Guile's display and write print it (`#{a b}#`), for `format`.
+    register(&mut engine, "%write-symbol", |args| {
+        let mut out = String::new();
+        if let Some(SteelVal::SymbolV(s)) = args.first() {
+            value::write_symbol(s.as_str(), &mut out);
+        }
+        Ok(SteelVal::StringV(out.into()))
+    });
+
     register(&mut engine, "%write-string", |args| {
         Ok(SteelVal::StringV(
             args.first().map(render).unwrap_or_default().into(),

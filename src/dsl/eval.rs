@@ -126,6 +126,7 @@ impl Dsl {
         let checked = (scanned.text.clone(), scanned.shifts.clone());
         let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
         let scanned = super::syntax_case::apply(scanned).map_err(syntax_error)?;
+        super::ellipsis::check(&scanned).map_err(syntax_error)?;
         // The text as scanned locates the module forms; renamed (see `namespace`), it is what
         // Steel compiles.
         let plain = append_text(&src, &scanned, text);
@@ -534,9 +535,14 @@ impl Dsl {
     /// gives a redefinition a new slot and code compiled earlier keeps reading the old one,
     /// so after the definition runs the setter copies its value there (`finish_forward`).
     pub(super) fn forward_program(&mut self, name: &str) -> String {
-        let setter = format!("%ingot__forward-{name}");
+        let raw = super::source::bar_symbol_name(name);
+        let setter = super::source::steel_name(&format!(
+            "%ingot__forward-{}",
+            raw.as_deref().unwrap_or(name)
+        ));
+        let spelt = super::source::steel_name(name);
         let program = format!(
-            "(define {name} (%make-forward '{name}))\n(define ({setter} v) (set! {name} v))\n"
+            "(define {spelt} (%make-forward '{spelt}))\n(define ({setter} v) (set! {spelt} v))\n"
         );
         self.forwards.insert(name.to_string(), setter);
         program

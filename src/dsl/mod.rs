@@ -39,6 +39,7 @@ mod compile_lock;
 mod convert;
 mod diagnose;
 mod dotted_quotes;
+mod ellipsis;
 mod engine;
 mod error;
 mod eval;

@@ -313,6 +313,9 @@ pub(crate) fn forbidden_form<'a>(
 
 /// Why `ident` may not be written where it is evaluated, if so.
 fn forbidden_name(ident: &str) -> Option<&'static str> {
+    // `|#%name|` (or Guile's `#{#%name}#`, which ingot spells so) is Steel's `#%name`.
+    let decoded = super::source::bar_symbol_name(ident);
+    let ident = decoded.as_deref().unwrap_or(ident);
     if let Some((_, why)) = FORBIDDEN_FORMS.iter().find(|(name, _)| *name == ident) {
         return Some(why);
     }

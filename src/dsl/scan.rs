@@ -56,3 +56,67 @@ pub(crate) fn block_comment_end(bytes: &[u8], mut i: usize, limit: usize) -> Res
     }
     Ok(i)
 }
+
+/// Why Guile's extended symbol `#{NAME}#` could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExtendedSymbolError {
+    /// No `}#` closes it.
+    Unterminated,
+    /// A `\x` escape at this offset is not hexadecimal digits ended by `;`, or no character.
+    BadEscape(usize),
+}
+
+/// Guile's extended symbol read syntax, from the `#` of `#{` at `i`: where it ends (past its
+/// `}#`) and the symbol's name. As Guile's reader reads it: the name is the text up to the
+/// first `}#`, where `\xHEX;` is the character of that code and a backslash before any other
+/// character keeps that character (so `\}` does not end it).
+pub(crate) fn extended_symbol(
+    text: &str,
+    i: usize,
+) -> Result<(usize, String), ExtendedSymbolError> {
+    let body = text.get(i + 2..).ok_or(ExtendedSymbolError::Unterminated)?;
+    let mut name = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '}' if chars.peek().map(|(_, c)| *c) == Some('#') => return Ok((i + 2 + at + 2, name)),
+            '\\' => match chars.next() {
+                Some((_, 'x')) => {
+                    let start = i + 2 + at;
+                    let mut code = String::new();
+                    loop {
+                        match chars.next() {
+                            Some((_, ';')) => break,
+                            Some((_, d)) if d.is_ascii_hexdigit() && code.len() < 8 => code.push(d),
+                            Some(_) => return Err(ExtendedSymbolError::BadEscape(start)),
+                            None => return Err(ExtendedSymbolError::Unterminated),
+                        }
+                    }
+                    let c = u32::from_str_radix(&code, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or(ExtendedSymbolError::BadEscape(start))?;
+                    name.push(c);
+                }
+                Some((_, other)) => name.push(other),
+                None => return Err(ExtendedSymbolError::Unterminated),
+            },
+            c => name.push(c),
+        }
+    }
+    Err(ExtendedSymbolError::Unterminated)
+}
+
+/// From the `#` of `#{` at `i`: the offset past its `}#` (or the end), for the passes that
+/// only skip it.
+pub(crate) fn extended_symbol_end(bytes: &[u8], mut i: usize) -> usize {
+    i += 2;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'}' if bytes.get(i + 1) == Some(&b'#') => return i + 2,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}

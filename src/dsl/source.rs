@@ -12,7 +12,9 @@
 //! - puts a blank between a `#` token and a string written right after it (`#f"~a"`), which
 //!   Guile reads as two tokens and Steel as one (a length-changing rewrite too);
 //! - renames `fn` and `defn`, Steel's own spellings of `lambda` and `define`, which are
-//!   ordinary names in Guile (`STEEL_KEYWORDS`; length-changing too).
+//!   ordinary names in Guile (`STEEL_KEYWORDS`; length-changing too);
+//! - respells Guile's extended symbols `#{NAME}#`, which Steel has not, as the plain name when
+//!   Steel reads that as the same symbol, else as Steel's `|NAME|` (length-changing too).
 
 use std::fmt;
 
@@ -364,6 +366,23 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
                         }
                         continue;
                     }
+                    b'{' => {
+                        if stack.is_empty() && form_start.is_none() {
+                            form_start = Some(i);
+                        }
+                        let (end, name) = extended_symbol(source, i)?;
+                        let mut steel = steel_symbol(&name);
+                        // Guile ends the symbol at `}#`; `#{a}#b` is two symbols.
+                        if bytes.get(end).is_some_and(|b| is_symbol_byte(*b)) {
+                            steel.push(' ');
+                        }
+                        escapes.push((i, end - i, steel));
+                        i = end;
+                        if stack.is_empty() {
+                            finish(&mut forms, &mut form_start, i);
+                        }
+                        continue;
+                    }
                     b'~' => {
                         out[i] = b' ';
                         out[i + 1] = b'\'';
@@ -488,6 +507,113 @@ pub(super) fn scan_exact(source: &str) -> Result<Scanned, (Failure, LexError)> {
 /// `λ` is not one: it is Guile's `lambda` too (a binding may shadow it in Guile, not here).
 pub(crate) const STEEL_KEYWORDS: &[(&str, &str)] = &[("fn", "%ingot-fn"), ("defn", "%ingot-defn")];
 
+/// Guile's `#{NAME}#` at `i` (see `scan::extended_symbol`), failing as the scan does.
+fn extended_symbol(source: &str, i: usize) -> Result<(usize, String), (Failure, LexError)> {
+    use super::scan::ExtendedSymbolError;
+    super::scan::extended_symbol(source, i).map_err(|e| {
+        let error = match e {
+            ExtendedSymbolError::Unterminated => LexError {
+                offset: i,
+                message: "unterminated #{…}# symbol".into(),
+                hint: Some("close it with }#".into()),
+            },
+            ExtendedSymbolError::BadEscape(at) => LexError {
+                offset: at,
+                message: "bad \\x escape in a #{…}# symbol".into(),
+                hint: Some(
+                    "write a character as \\x, its code in hexadecimal, then ; (\\x20; is a space)"
+                        .into(),
+                ),
+            },
+        };
+        (Failure::Other, error)
+    })
+}
+
+/// How Steel is to read the symbol named `name`, which Guile wrote `#{name}#`: as written when
+/// Steel reads that spelling as this same symbol (`#{foo}#` is `foo` in Guile, a reference
+/// to the same variable), else as Steel's `|…|` symbol (whose escapes are a string's).
+fn steel_symbol(name: &str) -> String {
+    match STEEL_KEYWORDS.iter().find(|(user, _)| *user == name) {
+        Some((_, internal)) => internal.to_string(),
+        None => steel_spelling(name),
+    }
+}
+
+/// How program text ingot generates spells the symbol named `name` (a name read from Steel's
+/// AST may hold blanks or brackets: `#{no such}#`); a name already spelt `|…|` is kept.
+pub(crate) fn steel_name(name: &str) -> String {
+    if bar_symbol_name(name).is_some() {
+        name.to_string()
+    } else {
+        steel_spelling(name)
+    }
+}
+
+/// `name` as written, when Steel reads that as this symbol, else in Steel's `|…|`.
+fn steel_spelling(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let plain = bytes.first().is_some_and(|b| {
+        b.is_ascii_alphabetic()
+            || b"!$%&*/<=>?^_~".contains(b)
+            // `-` alone, or `-moz-…`; not a number (`-1`), which Steel would read as one.
+            || (*b == b'-' && bytes.get(1).is_none_or(u8::is_ascii_alphabetic))
+    }) && bytes
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || b"!$%&*/<=>?^_~+-.@:".contains(b));
+    if plain {
+        return name.to_string();
+    }
+    let mut steel = String::from("|");
+    for c in name.chars() {
+        match c {
+            '\\' => steel.push_str("\\\\"),
+            // Not `\|`: ingot's own readers (`skip_atom`) end a `|…|` at the next bar.
+            '|' => steel.push_str("\\x7c;"),
+            c => steel.push(c),
+        }
+    }
+    steel.push('|');
+    steel
+}
+
+/// The name Steel reads from a `|…|` spelling (`steel_symbol` writes them; a user may too):
+/// `None` for any other spelling. Steel's escapes there are a string's (`\\`, `\|`, `\n`,
+/// `\xHEX;`, …).
+pub(crate) fn bar_symbol_name(spelling: &str) -> Option<String> {
+    let inner = spelling.strip_prefix('|')?.strip_suffix('|')?;
+    let mut name = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            name.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('a') => name.push('\x07'),
+            Some('b') => name.push('\x08'),
+            Some('t') => name.push('\t'),
+            Some('n') => name.push('\n'),
+            Some('r') => name.push('\r'),
+            Some('0') => name.push('\0'),
+            Some(code @ ('x' | 'u')) => {
+                let braced = code == 'u' && chars.clone().next() == Some('{');
+                let end = if braced { '}' } else { ';' };
+                let digits: String = chars.by_ref().take_while(|c| *c != end).collect();
+                let digits = digits.trim_start_matches('{');
+                name.extend(
+                    u32::from_str_radix(digits, 16)
+                        .ok()
+                        .and_then(char::from_u32),
+                );
+            }
+            Some(other) => name.push(other),
+            None => {}
+        }
+    }
+    Some(name)
+}
+
 /// `"` ends a token in Guile, so `(format #f"~a" x)` is `#f` and a string; Steel reads
 /// `#f"~a"`, `#t"x"` or `#\p"x"` as one token. A blank goes between them (a length-changing
 /// rewrite, mapped back like the escapes).
@@ -502,17 +628,21 @@ fn is_symbol_byte(b: u8) -> bool {
 }
 
 pub(super) fn skip_atom(bytes: &[u8], mut i: usize) -> usize {
-    // `|foo bar|` symbols may contain anything up to the closing bar.
-    while i < bytes.len() && is_symbol_byte(bytes[i]) {
-        if bytes[i] == b'|' {
-            i += 1;
-            while i < bytes.len() && bytes[i] != b'|' {
-                i += 1;
-            }
+    // Steel's `|foo bar|` symbol, read as Steel's lexer reads it (the sandbox check must see
+    // the tokens Steel will): only a bar that starts the token opens one, `\` escapes the byte
+    // after it, and the token ends with the closing bar. A bar inside a token is a character
+    // of it (`a|b`).
+    if bytes.get(i) == Some(&b'|') {
+        i += 1;
+        while i < bytes.len() && bytes[i] != b'|' {
+            i += if bytes[i] == b'\\' { 2 } else { 1 };
         }
+        return (i + 1).min(bytes.len());
+    }
+    while i < bytes.len() && is_symbol_byte(bytes[i]) {
         i += 1;
     }
-    i.min(bytes.len())
+    i
 }
 
 /// Whether `source` is a complete input for the REPL: balanced, no open string or comment.
@@ -651,6 +781,48 @@ mod tests {
         assert_eq!(s.text, "(f #\\x0 #\\x1b #\\n #\\null #\\x20) (g)");
         let g = s.text.find("(g)").unwrap();
         assert_eq!(to_source_offset(&s.shifts, g), src.find("(g)").unwrap());
+    }
+
+    #[test]
+    fn reads_guile_extended_symbols() {
+        let src = "(f #{a b}# '#{(x)}# #{plain}# #{fn}# #{}# #{q\\x41;\\}}}#) #{top}#";
+        let s = scan(src).unwrap();
+        assert_eq!(s.text, "(f |a b| '|(x)| plain %ingot-fn || |qA}}|) top");
+        assert_eq!(s.forms.len(), 2);
+        let top = s.text.find("top").unwrap();
+        assert_eq!(to_source_offset(&s.shifts, top), src.find("#{top").unwrap());
+        // Two symbols when text follows the `}#`; a bar in the name stays inside the bars.
+        assert_eq!(scan("#{a}#b").unwrap().text, "a b");
+        assert_eq!(scan("'#{a|b}#").unwrap().text, "'|a\\x7c;b|");
+        let e = scan("(f #{abc)").unwrap_err();
+        assert_eq!(
+            (e.offset, e.message.as_str()),
+            (3, "unterminated #{…}# symbol")
+        );
+        let e = scan("(f #{a\\xg;})#)").unwrap_err();
+        assert_eq!(e.offset, 6);
+    }
+
+    #[test]
+    fn bar_symbols_are_tokens_as_steel_reads_them() {
+        fn atom(text: &str) -> &str {
+            &text[..skip_atom(text.as_bytes(), 0)]
+        }
+        assert_eq!(atom("|a b|c"), "|a b|");
+        assert_eq!(atom("|a\\| b| c"), "|a\\| b|");
+        assert_eq!(atom("a| (x) |b"), "a|");
+        assert_eq!(atom("|open"), "|open");
+        // Steel evaluates the list between the bars of `'a| (f) 'b|c`: so does the check.
+        let forms = scan("(list 'a| (f) 'b|c)").unwrap();
+        let node = super::super::reader::read_all(&forms.text, 0, forms.text.len());
+        assert_eq!(node[0].find_symbol("f"), Some(11));
+    }
+
+    #[test]
+    fn decodes_bar_symbols() {
+        assert_eq!(bar_symbol_name("|#%x|").as_deref(), Some("#%x"));
+        assert_eq!(bar_symbol_name("|a\\x7c;b\\\\|").as_deref(), Some("a|b\\"));
+        assert_eq!(bar_symbol_name("plain"), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! Each guess names the line that suggested it; when nothing does (flat or inconsistent
 //! indentation), the scan's own report stands.
 
+use super::scan;
 use super::source::{self, LexError};
 
 /// What the scan could not pair.
@@ -136,6 +137,8 @@ fn tokens(source: &str) -> Vec<Tok> {
                 i = source::skip_atom(bytes, (i + 3).min(n));
             }
             b'#' if bytes.get(i + 1) == Some(&b';') => i += 2,
+            // Guile's `#{…}#` symbol: its brackets and quotes are its name's.
+            b'#' if bytes.get(i + 1) == Some(&b'{') => i = scan::extended_symbol_end(bytes, i),
             _ => {
                 let next = source::skip_atom(bytes, i);
                 i = if next > i { next } else { i + 1 };

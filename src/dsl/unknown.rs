@@ -226,8 +226,10 @@ impl Dsl {
     /// An unbound name: as an operator, a macro that keeps its arguments unevaluated (they
     /// are typically the fields of a Guix configuration record ingot does not know) unless
     /// it is one name or literal; as a value, an opaque value that can also be called.
-    fn placeholder_program(&mut self, name: &str, operator: bool) -> String {
-        let program = if operator && self.is_accessor(name) {
+    fn placeholder_program(&mut self, raw: &str, operator: bool) -> String {
+        let spelt = super::source::steel_name(raw);
+        let name = spelt.as_str();
+        let program = if operator && self.is_accessor(raw) {
             // Guix's accessor of a record: a procedure, whose arguments are evaluated.
             format!(
                 "(define-syntax {name} (syntax-rules () \
@@ -256,16 +258,16 @@ impl Dsl {
         } else if self.defined_later.contains(name) {
             // A later form may define it without a plain `define` (a `begin`, a macro): code
             // compiled now keeps this global, so the definition is copied into it then.
-            let setter = format!("%ingot__placeholder-{name}");
+            let setter = super::source::steel_name(&format!("%ingot__placeholder-{raw}"));
             let program = format!(
                 "(define {name} (%make-unknown '{name}))\n(define ({setter} v) (set! {name} v))"
             );
-            self.placeholder_setters.insert(name.to_string(), setter);
+            self.placeholder_setters.insert(raw.to_string(), setter);
             program
         } else {
             format!("(define {name} (%make-unknown '{name}))")
         };
-        self.placeholders.insert(name.to_string(), operator);
+        self.placeholders.insert(raw.to_string(), operator);
         program + "\n"
     }
 
@@ -302,6 +304,7 @@ impl Dsl {
                 ));
             }
             // The definition ran; a failure here is Steel refusing the name, reported by it.
+            let name = super::source::steel_name(&name);
             let _ = compile_and_run(&mut self.engine, format!("({setter} {name})"), None);
         }
         Ok(())

@@ -316,6 +316,107 @@ fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// A symbol as Guile's `write` and `display` print it (libguile/print.c): its name, or
+/// `#{name}#` when the name would not read back as this symbol (empty, a number, a delimiter or
+/// `#` in it, …); there characters other than letters, digits, punctuation, symbols and spaces
+/// are `\xHEX;` and a backslash is doubled. Characters beyond ASCII count as letters unless
+/// they are white space or control characters (Guile asks Unicode's categories).
+pub(crate) fn write_symbol(name: &str, out: &mut String) {
+    if !guile_extended_symbol(name) {
+        out.push_str(name);
+        return;
+    }
+    out.push_str("#{");
+    for c in name.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if c == ' ' || (subsequent_char(c) && !c.is_whitespace()) => out.push(c),
+            c => out.push_str(&format!("\\x{:x};", c as u32)),
+        }
+    }
+    out.push_str("}#");
+}
+
+/// Whether Guile writes the symbol `name` as `#{name}#` (`symbol_has_extended_read_syntax`
+/// with Guile's default read options: keywords only as `#:k`, no R7RS `|…|` symbols).
+fn guile_extended_symbol(name: &str) -> bool {
+    let Some(first) = name.chars().next() else {
+        return true;
+    };
+    if name == "." || "'`,\";#".contains(first) {
+        return true;
+    }
+    // Guile stops here for a name that starts or ends with `:` (a keyword under other options).
+    if first == ':' || name.ends_with(':') {
+        return false;
+    }
+    if guile_number(name) || first.is_ascii_digit() || !subsequent_char(first) {
+        return true;
+    }
+    name.chars()
+        .any(|c| !subsequent_char(c) || matches!(c, '"' | ';' | '#'))
+}
+
+/// A character of Unicode's letter, mark, number, punctuation or symbol categories but for the
+/// brackets (Ps, Pe), Guile's "subsequent" characters of a symbol; approximated beyond ASCII.
+fn subsequent_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_graphic() && !"()[]{}".contains(c)
+    } else {
+        !c.is_whitespace() && !c.is_control()
+    }
+}
+
+/// Whether Guile's `string->number` reads `s` as a number: decimal reals (`-1`, `.5`, `1e3`,
+/// `1/2`), `+inf.0`, `-nan.0`, and complex numbers written with them and `i`.
+fn guile_number(s: &str) -> bool {
+    fn ureal(s: &str) -> bool {
+        if let Some((n, d)) = s.split_once('/') {
+            return !n.is_empty()
+                && !d.is_empty()
+                && n.bytes().chain(d.bytes()).all(|b| b.is_ascii_digit());
+        }
+        let (mantissa, exponent) = match s.find(['e', 'E']) {
+            Some(at) => (&s[..at], Some(&s[at + 1..])),
+            None => (s, None),
+        };
+        let digits = mantissa.bytes().filter(u8::is_ascii_digit).count();
+        let dots = mantissa.bytes().filter(|b| *b == b'.').count();
+        digits > 0
+            && dots <= 1
+            && digits + dots == mantissa.len()
+            && exponent.is_none_or(|e| {
+                let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+                !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+            })
+    }
+    fn real(s: &str) -> bool {
+        match s.strip_prefix(['+', '-']) {
+            Some(rest) => rest == "inf.0" || rest == "nan.0" || ureal(rest),
+            None => ureal(s),
+        }
+    }
+    if real(s) {
+        return true;
+    }
+    // a+bi, a-i, +i: the imaginary part starts at the last sign not after an exponent mark.
+    let Some(im) = s.strip_suffix('i') else {
+        return false;
+    };
+    let split = im
+        .char_indices()
+        .rev()
+        .find(|(at, c)| matches!(c, '+' | '-') && !im[..*at].ends_with(['e', 'E']))
+        .map(|(at, _)| at);
+    match split {
+        Some(at) => {
+            let (re, imag) = im.split_at(at);
+            (re.is_empty() || real(re)) && (imag.len() == 1 || real(imag))
+        }
+        None => false,
+    }
+}
+
 fn write_list<'a>(items: impl Iterator<Item = &'a SteelVal>, out: &mut String, depth: usize) {
     out.push('(');
     for (i, item) in items.enumerate() {
@@ -348,7 +449,7 @@ fn write_value(v: &SteelVal, out: &mut String, depth: usize) {
             if depth == 0 {
                 out.push('\'');
             }
-            out.push_str(s.as_str());
+            write_symbol(s.as_str(), out);
         }
         SteelVal::CharV(c) => out.push_str(&format!("#\\{c}")),
         SteelVal::Void => out.push_str("#<unspecified>"),
@@ -484,7 +585,7 @@ fn write_struct(v: &SteelVal, out: &mut String, depth: usize) {
 /// Like `write_value`, but symbols without the quote (they are data inside a form).
 fn write_datum(v: &SteelVal, out: &mut String, depth: usize) {
     match v {
-        SteelVal::SymbolV(s) => out.push_str(s.as_str()),
+        SteelVal::SymbolV(s) => write_symbol(s.as_str(), out),
         SteelVal::ListV(l) if !l.is_empty() => {
             out.push('(');
             for (i, item) in l.iter().enumerate() {
@@ -496,5 +597,50 @@ fn write_datum(v: &SteelVal, out: &mut String, depth: usize) {
             out.push(')');
         }
         other => write_value(other, out, depth),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(name: &str) -> String {
+        let mut out = String::new();
+        write_symbol(name, &mut out);
+        out
+    }
+
+    #[test]
+    fn writes_symbols_as_guile_does() {
+        for plain in ["a", "-moz-x", ".4em", "a.b", "x:", ":k", "...", "é"] {
+            assert_eq!(written(plain), plain);
+        }
+        // A leading digit is no symbol's first character in Guile.
+        assert_eq!(written("1+x"), "#{1+x}#");
+        assert_eq!(written("3%"), "#{3%}#");
+        assert_eq!(written(""), "#{}#");
+        assert_eq!(written("."), "#{.}#");
+        assert_eq!(written("#main"), "#{#main}#");
+        assert_eq!(written("a b"), "#{a b}#");
+        assert_eq!(written("a(b)"), "#{a\\x28;b\\x29;}#");
+        assert_eq!(written("t\tn\\"), "#{t\\x9;n\\\\}#");
+        for number in [
+            "1",
+            "-2",
+            "+.5",
+            "1e3",
+            "1/2",
+            "+inf.0",
+            "-nan.0",
+            "+i",
+            "1-2i",
+            "2.5e-3+1i",
+        ] {
+            assert_eq!(written(number), format!("#{{{number}}}#"), "{number}");
+        }
+        assert_eq!(written("1e"), "#{1e}#");
+        assert_eq!(written("e1"), "e1");
+        assert_eq!(written("-"), "-");
+        assert_eq!(written("+i-"), "+i-");
     }
 }
