@@ -170,3 +170,75 @@ fn expression_reads_a_module_variable() {
         "{err}"
     );
 }
+
+/// A module that computes a directory of its repository from its own file name (forgoty's
+/// `(canonicalize-path (string-append (current-source-directory) "/../../dotfiles"))`) leaves
+/// its -L directory but stays in the git work tree holding it: that is the definition's own
+/// tree. Without the work tree, or when the work tree is the home directory (dotfiles kept in
+/// a repository at ~), it is a located error saying how to allow it.
+#[test]
+fn canonicalize_path_inside_the_work_tree_of_the_load_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().canonicalize().unwrap().join("repo");
+    let modules = repo.join("guix/site");
+    for d in [&modules, &repo.join("notes/shared"), &repo.join(".git")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        modules.join("paths.scm"),
+        "(define-module (site paths) #:export (%notes))\n\
+         (define %notes\n\
+           (canonicalize-path (string-append (dirname (current-filename)) \"/../../notes/shared\")))\n",
+    )
+    .unwrap();
+    let machine = repo.join("guix/box.scm");
+    std::fs::write(
+        &machine,
+        "(use-modules (gnu) (site paths))\n\
+         (operating-system (host-name \"box\")\n\
+           (kernel-arguments (list %notes))\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems (cons (file-system (device (file-system-label (basename %notes)))\n\
+                                 (mount-point \"/\") (type \"ext4\"))\n\
+                               %base-file-systems)))\n",
+    )
+    .unwrap();
+    let (m, l) = (
+        machine.to_str().unwrap(),
+        repo.join("guix").to_str().unwrap().to_string(),
+    );
+    let plan = show_json(&[m, "-t", "efi-raw", "-L", &l]);
+    assert_eq!(plan["partitions"][1]["label"], "shared");
+    let notes = repo.join("notes/shared");
+    assert!(
+        plan["seed"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("args=[{:?}]", notes.to_str().unwrap())),
+        "{}",
+        plan["seed"]
+    );
+
+    // The same repository as the home directory: its work tree is not the definition's.
+    let out = ingot()
+        .args(["show", m, "-t", "efi-raw", "-L", &l])
+        .env("HOME", &repo)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    let wanted = format!(
+        "paths.scm:3:1: canonicalize-path: {} is outside the definition's own files ({}): a \
+         definition does not look at the rest of the host; add -L DIR to let it look in DIR",
+        notes.display(),
+        repo.join("guix").display()
+    );
+    assert!(err.contains(&wanted), "{err}");
+    // A sandbox refusal gets no list of the names ingot does not know.
+    assert!(!err.contains("opaque"), "{err}");
+
+    // No work tree: the same error.
+    std::fs::remove_dir(repo.join(".git")).unwrap();
+    let err = ingot_err(&["show", m, "-t", "efi-raw", "-L", &l]);
+    assert!(err.contains(&wanted), "{err}");
+}

@@ -101,6 +101,12 @@ impl Dsl {
             {
                 None
             }
+            // The sandbox refused a host access: that is the mistake, not an unknown name.
+            _ if message.contains(" is not available: definitions ")
+                || message.contains(" is outside the definition's own files ") =>
+            {
+                None
+            }
             _ if !self.unknowns.is_empty() => Some(format!(
                 "these names are not defined and were kept as opaque values: {}",
                 self.unknowns.join(", ")

@@ -44,12 +44,8 @@ impl Dsl {
             .collect();
         self.engine
             .register_value("%load-path", SteelVal::ListV(dirs));
-        // The directories of declared inputs, whose files `file-exists?` may see.
-        lock(&self.shared).input_dirs = self
-            .load_path_now()
-            .iter()
-            .filter_map(|d| d.canonicalize().ok())
-            .collect();
+        // The definition's own directories, whose files `file-exists?` may see.
+        lock(&self.shared).input_dirs = modules::own_tree(&self.load_path_now());
         self.eval_text(input, text, base_dir, current_file)
     }
 

@@ -188,7 +188,7 @@ fn outside(path: &Path, load_path: &[PathBuf]) -> String {
 }
 
 /// `path` with `.` and `..` resolved by its text alone (no file system access).
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -228,6 +228,33 @@ pub(super) fn resolve_file(
         Placed::MissingInside => Err(format!("{}: no such file", candidate.display())),
         Placed::Outside(shown) => Err(outside(&shown, load_path)),
     }
+}
+
+/// The directories whose files a definition may look at (`file-exists?`, `canonicalize-path`):
+/// the load path's, and the git work tree holding each of them. A repository's files are the
+/// definition's own even outside its -L directory: a config computes its repository's root
+/// from its own file name (`"/../../dotfiles"`) or from `%load-path`. A work tree that is the
+/// home directory or above it (dotfiles kept in a repository at ~) is not one: it would give
+/// every file of the user. Reading a file's text (`include`, `load`, modules) still needs the
+/// load path.
+pub(super) fn own_tree(load_path: &[PathBuf]) -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| h.canonicalize().ok());
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in load_path.iter().filter_map(|d| d.canonicalize().ok()) {
+        let work_tree = dir
+            .ancestors()
+            .find(|a| a.join(".git").symlink_metadata().is_ok())
+            .filter(|w| w.parent().is_some() && !home.as_ref().is_some_and(|h| h.starts_with(w)))
+            .map(Path::to_path_buf);
+        for d in std::iter::once(dir).chain(work_tree) {
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+    }
+    dirs
 }
 
 /// Where a path is against the load path's (canonical) directories, the only host files a
