@@ -593,6 +593,18 @@
 (define (specifications->packages specs) (map specification->package specs))
 (define (specifications->manifest specs) (map specification->package specs))
 
+;; (guix build-system cargo)'s (define-cargo-inputs LOOKUP (NAME => INPUTS) …), which
+;; `guix import` writes in a channel's rust-crates module: LOOKUP gives a package name's list
+;; of crates (its #f entries dropped), or #f for a name it does not list.
+(define-syntax define-cargo-inputs
+  (syntax-rules (=>)
+    ((_ lookup (name => inputs) ...)
+     (define lookup
+       (let ((table (list (cons 'name (lambda () inputs)) ...)))
+         (lambda (package-name)
+           (let ((entry (assq package-name table)))
+             (and entry (filter (lambda (x) x) ((cdr entry)))))))))))
+
 (define (%package-list names) (map (lambda (n) (%inert 'package n '())) names))
 (define %base-packages-interactive
   (%package-list '("less" "mg" "nano" "nvi" "man-db" "info-reader" "kbd" "iw" "wireless-tools")))

@@ -264,7 +264,7 @@ impl Dsl {
             record: unmangle(&f.record),
             field: f.field,
             message: unmangle(&f.message),
-            value: f.value,
+            value: f.value.map(|v| unmangle(&v)),
             hint: hint.map(|h| unmangle(&h)),
         }))
     }
