@@ -48,6 +48,66 @@ pub(super) fn computed_request(text: &str, start: usize) -> Option<super::source
     }
 }
 
+/// The `(load "file")` calls inside a form, in code (not quoted data), with their span and
+/// where the path is written: Guile's `load` returns the value of the file's last form, as in
+/// `(operating-system (load "os.scm"))`. ingot evaluates each file before the form, as a top-level
+/// load, and the form reads the value (a computed path stays an error saying so).
+pub(super) fn nested_loads(text: &str, form: super::source::Form) -> Vec<(usize, usize, File)> {
+    fn walk(
+        text: &str,
+        node: &super::reader::Node,
+        top: bool,
+        out: &mut Vec<(usize, usize, File)>,
+    ) {
+        use super::reader::Kind;
+        match &node.kind {
+            Kind::Prefixed("quote" | "quasiquote" | "syntax" | "quasisyntax", _) => {}
+            Kind::Prefixed(_, inner) => walk(text, inner, false, out),
+            Kind::List(items, _) => {
+                match node.head() {
+                    Some("quote" | "quasiquote") => return,
+                    Some("load") if !top && items.len() == 2 => {
+                        let arg = &items[1];
+                        let literal = &text[arg.start..arg.end];
+                        if matches!(arg.kind, Kind::Literal)
+                            && literal.len() >= 2
+                            && literal.starts_with('"')
+                            && literal.ends_with('"')
+                            && !literal.contains('\\')
+                        {
+                            out.push((
+                                node.start,
+                                node.end,
+                                File {
+                                    path: literal[1..literal.len() - 1].to_string(),
+                                    at: arg.start,
+                                },
+                            ));
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+                for item in items {
+                    walk(text, item, false, out);
+                }
+            }
+            Kind::Vector(items) => {
+                for item in items {
+                    walk(text, item, false, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = form.start;
+    if let Some(node) = super::reader::read(&text.as_bytes()[..form.end], &mut at) {
+        walk(text, &node, true, &mut out);
+    }
+    out
+}
+
 /// The file a top-level form (starting at `start` of `text`) includes or loads.
 pub(super) fn requests(text: &str, start: usize, end: usize) -> Option<File> {
     let bytes = &text.as_bytes()[..end];
