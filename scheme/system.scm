@@ -593,6 +593,18 @@
 (define (specifications->packages specs) (map specification->package specs))
 (define (specifications->manifest specs) (map specification->package specs))
 
+;; (guix build-system cargo)'s (define-cargo-inputs LOOKUP (NAME => INPUTS) …), which
+;; `guix import` writes in a channel's rust-crates module: LOOKUP gives a package name's list
+;; of crates (its #f entries dropped), or #f for a name it does not list.
+(define-syntax define-cargo-inputs
+  (syntax-rules (=>)
+    ((_ lookup (name => inputs) ...)
+     (define lookup
+       (let ((table (list (cons 'name (lambda () inputs)) ...)))
+         (lambda (package-name)
+           (let ((entry (assq package-name table)))
+             (and entry (filter (lambda (x) x) ((cdr entry)))))))))))
+
 (define (%package-list names) (map (lambda (n) (%inert 'package n '())) names))
 (define %base-packages-interactive
   (%package-list '("less" "mg" "nano" "nvi" "man-db" "info-reader" "kbd" "iw" "wireless-tools")))
@@ -893,4 +905,41 @@
                           (device "/dev/sda1")
                           (type "ext4"))
                         %base-file-systems))))
+
+;;; WSL's system, ((gnu system images wsl2) wsl-os): WSL starts it with its own kernel and no
+;;; bootloader, so Guix gives it a bootloader that installs nothing, no file systems, and a
+;;; guest user whose login the root account's shell (wsl-boot-program) starts.
+
+;; Guix's program that boots the system and logs USER in: a file of the store to ingot.
+(define (wsl-boot-program user) (program-file "wsl-boot-program" user))
+
+;; wsl-os's bootloader, which installs nothing: WSL starts the system itself.
+(define %wsl-dummy-bootloader
+  (%bootloadr
+    (name 'dummy-bootloader)
+    (configuration-file "/var/lib/wsl-bootloader.cfg")
+    (configuration-file-generator (lambda _ (plain-file "dummy-bootloader" "")))
+    (installer (lambda _ #t))))
+
+;; WSL's system: no bootloader to install, no file systems, a guest user.
+(define wsl-os
+  (operating-system
+    (host-name "gnu")
+    (timezone "Etc/UTC")
+    (bootloader (bootloader-configuration
+                 (bootloader %wsl-dummy-bootloader)))
+    (initrd-modules '())
+    (firmware '())
+    (file-systems '())
+    (users (cons* (user-account
+                   (name "guest")
+                   (group "users")
+                   (supplementary-groups '("wheel"))
+                   (password "")
+                   (comment "Guest of GNU"))
+                  (user-account
+                   (inherit %root-account)
+                   (shell (wsl-boot-program "guest")))
+                  %base-user-accounts))
+    (services (%service-list '(guix special-files)))))
 

@@ -170,3 +170,161 @@ fn expression_reads_a_module_variable() {
         "{err}"
     );
 }
+
+/// A module that computes a directory of its repository from its own file name (forgoty's
+/// `(canonicalize-path (string-append (current-source-directory) "/../../dotfiles"))`) leaves
+/// its -L directory but stays in the git work tree holding it: that is the definition's own
+/// tree. Without the work tree, or when the work tree is the home directory (dotfiles kept in
+/// a repository at ~), it is a located error saying how to allow it.
+#[test]
+fn canonicalize_path_inside_the_work_tree_of_the_load_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().canonicalize().unwrap().join("repo");
+    let modules = repo.join("guix/site");
+    for d in [&modules, &repo.join("notes/shared"), &repo.join(".git")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        modules.join("paths.scm"),
+        "(define-module (site paths) #:export (%notes))\n\
+         (define %notes\n\
+           (canonicalize-path (string-append (dirname (current-filename)) \"/../../notes/shared\")))\n",
+    )
+    .unwrap();
+    let machine = repo.join("guix/box.scm");
+    std::fs::write(
+        &machine,
+        "(use-modules (gnu) (site paths))\n\
+         (operating-system (host-name \"box\")\n\
+           (kernel-arguments (list %notes))\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems (cons (file-system (device (file-system-label (basename %notes)))\n\
+                                 (mount-point \"/\") (type \"ext4\"))\n\
+                               %base-file-systems)))\n",
+    )
+    .unwrap();
+    let (m, l) = (
+        machine.to_str().unwrap(),
+        repo.join("guix").to_str().unwrap().to_string(),
+    );
+    let plan = show_json(&[m, "-t", "efi-raw", "-L", &l]);
+    assert_eq!(plan["partitions"][1]["label"], "shared");
+    let notes = repo.join("notes/shared");
+    assert!(
+        plan["seed"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("args=[{:?}]", notes.to_str().unwrap())),
+        "{}",
+        plan["seed"]
+    );
+
+    // The same repository as the home directory: its work tree is not the definition's.
+    let out = ingot()
+        .args(["show", m, "-t", "efi-raw", "-L", &l])
+        .env("HOME", &repo)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    let wanted = format!(
+        "paths.scm:3:1: canonicalize-path: {} is outside the definition's own files ({}): a \
+         definition does not look at the rest of the host; add -L DIR to let it look in DIR",
+        notes.display(),
+        repo.join("guix").display()
+    );
+    assert!(err.contains(&wanted), "{err}");
+    // A sandbox refusal gets no list of the names ingot does not know.
+    assert!(!err.contains("opaque"), "{err}");
+
+    // No work tree: the same error.
+    std::fs::remove_dir(repo.join(".git")).unwrap();
+    let err = ingot_err(&["show", m, "-t", "efi-raw", "-L", &l]);
+    assert!(err.contains(&wanted), "{err}");
+}
+
+/// Names a module exports and makes with a macro: Guix's `define-cargo-inputs` (what
+/// `guix import` writes in a channel's rust-crates module) gives a lookup procedure as Guix's
+/// does; a definer macro ingot does not know still makes its name the module's; an exported
+/// name no form ingot reads defines is said to be so, not "(m) exports nothing".
+#[test]
+fn names_a_module_exports_from_a_macro() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("crates.scm"),
+        "(define-module (site crates)\n\
+           #:use-module ((guix build-system cargo) #:select (define-cargo-inputs))\n\
+           #:export (lookup-site-inputs))\n\
+         (define-cargo-inputs lookup-site-inputs\n\
+           (tool => (list \"serde\" #f \"clap\"))\n\
+           (other => (list)))\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("widgets.scm"),
+        "(define-module (site widgets) #:export (gadget knob))\n\
+         (define-widget gadget 1)\n\
+         (make-knobs knob)\n",
+    )
+    .unwrap();
+    let machine = dir.path().join("box.scm");
+    std::fs::write(
+        &machine,
+        "(use-modules (gnu) ((site crates) #:select (lookup-site-inputs)))\n\
+         (operating-system\n\
+           (host-name (if (lookup-site-inputs 'none) \"found\" \"box\"))\n\
+           (kernel-arguments (map (lambda (n) (number->string (length (lookup-site-inputs n))))\n\
+                                  '(tool other)))\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems (cons (file-system\n\
+                                 (device (file-system-label\n\
+                                          (string-join (lookup-site-inputs 'tool) \"-\")))\n\
+                                 (mount-point \"/\") (type \"ext4\"))\n\
+                               %base-file-systems)))\n",
+    )
+    .unwrap();
+    let m = machine.to_str().unwrap();
+    let plan = show_json(&[m, "-t", "efi-raw"]);
+    assert_eq!(plan["partitions"][1]["label"], "serde-clap");
+    let seed = plan["seed"].as_str().unwrap();
+    assert!(seed.contains("host=Some(\"box\")"), "{seed}");
+    assert!(seed.contains("args=[\"2\", \"0\"]"), "{seed}");
+
+    let knob = dir.path().join("knob.scm");
+    std::fs::write(
+        &knob,
+        "(use-modules (gnu) ((site widgets) #:select (knob)))\nknob\n",
+    )
+    .unwrap();
+    let err = ingot_err(&["show", knob.to_str().unwrap()]);
+    assert!(
+        err.contains(
+            "knob.scm:1:46: `knob` is in the #:export of (site widgets), but no definition \
+             there that ingot reads makes it"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("a macro ingot does not know may define it"),
+        "{err}"
+    );
+    assert!(!err.contains("exports nothing"), "{err}");
+
+    // define-widget is unknown: its name is the module's, an opaque value shown as written.
+    let gadget = dir.path().join("gadget.scm");
+    std::fs::write(
+        &gadget,
+        "(use-modules (gnu) (site widgets))\n\
+         (operating-system (host-name gadget)\n\
+           (bootloader (bootloader-configuration (bootloader grub-efi-bootloader)))\n\
+           (file-systems %base-file-systems))\n",
+    )
+    .unwrap();
+    let err = ingot_err(&["show", gadget.to_str().unwrap()]);
+    assert!(
+        err.contains("field host-name: expected a string (got #<unknown gadget>)"),
+        "{err}"
+    );
+}

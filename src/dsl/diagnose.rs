@@ -101,6 +101,12 @@ impl Dsl {
             {
                 None
             }
+            // The sandbox refused a host access: that is the mistake, not an unknown name.
+            _ if message.contains(" is not available: definitions ")
+                || message.contains(" is outside the definition's own files ") =>
+            {
+                None
+            }
             _ if !self.unknowns.is_empty() => Some(format!(
                 "these names are not defined and were kept as opaque values: {}",
                 self.unknowns.join(", ")
@@ -258,7 +264,7 @@ impl Dsl {
             record: unmangle(&f.record),
             field: f.field,
             message: unmangle(&f.message),
-            value: f.value,
+            value: f.value.map(|v| unmangle(&v)),
             hint: hint.map(|h| unmangle(&h)),
         }))
     }

@@ -57,8 +57,8 @@ pub(crate) struct Shared {
     /// Warnings raised while a form runs (`file-exists?` of a host path answered #f, a
     /// missing file in kept clauses), given the form's location once it ran.
     pub pending_warnings: Vec<String>,
-    /// The load path's directories, canonical: the definition's own inputs, which
-    /// `file-exists?` answers truly for.
+    /// The definition's own directories, canonical (`modules::own_tree`): the load path's
+    /// and their git work trees, which `file-exists?` answers truly for.
     pub input_dirs: Vec<PathBuf>,
 }
 
@@ -90,6 +90,17 @@ fn string_arg<'a>(who: &str, args: &'a [SteelVal], i: usize) -> steel::rvals::Re
             args.get(i).map(render).unwrap_or_else(|| "nothing".into())
         ))
     })
+}
+
+/// `dirs` for a message: the -L directories, the file's own and the work trees holding them.
+fn shown_dirs(dirs: &[PathBuf]) -> String {
+    if dirs.is_empty() {
+        return "none".to_string();
+    }
+    dirs.iter()
+        .map(|d| d.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn opt_symbol(v: Option<&SteelVal>) -> Option<String> {
@@ -274,9 +285,12 @@ pub(crate) fn new_engine(
             Placed::MissingInside => Err(error(format!(
                 "canonicalize-path: no such file or directory: {path:?}"
             ))),
+            // The path as written, resolved by its text: whether it exists is not said.
             Placed::Outside(_) => Err(error(format!(
-                "canonicalize-path is not available: {}",
-                super::sandbox::FILES
+                "canonicalize-path: {} is outside the definition's own files ({}): a \
+                 definition does not look at the rest of the host; add -L DIR to let it look in DIR",
+                super::modules::lexically_normal(&shared.base_dir.join(path)).display(),
+                shown_dirs(&shared.input_dirs),
             ))),
         }
     });

@@ -22,6 +22,9 @@ use super::value::{self, RawSpan};
 use super::{Dsl, Input, SourceText};
 use crate::model::{self, SourceLoc, TreeOp};
 
+/// How many `(load "file")` values inside forms were bound, for each a global of its own.
+static NESTED_LOADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 impl Dsl {
     /// Evaluates `text` form by form and returns the value of its last expression.
     pub(super) fn eval_source(
@@ -44,12 +47,8 @@ impl Dsl {
             .collect();
         self.engine
             .register_value("%load-path", SteelVal::ListV(dirs));
-        // The directories of declared inputs, whose files `file-exists?` may see.
-        lock(&self.shared).input_dirs = self
-            .load_path_now()
-            .iter()
-            .filter_map(|d| d.canonicalize().ok())
-            .collect();
+        // The definition's own directories, whose files `file-exists?` may see.
+        lock(&self.shared).input_dirs = modules::own_tree(&self.load_path_now());
         self.eval_text(input, text, base_dir, current_file)
     }
 
@@ -195,8 +194,26 @@ impl Dsl {
                 last = self.load_file(&path, &src, arg.start, &base_dir, false)?;
                 continue;
             }
+            // (load "file") inside the form: the file runs first, the form reads its value.
+            let mut loaded = Vec::new();
+            for (start, end, file) in modules::nested_loads(&src.text, *form) {
+                let value = self.load_file(&file.path, &src, file.at, &base_dir, false)?;
+                let global = format!(
+                    "%ingot-load-{}",
+                    NESTED_LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                );
+                self.engine.register_value(&global, value);
+                loaded.push((start, end, global));
+            }
             lock(&self.shared).current_form = Some((src.clone(), form.start));
-            let padded = rewrite::compile_text(&src.text, *form);
+            let mut padded = rewrite::compile_text(&src.text, *form);
+            for (start, end, global) in loaded {
+                // The call, as written, becomes the global padded to its length (offsets stay).
+                if padded.get(start..end) == src.text.get(start..end) && global.len() <= end - start
+                {
+                    padded.replace_range(start..end, &format!("{global:end$}", end = end - start));
+                }
+            }
             let values = match self.run_form(&padded, &steel_path, &src, *form) {
                 Err(e) if e.to_string().contains(super::dotted_quotes::STEEL_MESSAGE) => {
                     self.run_hoisting_dotted_quotes(&padded, &steel_path, &src, *form, e)

@@ -48,6 +48,66 @@ pub(super) fn computed_request(text: &str, start: usize) -> Option<super::source
     }
 }
 
+/// The `(load "file")` calls inside a form, in code (not quoted data), with their span and
+/// where the path is written: Guile's `load` returns the value of the file's last form, as in
+/// `(operating-system (load "os.scm"))`. ingot evaluates each file before the form, as a top-level
+/// load, and the form reads the value (a computed path stays an error saying so).
+pub(super) fn nested_loads(text: &str, form: super::source::Form) -> Vec<(usize, usize, File)> {
+    fn walk(
+        text: &str,
+        node: &super::reader::Node,
+        top: bool,
+        out: &mut Vec<(usize, usize, File)>,
+    ) {
+        use super::reader::Kind;
+        match &node.kind {
+            Kind::Prefixed("quote" | "quasiquote" | "syntax" | "quasisyntax", _) => {}
+            Kind::Prefixed(_, inner) => walk(text, inner, false, out),
+            Kind::List(items, _) => {
+                match node.head() {
+                    Some("quote" | "quasiquote") => return,
+                    Some("load") if !top && items.len() == 2 => {
+                        let arg = &items[1];
+                        let literal = &text[arg.start..arg.end];
+                        if matches!(arg.kind, Kind::Literal)
+                            && literal.len() >= 2
+                            && literal.starts_with('"')
+                            && literal.ends_with('"')
+                            && !literal.contains('\\')
+                        {
+                            out.push((
+                                node.start,
+                                node.end,
+                                File {
+                                    path: literal[1..literal.len() - 1].to_string(),
+                                    at: arg.start,
+                                },
+                            ));
+                            return;
+                        }
+                    }
+                    _ => {}
+                }
+                for item in items {
+                    walk(text, item, false, out);
+                }
+            }
+            Kind::Vector(items) => {
+                for item in items {
+                    walk(text, item, false, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let mut at = form.start;
+    if let Some(node) = super::reader::read(&text.as_bytes()[..form.end], &mut at) {
+        walk(text, &node, true, &mut out);
+    }
+    out
+}
+
 /// The file a top-level form (starting at `start` of `text`) includes or loads.
 pub(super) fn requests(text: &str, start: usize, end: usize) -> Option<File> {
     let bytes = &text.as_bytes()[..end];
@@ -188,7 +248,7 @@ fn outside(path: &Path, load_path: &[PathBuf]) -> String {
 }
 
 /// `path` with `.` and `..` resolved by its text alone (no file system access).
-fn lexically_normal(path: &Path) -> PathBuf {
+pub(super) fn lexically_normal(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in path.components() {
@@ -228,6 +288,33 @@ pub(super) fn resolve_file(
         Placed::MissingInside => Err(format!("{}: no such file", candidate.display())),
         Placed::Outside(shown) => Err(outside(&shown, load_path)),
     }
+}
+
+/// The directories whose files a definition may look at (`file-exists?`, `canonicalize-path`):
+/// the load path's, and the git work tree holding each of them. A repository's files are the
+/// definition's own even outside its -L directory: a config computes its repository's root
+/// from its own file name (`"/../../dotfiles"`) or from `%load-path`. A work tree that is the
+/// home directory or above it (dotfiles kept in a repository at ~) is not one: it would give
+/// every file of the user. Reading a file's text (`include`, `load`, modules) still needs the
+/// load path.
+pub(super) fn own_tree(load_path: &[PathBuf]) -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| h.canonicalize().ok());
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in load_path.iter().filter_map(|d| d.canonicalize().ok()) {
+        let work_tree = dir
+            .ancestors()
+            .find(|a| a.join(".git").symlink_metadata().is_ok())
+            .filter(|w| w.parent().is_some() && !home.as_ref().is_some_and(|h| h.starts_with(w)))
+            .map(Path::to_path_buf);
+        for d in std::iter::once(dir).chain(work_tree) {
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+    }
+    dirs
 }
 
 /// Where a path is against the load path's (canonical) directories, the only host files a

@@ -28,6 +28,9 @@ pub(super) struct ModuleInfo {
     /// Every top-level name of the module (its definitions and imports) -> its global: what
     /// Guile's `(@@ (module) name)` reads.
     pub globals: BTreeMap<String, String>,
+    /// Names its `#:export` declares that no definition ingot reads makes: a macro ingot
+    /// does not know defines them, or nothing does.
+    pub unseen: BTreeSet<String>,
 }
 
 /// The names one module (or the main file, or the REPL) sees besides the prelude's.
@@ -298,6 +301,24 @@ impl Namespace {
         for node in nodes {
             defined_names(node, &mut names, &mut public);
         }
+        // A name the module exports and `(define-thing NAME …)` writes, where define-thing is
+        // a definer macro (Guix's define-cargo-inputs, a module's own syntax-rules): the
+        // macro defines it, so it is the module's, renamed like its other definitions. Only
+        // exported names: a definer of another kind may not define its first argument.
+        for node in nodes {
+            let (Some(head), Some(items)) = (node.head(), node.items()) else {
+                continue;
+            };
+            let Some(name) = items.get(1).and_then(Node::symbol) else {
+                continue;
+            };
+            if head.starts_with("define-")
+                && !names.iter().any(|n| n == name)
+                && self.exports.iter().any(|(inside, _)| inside == name)
+            {
+                names.push(name.to_string());
+            }
+        }
         self.exports
             .extend(public.into_iter().map(|name| (name.clone(), name)));
         for name in names {
@@ -334,6 +355,7 @@ impl Namespace {
             defined: exports.keys().cloned().collect(),
             globals: exports.clone(),
             exports,
+            unseen: BTreeSet::new(),
         }
     }
 
@@ -341,10 +363,13 @@ impl Namespace {
     /// `define-module`), re-exported imports included.
     pub(super) fn info(&self, name: String) -> ModuleInfo {
         let mut exports = BTreeMap::new();
+        let mut unseen = BTreeSet::new();
         if self.declared {
             for (inside, exported) in &self.exports {
                 if let Some(g) = self.own.get(inside).or_else(|| self.imports.get(inside)) {
                     exports.insert(exported.clone(), g.clone());
+                } else {
+                    unseen.insert(exported.clone());
                 }
             }
         } else {
@@ -357,11 +382,15 @@ impl Namespace {
         }
         let mut globals: BTreeMap<String, String> = self.imports.clone().into_iter().collect();
         globals.extend(self.own.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for name in exports.keys() {
+            unseen.remove(name);
+        }
         ModuleInfo {
             name,
             exports,
             defined: self.own.keys().cloned().collect(),
             globals,
+            unseen,
         }
     }
 
@@ -380,9 +409,39 @@ fn closest<'a>(name: &str, names: impl Iterator<Item = &'a String>) -> Option<&'
 }
 
 fn not_exported(name: &str, module: &ModuleInfo, at: usize) -> ImportError {
-    let hint = match closest(name, module.exports.keys()) {
+    if module.unseen.contains(name) {
+        return ImportError {
+            at,
+            message: format!(
+                "`{name}` is in the #:export of {}, but no definition there that ingot reads \
+                 makes it",
+                module.name
+            ),
+            hint: Some(format!(
+                "a macro ingot does not know may define it (ingot reads define, define*, \
+                 define-public, define-syntax, record types and a (define-… {name} …) form); \
+                 if {} never defines it, Guile fails too (unbound variable)",
+                module.name
+            )),
+        };
+    }
+    let hint = match closest(name, module.exports.keys().chain(&module.unseen)) {
         Some(e) => super::diagnose::did_you_mean(e),
-        None if module.exports.is_empty() => format!("{} exports nothing", module.name),
+        None if module.exports.is_empty() && module.unseen.is_empty() => {
+            format!("{} exports nothing", module.name)
+        }
+        None if module.exports.is_empty() => format!(
+            "{} exports only names ingot sees no definition of (made by a macro ingot does \
+             not know?): {}",
+            module.name,
+            module
+                .unseen
+                .iter()
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         None => format!(
             "{} exports {}",
             module.name,
