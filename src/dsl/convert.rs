@@ -49,6 +49,8 @@ struct Rec {
     value: SteelVal,
     ty: String,
     location: Option<SourceLoc>,
+    /// Where each field given by a clause is: an error about a field's value is said there.
+    fields: Vec<(String, Option<SourceLoc>)>,
 }
 
 impl Rec {
@@ -56,9 +58,18 @@ impl Rec {
         v::record_get(&self.value, field).unwrap_or(SteelVal::Void)
     }
 
+    /// The `(FIELD VALUE)` clause that gave `field`, else the record's form.
+    fn field_location(&self, field: &str) -> Option<SourceLoc> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .and_then(|(_, at)| at.clone())
+            .or_else(|| self.location.clone())
+    }
+
     fn error(&self, field: &str, message: impl Into<String>) -> DslError {
         DslError::Record(Box::new(RecordError {
-            location: self.location.clone(),
+            location: self.field_location(field),
             record: self.ty.clone(),
             field: Some(field.to_string()),
             message: message.into(),
@@ -121,6 +132,13 @@ impl<'h> Converter<'h> {
             Some(ty) if ty == expected => Ok(Rec {
                 value: value.clone(),
                 location: self.host.record_location(value),
+                fields: v::record_given_fields(value)
+                    .into_iter()
+                    .map(|f| {
+                        let at = self.host.field_location(value, &f);
+                        (f, at)
+                    })
+                    .collect(),
                 ty,
             }),
             _ => Err(DslError::value(
