@@ -288,3 +288,24 @@ fn the_kernel_warning_names_the_package_given() {
         "{err}"
     );
 }
+
+/// show prints the bootloader the definition names: grub-minimal-bootloader installs the same
+/// i386-pc GRUB as grub-bootloader, but it is not what the user wrote.
+#[test]
+fn show_prints_the_bootloader_name_written() {
+    let os = "(operating-system (host-name \"h\") \
+              (bootloader (bootloader-configuration (bootloader grub-minimal-bootloader))) \
+              (file-systems (list (file-system (device (file-system-label \"r\")) \
+              (mount-point \"/\") (type \"ext4\")))))";
+    let (ok, out, err) = run(&["show", "-e", os], None);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l == "bootloader grub-minimal-bootloader"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&["show", "--json", "-e", os], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["bootloader"], "grub-minimal-bootloader", "{out}");
+}

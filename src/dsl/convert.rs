@@ -609,9 +609,11 @@ impl<'h> Converter<'h> {
                     .map(str::to_string)
             })
             .collect();
+        let mut shown = name.clone();
         let kind = match markers.iter().flatten().next() {
             Some(marker) => {
                 let known = &marker["ingot:".len()..];
+                shown = known.to_string();
                 let kind = bootloader_by_name(known).ok_or_else(|| {
                     r.error(
                         "bootloader",
@@ -675,6 +677,7 @@ impl<'h> Converter<'h> {
         }
         Ok(BootloaderConfig {
             bootloader: kind,
+            name: shown,
             targets,
             timeout,
             location: r.location.clone(),

@@ -55,6 +55,9 @@ impl Bootloader {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BootloaderConfig {
     pub bootloader: Bootloader,
+    /// The name the definition gave it (`grub-minimal-bootloader`, which installs the same
+    /// i386-pc GRUB as grub-bootloader): what show and messages print.
+    pub name: String,
     pub targets: Vec<String>,
     /// Seconds before the default entry boots; negative (GRUB only): wait for a key.
     pub timeout: i32,

@@ -234,7 +234,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                         "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
                          {package}: set (kernel (local-file \"…\")) or put /boot/vmlinuz in \
                          the root tree",
-                        bl.bootloader.name()
+                        bl.name
                     ),
                 )?;
                 // The stand-in path gives grub.cfg the length a real one has.
