@@ -195,8 +195,27 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
         None
     };
     let stood_in = os.kernel.is_some() && kernel_ref.is_none();
-    let (files, warnings) =
+    let (mut files, warnings) =
         boot_files::choose(&tree, kernel_ref, initrd_ref, os.location.as_ref())?;
+    if files.kernel.is_none() {
+        let tree_has = if os.root_tree.is_some() {
+            "the root tree has no /boot/vmlinuz-*"
+        } else {
+            "no root tree is given"
+        };
+        files.no_kernel = match (&os.kernel, os.kernel_package.as_deref()) {
+            (Some(FileRef::InRoot(path)), _) => Some(format!(
+                "the kernel field's {path} is neither a host file nor in the root tree"
+            )),
+            (_, Some(p)) if is_hurd(p) => Some(format!(
+                "the kernel field names {p}, the Hurd, which ingot neither builds nor boots"
+            )),
+            (_, Some(p)) => Some(format!(
+                "the kernel field names {p}, a package ingot does not build, and {tree_has}"
+            )),
+            _ => None,
+        };
+    }
     report.warnings = warnings;
     report.warnings.extend(needs);
     boot_files::place(&mut tree, &files, os.location.as_ref())?;
