@@ -339,12 +339,15 @@ impl<'h> Converter<'h> {
             })?;
         os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
         let mapped = mapped_device_targets(&r.get("mapped-devices"));
+        let mut fs_values = Vec::new();
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
             self.warn_about_device(&fs, &entry, &mapped);
             self.warn_second_root(&os, &entry);
             os.file_systems.push(entry);
+            fs_values.push(fs);
         }
+        self.check_efi_targets(&r, &os, &fs_values)?;
         os.root_tree = self.host_dir(&r, "root-tree")?;
         os.firmware_directory = self.host_dir(&r, "firmware-directory")?;
 
@@ -378,6 +381,57 @@ impl<'h> Converter<'h> {
         }
         os.ignored = ignored;
         Ok(os)
+    }
+
+    /// An EFI bootloader's target is the ESP's mount point: a vfat file system mounted a typo
+    /// away from it, `/boot/ef` for `/boot/efi`, is one Guix's grub-install fails on (the
+    /// target is no vfat mount point), and ingot would not make it the image's ESP (only
+    /// `/boot/efi` is), so it would not mount at boot. A target no file system mounts, with
+    /// none close, is left alone: `guix system image` does not read it.
+    fn check_efi_targets(
+        &self,
+        r: &Rec,
+        os: &OperatingSystem,
+        fs_values: &[SteelVal],
+    ) -> Result<(), DslError> {
+        let Some(bl) = os.bootloader.as_ref().filter(|b| b.bootloader.is_efi()) else {
+            return Ok(());
+        };
+        let fat = |t: &str| matches!(t, "vfat" | "fat" | "fat16" | "fat32" | "msdos");
+        for target in &bl.targets {
+            let target = target.trim_end_matches('/');
+            if target.is_empty() || os.file_systems.iter().any(|f| f.mount_point == target) {
+                continue;
+            }
+            let close =
+                os.file_systems.iter().zip(fs_values).find(|(f, _)| {
+                    fat(&f.fs_type) && strsim::levenshtein(&f.mount_point, target) <= 2
+                });
+            let Some((fs, value)) = close else {
+                continue;
+            };
+            let targets_at = self.host.field_location(&r.get("bootloader"), "targets");
+            let at = short_location(targets_at.as_ref(), fs.location.as_ref())
+                .map(|l| format!(" (at {l})"))
+                .unwrap_or_default();
+            return Err(DslError::Record(Box::new(RecordError {
+                location: self.host.field_location(value, "mount-point"),
+                record: "file-system".into(),
+                field: Some("mount-point".into()),
+                message: format!(
+                    "{} installs GRUB in {target:?}, its targets{at}, but no file system is \
+                     mounted there: this {} file system on {:?} is not the ESP (Guix's \
+                     grub-install fails on a target that is not a FAT mount point)",
+                    bl.name, fs.fs_type, fs.mount_point
+                ),
+                value: None,
+                hint: Some(format!(
+                    "did you mean (mount-point {target:?})? (or make the targets the ESP's \
+                     mount point)"
+                )),
+            })));
+        }
+        Ok(())
     }
 
     /// A file system on "/" after the OS's first: Guix's root is the first.
