@@ -518,6 +518,14 @@ impl<'h> Converter<'h> {
             "the image's root partition keeps the image's label {:?} and gets a new uuid",
             image.partitions[root].label
         );
+        // Guix's own Hurd systems have (file-systems '()): they are made for `guix system
+        // image` (a hurd-raw image, a childhurd), which gives them the image's root.
+        let hurd = os
+            .kernel_package
+            .as_deref()
+            .is_some_and(crate::model::is_hurd_kernel)
+            || v::record_get(os_value, "hurd")
+                .is_some_and(|h| !matches!(h, SteelVal::BoolV(false)));
         let close = os.file_systems.iter().find(|f| {
             let m = f.mount_point.trim();
             m.is_empty() || m.chars().all(|c| c == '/')
@@ -532,14 +540,23 @@ impl<'h> Converter<'h> {
             ),
             None => self.root_candidates(os),
         };
-        self.host.warn(
+        let message = if hurd {
+            format!(
+                "operating-system: no file system is mounted on \"/\", as in Guix's own Hurd \
+                 systems (%hurd-default-operating-system has (file-systems '())): {root}, as \
+                 `guix system image` gives a Hurd image the image's root file system; only \
+                 `guix system init` of this system would need one (Guix: \"missing root file \
+                 system\"){hint}"
+            )
+        } else {
             format!(
                 "operating-system: no file system is mounted on \"/\": {root}, as `guix system \
                  image` replaces the root file system with its own; `guix system init` and \
                  `reconfigure` would fail on this operating system{hint}"
-            ),
-            self.host.field_location(os_value, "file-systems"),
-        );
+            )
+        };
+        self.host
+            .warn(message, self.host.field_location(os_value, "file-systems"));
     }
 
     /// The label, when written: Guix titles the boot menu entry with it, so it is evaluated as

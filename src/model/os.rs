@@ -73,6 +73,13 @@ pub enum FileSystemDevice {
     Other(String),
 }
 
+/// Whether a kernel package named `package` is the Hurd's (`hurd`, `gnumach`,
+/// `%hurd-default-operating-system-kernel`, a `%hurd-startup` of one's own): ingot neither
+/// builds nor boots it.
+pub fn is_hurd_kernel(package: &str) -> bool {
+    package == "gnumach" || package.contains("hurd")
+}
+
 /// A FAT volume serial as Guix writes it, "1234-ABCD" (a FAT file system's uuid).
 pub fn parse_fat_serial(text: &str) -> Option<u32> {
     let (high, low) = text.split_once('-')?;

@@ -207,7 +207,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
             (Some(FileRef::InRoot(path)), _) => Some(format!(
                 "the kernel field's {path} is neither a host file nor in the root tree"
             )),
-            (_, Some(p)) if is_hurd(p) => Some(format!(
+            (_, Some(p)) if model::is_hurd_kernel(p) => Some(format!(
                 "the kernel field names {p}, the Hurd, which ingot neither builds nor boots"
             )),
             (_, Some(p)) => Some(format!(
@@ -238,7 +238,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                     "no root tree given"
                 };
                 let package = match os.kernel_package.as_deref() {
-                    Some(p) if is_hurd(p) => format!(
+                    Some(p) if model::is_hurd_kernel(p) => format!(
                         "its kernel {p} is the Hurd, which ingot neither builds nor boots (its \
                          hurd-raw and hurd-qcow2 images are shown, not built)"
                     ),
@@ -436,12 +436,4 @@ pub fn partition_trees(
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
     root_tree(image, opts).map(|(tree, _)| tree)
-}
-
-/// Whether a kernel package named so is the Hurd (Guix's `hurd`, gnumach, or the Hurd OS's).
-fn is_hurd(package: &str) -> bool {
-    matches!(
-        package,
-        "hurd" | "gnumach" | "%hurd-default-operating-system-kernel"
-    )
 }
