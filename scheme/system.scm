@@ -406,8 +406,7 @@
 ;; ((gnu bootloader grub) grub-theme), the bootloader-configuration's theme: ingot's grub.cfg has
 ;; no theme, so the record is kept as written, as that of a name ingot does not know (its
 ;; values are code only for the accessors of such a record; a missing local-file in it is a
-;; warning). Defined here because its field `image` is also the image record's macro, which
-;; Steel would expand inside the clauses of an unknown name.
+;; warning). Defined so that Guix's own record is not counted among the names ingot does not know.
 (define-syntax grub-theme
   (syntax-rules ()
     ((_ (field value) ...)

@@ -163,7 +163,7 @@ fn flatten_os(os: &OperatingSystem, prefix: &str, out: &mut BTreeMap<String, Str
     put("initrd", file_ref(&os.initrd));
     put("kernel-arguments", string_list(&os.kernel_arguments));
     if let Some(b) = &os.bootloader {
-        put("bootloader", b.bootloader.name());
+        put("bootloader", b.name.clone());
         put("bootloader.targets", string_list(&b.targets));
         put("bootloader.timeout", b.timeout.to_string());
         put("bootloader.location", loc(&b.location));

@@ -324,3 +324,60 @@ fn the_kernel_warning_names_the_package_given() {
         "{err}"
     );
 }
+
+/// The summary line of a kernel field ingot cannot use says what the field gave, as the
+/// warning does: "no kernel field" is only for an OS without one.
+#[test]
+fn the_kernel_summary_line_says_what_the_kernel_field_gave() {
+    let os = |kernel: &str| {
+        format!(
+            "(operating-system (host-name \"h\") {kernel} \
+             (bootloader (bootloader-configuration (bootloader grub-bootloader))) \
+             (file-systems (list (file-system (device (file-system-label \"r\")) \
+             (mount-point \"/\") (type \"ext4\")))))"
+        )
+    };
+    let summary = |kernel: &str| {
+        let (ok, out, err) = run(&["show", "-e", &os(kernel)], None);
+        assert!(ok, "{err}");
+        out.lines()
+            .find(|l| l.starts_with("kernel: "))
+            .unwrap_or_else(|| panic!("{out}"))
+            .to_string()
+    };
+    assert_eq!(
+        summary("(kernel linux)"),
+        "kernel: none found (the kernel field names linux, a package ingot does not build, \
+         and no root tree is given)"
+    );
+    assert_eq!(
+        summary("(kernel \"/boot/bzImage-test\")"),
+        "kernel: none found (the kernel field's /boot/bzImage-test is neither a host file nor \
+         in the root tree)"
+    );
+    assert_eq!(
+        summary(""),
+        "kernel: none found (no kernel field and no /boot/vmlinuz-* in the root tree)"
+    );
+}
+
+/// show prints the bootloader the definition names: grub-minimal-bootloader installs the same
+/// i386-pc GRUB as grub-bootloader, but it is not what the user wrote.
+#[test]
+fn show_prints_the_bootloader_name_written() {
+    let os = "(operating-system (host-name \"h\") \
+              (bootloader (bootloader-configuration (bootloader grub-minimal-bootloader))) \
+              (file-systems (list (file-system (device (file-system-label \"r\")) \
+              (mount-point \"/\") (type \"ext4\")))))";
+    let (ok, out, err) = run(&["show", "-e", os], None);
+    assert!(ok, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l == "bootloader grub-minimal-bootloader"),
+        "{out}"
+    );
+    let (ok, out, err) = run(&["show", "--json", "-e", os], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["bootloader"], "grub-minimal-bootloader", "{out}");
+}

@@ -49,6 +49,8 @@ struct Rec {
     value: SteelVal,
     ty: String,
     location: Option<SourceLoc>,
+    /// Where each field given by a clause is: an error about a field's value is said there.
+    fields: Vec<(String, Option<SourceLoc>)>,
 }
 
 impl Rec {
@@ -56,9 +58,18 @@ impl Rec {
         v::record_get(&self.value, field).unwrap_or(SteelVal::Void)
     }
 
+    /// The `(FIELD VALUE)` clause that gave `field`, else the record's form.
+    fn field_location(&self, field: &str) -> Option<SourceLoc> {
+        self.fields
+            .iter()
+            .find(|(name, _)| name == field)
+            .and_then(|(_, at)| at.clone())
+            .or_else(|| self.location.clone())
+    }
+
     fn error(&self, field: &str, message: impl Into<String>) -> DslError {
         DslError::Record(Box::new(RecordError {
-            location: self.location.clone(),
+            location: self.field_location(field),
             record: self.ty.clone(),
             field: Some(field.to_string()),
             message: message.into(),
@@ -121,6 +132,13 @@ impl<'h> Converter<'h> {
             Some(ty) if ty == expected => Ok(Rec {
                 value: value.clone(),
                 location: self.host.record_location(value),
+                fields: v::record_given_fields(value)
+                    .into_iter()
+                    .map(|f| {
+                        let at = self.host.field_location(value, &f);
+                        (f, at)
+                    })
+                    .collect(),
                 ty,
             }),
             _ => Err(DslError::value(
@@ -321,12 +339,15 @@ impl<'h> Converter<'h> {
             })?;
         os.bootloader = Some(self.bootloader(&r.get("bootloader"))?);
         let mapped = mapped_device_targets(&r.get("mapped-devices"));
+        let mut fs_values = Vec::new();
         for fs in r.list("file-systems")? {
             let entry = self.file_system(&fs)?;
             self.warn_about_device(&fs, &entry, &mapped);
             self.warn_second_root(&os, &entry);
             os.file_systems.push(entry);
+            fs_values.push(fs);
         }
+        self.check_efi_targets(&r, &os, &fs_values)?;
         os.root_tree = self.host_dir(&r, "root-tree")?;
         os.firmware_directory = self.host_dir(&r, "firmware-directory")?;
 
@@ -360,6 +381,57 @@ impl<'h> Converter<'h> {
         }
         os.ignored = ignored;
         Ok(os)
+    }
+
+    /// An EFI bootloader's target is the ESP's mount point: a vfat file system mounted a typo
+    /// away from it, `/boot/ef` for `/boot/efi`, is one Guix's grub-install fails on (the
+    /// target is no vfat mount point), and ingot would not make it the image's ESP (only
+    /// `/boot/efi` is), so it would not mount at boot. A target no file system mounts, with
+    /// none close, is left alone: `guix system image` does not read it.
+    fn check_efi_targets(
+        &self,
+        r: &Rec,
+        os: &OperatingSystem,
+        fs_values: &[SteelVal],
+    ) -> Result<(), DslError> {
+        let Some(bl) = os.bootloader.as_ref().filter(|b| b.bootloader.is_efi()) else {
+            return Ok(());
+        };
+        let fat = |t: &str| matches!(t, "vfat" | "fat" | "fat16" | "fat32" | "msdos");
+        for target in &bl.targets {
+            let target = target.trim_end_matches('/');
+            if target.is_empty() || os.file_systems.iter().any(|f| f.mount_point == target) {
+                continue;
+            }
+            let close =
+                os.file_systems.iter().zip(fs_values).find(|(f, _)| {
+                    fat(&f.fs_type) && strsim::levenshtein(&f.mount_point, target) <= 2
+                });
+            let Some((fs, value)) = close else {
+                continue;
+            };
+            let targets_at = self.host.field_location(&r.get("bootloader"), "targets");
+            let at = short_location(targets_at.as_ref(), fs.location.as_ref())
+                .map(|l| format!(" (at {l})"))
+                .unwrap_or_default();
+            return Err(DslError::Record(Box::new(RecordError {
+                location: self.host.field_location(value, "mount-point"),
+                record: "file-system".into(),
+                field: Some("mount-point".into()),
+                message: format!(
+                    "{} installs GRUB in {target:?}, its targets{at}, but no file system is \
+                     mounted there: this {} file system on {:?} is not the ESP (Guix's \
+                     grub-install fails on a target that is not a FAT mount point)",
+                    bl.name, fs.fs_type, fs.mount_point
+                ),
+                value: None,
+                hint: Some(format!(
+                    "did you mean (mount-point {target:?})? (or make the targets the ESP's \
+                     mount point)"
+                )),
+            })));
+        }
+        Ok(())
     }
 
     /// A file system on "/" after the OS's first: Guix's root is the first.
@@ -446,6 +518,14 @@ impl<'h> Converter<'h> {
             "the image's root partition keeps the image's label {:?} and gets a new uuid",
             image.partitions[root].label
         );
+        // Guix's own Hurd systems have (file-systems '()): they are made for `guix system
+        // image` (a hurd-raw image, a childhurd), which gives them the image's root.
+        let hurd = os
+            .kernel_package
+            .as_deref()
+            .is_some_and(crate::model::is_hurd_kernel)
+            || v::record_get(os_value, "hurd")
+                .is_some_and(|h| !matches!(h, SteelVal::BoolV(false)));
         let close = os.file_systems.iter().find(|f| {
             let m = f.mount_point.trim();
             m.is_empty() || m.chars().all(|c| c == '/')
@@ -460,14 +540,23 @@ impl<'h> Converter<'h> {
             ),
             None => self.root_candidates(os),
         };
-        self.host.warn(
+        let message = if hurd {
+            format!(
+                "operating-system: no file system is mounted on \"/\", as in Guix's own Hurd \
+                 systems (%hurd-default-operating-system has (file-systems '())): {root}, as \
+                 `guix system image` gives a Hurd image the image's root file system; only \
+                 `guix system init` of this system would need one (Guix: \"missing root file \
+                 system\"){hint}"
+            )
+        } else {
             format!(
                 "operating-system: no file system is mounted on \"/\": {root}, as `guix system \
                  image` replaces the root file system with its own; `guix system init` and \
                  `reconfigure` would fail on this operating system{hint}"
-            ),
-            self.host.field_location(os_value, "file-systems"),
-        );
+            )
+        };
+        self.host
+            .warn(message, self.host.field_location(os_value, "file-systems"));
     }
 
     /// The label, when written: Guix titles the boot menu entry with it, so it is evaluated as
@@ -591,9 +680,11 @@ impl<'h> Converter<'h> {
                     .map(str::to_string)
             })
             .collect();
+        let mut shown = name.clone();
         let kind = match markers.iter().flatten().next() {
             Some(marker) => {
                 let known = &marker["ingot:".len()..];
+                shown = known.to_string();
                 let kind = bootloader_by_name(known).ok_or_else(|| {
                     r.error(
                         "bootloader",
@@ -657,6 +748,7 @@ impl<'h> Converter<'h> {
         }
         Ok(BootloaderConfig {
             bootloader: kind,
+            name: shown,
             targets,
             timeout,
             location: r.location.clone(),

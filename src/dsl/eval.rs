@@ -146,7 +146,12 @@ impl Dsl {
                 hint: None,
             });
         }
-        let edits = self.namespace_renames(&nodes, &plain, offset)?;
+        let mut edits = self.namespace_renames(&nodes, &plain, offset)?;
+        let macros = &self.user_macros;
+        edits.extend(super::rewrite::macro_argument_unquotes(&nodes, &|name| {
+            macros.contains_key(name)
+        }));
+        edits.sort_by_key(|e| e.0);
         let scanned = namespace::apply(scanned, &edits);
         let src = Arc::new(append_text(&src, &scanned, text));
         if interactive {

@@ -209,6 +209,63 @@ fn collect_quoted_keywords(
     }
 }
 
+/// Edits making each `,X` (and `,@X`) written as an argument of a user macro, outside any
+/// quasiquote, Steel's evaluated unquote `(#%unquote X)`. Steel's reader decides what an
+/// unquote is where it reads it: inside a quasiquote it is `#%unquote`, evaluated; outside,
+/// the plain `unquote`, which Steel's quasiquote keeps as data. So `(m ,(+ 1 2))` with a
+/// template `` `(a e) `` gave (a (unquote (+ 1 2))) where Guile gives (a 3). Edits are (offset,
+/// length replaced, new text) in `nodes`' text, in order.
+pub(crate) fn macro_argument_unquotes(
+    nodes: &[Node],
+    is_macro: &dyn Fn(&str) -> bool,
+) -> Vec<(usize, usize, String)> {
+    fn walk(
+        node: &Node,
+        in_macro: bool,
+        is_macro: &dyn Fn(&str) -> bool,
+        edits: &mut Vec<(usize, usize, String)>,
+    ) {
+        match &node.kind {
+            // Quoted data, and a quasiquote whose unquotes Steel reads right.
+            Kind::Prefixed("quote" | "quasiquote" | "syntax" | "quasisyntax", _) => {}
+            Kind::Prefixed(form @ ("unquote" | "unquote-splicing"), inner) => {
+                if in_macro {
+                    let (len, raw) = if *form == "unquote" {
+                        (1, "(#%unquote ")
+                    } else {
+                        (2, "(#%unquote-splicing ")
+                    };
+                    edits.push((node.start, len, raw.to_string()));
+                    walk(inner, in_macro, is_macro, edits);
+                    edits.push((inner.end, 0, ")".to_string()));
+                } else {
+                    walk(inner, in_macro, is_macro, edits);
+                }
+            }
+            Kind::Prefixed(_, inner) => walk(inner, in_macro, is_macro, edits),
+            Kind::List(items, tail) => match node.head() {
+                Some("quote" | "quasiquote" | "syntax-rules" | "define-syntax" | "syntax-case") => {
+                }
+                head => {
+                    let in_macro = in_macro || head.is_some_and(is_macro);
+                    for item in items.iter().chain(tail.as_deref()) {
+                        walk(item, in_macro, is_macro, edits);
+                    }
+                }
+            },
+            Kind::Vector(items) => items
+                .iter()
+                .for_each(|n| walk(n, in_macro, is_macro, edits)),
+            _ => {}
+        }
+    }
+    let mut edits = Vec::new();
+    for node in nodes {
+        walk(node, false, is_macro, &mut edits);
+    }
+    edits
+}
+
 /// Where a datum stands: code, quasiquoted data (whose unquoted parts are code) or quoted data.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {

@@ -2,7 +2,8 @@
 //!
 //! A form Steel cannot compile for a free name is macro-expanded once and all its free names
 //! are found in that expansion (`free_names`); they are declared, then the form is compiled
-//! again (walked again only after binding a name Steel renamed for hygiene). A name in value position
+//! again (walked again after declaring an operator, whose clauses Steel had expanded as code,
+//! or binding a name Steel renamed for hygiene). A name in value position
 //! becomes an opaque value (that can also be called); a name in operator position becomes a
 //! macro that keeps the call's arguments unevaluated, since they are typically the fields of
 //! a Guix configuration record ingot does not know. A call on one name or literal evaluates
@@ -29,8 +30,9 @@ pub(super) const KEPT_AS_WRITTEN: &[&str] = &["package", "origin"];
 /// Steel's prefix for a template name it renamed for hygiene (`rename_idents`).
 const HYGIENIC_PREFIX: &str = "##";
 
-/// Walks of one form, against a name Steel keeps renaming.
-const MAX_ROUNDS: usize = 4;
+/// Walks of one form: each round declares at least one new name, so this bounds the nesting of
+/// unknown calls inside each other's clauses (and a name Steel keeps renaming).
+const MAX_ROUNDS: usize = 8;
 
 impl Dsl {
     /// Compiles and runs one form; if it has free names, declares them all as placeholders
@@ -64,8 +66,12 @@ impl Dsl {
         } else {
             Calls::Opaque
         };
-        // Once a hygiene-renamed name is bound, its expansion can differ and show other free
-        // names: walk again (bounded: each round binds new names).
+        // Once a hygiene-renamed name is bound, or an unknown operator is declared, the
+        // expansion differs and can show other free names: walk again (bounded: each round
+        // binds new names). Before its placeholder exists, Steel expands an unknown call's
+        // clauses as code, so a clause named like a prelude macro, `(image (file-append %x
+        // …))` in `(foo-configuration …)`, is expanded as the image record and the names in
+        // its value are missed; the placeholder then keeps that clause as (FIELD VALUE).
         let mut named = Vec::new();
         let mut round = 0;
         loop {
@@ -96,6 +102,7 @@ impl Dsl {
             }
             let mut program = String::new();
             let mut renamed = Vec::new();
+            let mut operators = false;
             for FreeName {
                 name,
                 operator,
@@ -128,6 +135,7 @@ impl Dsl {
                     if spelt != name {
                         renamed.push((name.clone(), spelt.to_string(), operator));
                     }
+                    operators |= operator;
                 }
                 named.push(name);
             }
@@ -146,7 +154,7 @@ impl Dsl {
             match result {
                 Err(e)
                     if e.kind() == ErrorKind::FreeIdentifier
-                        && !renamed.is_empty()
+                        && (!renamed.is_empty() || operators)
                         && round < MAX_ROUNDS => {}
                 other => return other,
             }

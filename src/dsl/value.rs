@@ -180,6 +180,21 @@ pub(crate) fn record_field_span(v: &SteelVal, field: &str) -> Option<RawSpan> {
         .and_then(|entry| entry.get(1).and_then(as_span))
 }
 
+/// The fields a record's clauses gave (in its form or the form it inherits from).
+pub(crate) fn record_given_fields(v: &SteelVal) -> Vec<String> {
+    struct_field(v, layout::RECORD_SPANS)
+        .and_then(|spans| list_items(&spans))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|entry| {
+            list_items(entry)?
+                .first()
+                .and_then(as_symbol)
+                .map(str::to_string)
+        })
+        .collect()
+}
+
 /// The name of a placeholder for something the user's file used but nobody defined.
 pub(crate) fn unknown_name(v: &SteelVal) -> Option<String> {
     if is_struct(v, layout::UNKNOWN) || is_struct(v, layout::UNKNOWN_CALL) {

@@ -8,8 +8,8 @@ mod uuid;
 
 pub use file_system::FileSystemKind;
 pub use os::{
-    parse_fat_serial, Bootloader, BootloaderConfig, FileRef, FileSystemDevice, FileSystemEntry,
-    OperatingSystem,
+    is_hurd_kernel, parse_fat_serial, Bootloader, BootloaderConfig, FileRef, FileSystemDevice,
+    FileSystemEntry, OperatingSystem,
 };
 pub use size::{parse_size, SizeError, SizeSpec};
 pub use uuid::{Uuid, UuidError};

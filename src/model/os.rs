@@ -55,6 +55,9 @@ impl Bootloader {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BootloaderConfig {
     pub bootloader: Bootloader,
+    /// The name the definition gave it (`grub-minimal-bootloader`, which installs the same
+    /// i386-pc GRUB as grub-bootloader): what show and messages print.
+    pub name: String,
     pub targets: Vec<String>,
     /// Seconds before the default entry boots; negative (GRUB only): wait for a key.
     pub timeout: i32,
@@ -68,6 +71,13 @@ pub enum FileSystemDevice {
     Path(String),
     /// e.g. "none" for tmpfs; kept verbatim.
     Other(String),
+}
+
+/// Whether a kernel package named `package` is the Hurd's (`hurd`, `gnumach`,
+/// `%hurd-default-operating-system-kernel`, a `%hurd-startup` of one's own): ingot neither
+/// builds nor boots it.
+pub fn is_hurd_kernel(package: &str) -> bool {
+    package == "gnumach" || package.contains("hurd")
 }
 
 /// A FAT volume serial as Guix writes it, "1234-ABCD" (a FAT file system's uuid).

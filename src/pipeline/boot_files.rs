@@ -49,6 +49,9 @@ pub struct BootFiles {
     pub initrd: Option<BootFile>,
     /// Why there is no initrd, when a kernel was found without one.
     pub no_initrd: Option<String>,
+    /// Why there is no kernel when the operating system's kernel field gave one ingot cannot
+    /// use (a package, a path found nowhere); `None`: there is no kernel field.
+    pub no_kernel: Option<String>,
 }
 
 impl fmt::Display for BootFile {
@@ -72,8 +75,13 @@ impl BootFiles {
     pub fn summary(&self) -> Vec<String> {
         let kernel = match &self.kernel {
             Some(k) => format!("kernel: {k}"),
-            None => "kernel: none found (no kernel field and no /boot/vmlinuz-* in the root tree)"
-                .to_string(),
+            None => match &self.no_kernel {
+                Some(why) => format!("kernel: none found ({why})"),
+                None => {
+                    "kernel: none found (no kernel field and no /boot/vmlinuz-* in the root tree)"
+                        .to_string()
+                }
+            },
         };
         let initrd = match (&self.initrd, &self.no_initrd) {
             (Some(i), _) => format!("initrd: {i}"),
@@ -420,6 +428,7 @@ pub fn choose(
             kernel,
             initrd,
             no_initrd,
+            no_kernel: None,
         },
         warnings,
     ))

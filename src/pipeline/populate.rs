@@ -195,8 +195,27 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
         None
     };
     let stood_in = os.kernel.is_some() && kernel_ref.is_none();
-    let (files, warnings) =
+    let (mut files, warnings) =
         boot_files::choose(&tree, kernel_ref, initrd_ref, os.location.as_ref())?;
+    if files.kernel.is_none() {
+        let tree_has = if os.root_tree.is_some() {
+            "the root tree has no /boot/vmlinuz-*"
+        } else {
+            "no root tree is given"
+        };
+        files.no_kernel = match (&os.kernel, os.kernel_package.as_deref()) {
+            (Some(FileRef::InRoot(path)), _) => Some(format!(
+                "the kernel field's {path} is neither a host file nor in the root tree"
+            )),
+            (_, Some(p)) if model::is_hurd_kernel(p) => Some(format!(
+                "the kernel field names {p}, the Hurd, which ingot neither builds nor boots"
+            )),
+            (_, Some(p)) => Some(format!(
+                "the kernel field names {p}, a package ingot does not build, and {tree_has}"
+            )),
+            _ => None,
+        };
+    }
     report.warnings = warnings;
     report.warnings.extend(needs);
     boot_files::place(&mut tree, &files, os.location.as_ref())?;
@@ -219,7 +238,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                     "no root tree given"
                 };
                 let package = match os.kernel_package.as_deref() {
-                    Some(p) if is_hurd(p) => format!(
+                    Some(p) if model::is_hurd_kernel(p) => format!(
                         "its kernel {p} is the Hurd, which ingot neither builds nor boots (its \
                          hurd-raw and hurd-qcow2 images are shown, not built)"
                     ),
@@ -234,7 +253,7 @@ pub fn root_tree(image: &Image, opts: PopulateOptions) -> Result<(Tree, RootRepo
                         "the {} needs a kernel: no (kernel …) that ingot can use and {given}; \
                          {package}: set (kernel (local-file \"…\")) or put /boot/vmlinuz in \
                          the root tree",
-                        bl.bootloader.name()
+                        bl.name
                     ),
                 )?;
                 // The stand-in path gives grub.cfg the length a real one has.
@@ -417,12 +436,4 @@ pub fn partition_trees(
 /// The root content for the tree-based formats (tarball, docker, wsl2, iso).
 pub fn os_tree(image: &Image, opts: PopulateOptions) -> Result<Tree, BuildError> {
     root_tree(image, opts).map(|(tree, _)| tree)
-}
-
-/// Whether a kernel package named so is the Hurd (Guix's `hurd`, gnumach, or the Hurd OS's).
-fn is_hurd(package: &str) -> bool {
-    matches!(
-        package,
-        "hurd" | "gnumach" | "%hurd-default-operating-system-kernel"
-    )
 }

@@ -32,7 +32,7 @@ pub fn check_image(image: &Image) -> Result<(), PlanError> {
                 message: format!(
                     "{} needs an EFI system partition, and this MBR image has none (use -t \
                      efi-raw or mbr-hybrid-raw, or grub-bootloader)",
-                    bl.bootloader.name()
+                    bl.name
                 ),
             });
         }
@@ -110,7 +110,7 @@ pub fn efi_on_mbr_warning(image: &Image) -> Option<String> {
     Some(format!(
         "{at}{} on an MBR disk: only UEFI firmware boots this image (BIOS finds no boot code in \
          the MBR); use -t efi-raw for a GPT disk, or grub-bootloader for BIOS",
-        bl.bootloader.name()
+        bl.name
     ))
 }
 
@@ -158,7 +158,7 @@ fn check_bootloader(image: &Image) -> Result<(), PlanError> {
     if !x86 && matches!(bl.bootloader, Bootloader::GrubBios | Bootloader::GrubEfi32) {
         return Err(err(format!(
             "{} is an x86 bootloader, but the image's platform is {platform}",
-            bl.bootloader.name()
+            bl.name
         )));
     }
     Ok(())

@@ -120,7 +120,7 @@ pub fn render_json(plan: &Plan) -> Value {
         "compression": plan.image.compression,
         "volatile_root": plan.image.volatile_root,
         "image_size": match plan.image.size { SizeSpec::Guess => json!("guess"), SizeSpec::Bytes(n) => json!(n) },
-        "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.bootloader.name()),
+        "bootloader": os.and_then(|o| o.bootloader.as_ref()).map(|b| b.name.as_str()),
         "kernel": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.kernel.as_ref())),
         "initrd": boot_file_json(plan.boot_files.as_ref().and_then(|b| b.initrd.as_ref())),
         "owners": plan.owners,
@@ -152,7 +152,7 @@ pub fn render_table(plan: &Plan) -> String {
         .as_ref()
         .and_then(|o| o.bootloader.as_ref())
     {
-        out.push_str(&format!("bootloader {}\n", bl.bootloader.name()));
+        out.push_str(&format!("bootloader {}\n", bl.name));
     }
     out.push_str(&boot_lines(plan));
     let header = [

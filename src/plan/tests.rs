@@ -179,6 +179,7 @@ fn efi_grub_os() -> crate::model::OperatingSystem {
     OperatingSystem {
         bootloader: Some(BootloaderConfig {
             bootloader: Bootloader::GrubEfi,
+            name: "grub-efi-bootloader".into(),
             targets: vec![],
             timeout: 5,
             location: None,
