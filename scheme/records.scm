@@ -120,7 +120,34 @@
     (cond ((not field) (proc))
           ((%field-thunked? field) (%thunk proc))
           ((%field-delayed? field) (%promise proc (box #f)))
+          ((%ignored-field? rtd name) (%ignored-field-value rtd name proc))
           (else (proc)))))
+
+;; Fields ingot never reads (an OS's packages and services), with what makes the opaque value
+;; kept for one that cannot be computed: ((RECORD-NAME MAKE-OPAQUE FIELD …) …).
+(define %ignored-fields '())
+(define (%ignore-fields! record-name make-opaque fields)
+  (set! %ignored-fields (cons (cons record-name (cons make-opaque fields)) %ignored-fields)))
+(define (%ignored-field? rtd name)
+  (let ((entry (%assq (%rtd-name rtd) %ignored-fields)))
+    (and entry (member name (cddr entry)) #t)))
+
+;; An ignored field's value computed from names ingot does not know (Guix's
+;; (package-direct-inputs guix) filtered, appended …) cannot be computed, and need not be:
+;; it is kept as an opaque value, said once. Any other error is the user's, as in Guix.
+(define (%ignored-field-value rtd name proc)
+  (with-handler
+   (lambda (e)
+     (let ((message (if (error-object? e) (error-object-message e) #f)))
+       (if (and (string? message) (%opaque-failure? message))
+           (begin
+             (%warn (string-append (symbol->string (%rtd-name rtd)) ": " (symbol->string name)
+                                   ": not computed, because a value ingot does not know reached a "
+                                   "procedure (" message "); ingot does not read "
+                                   (symbol->string name) ", so it is kept as an opaque value"))
+             ((cadr (%assq (%rtd-name rtd) %ignored-fields)) name))
+           (raise-error e))))
+   (proc)))
 
 (define (%check-value rtd field value span clause-span)
   (let ((check (%field-check field)))

@@ -784,6 +784,14 @@
   (%service-list '(system boot host-name account pam setuid-program shepherd-root
                    user-processes file-systems firmware profile)))
 
+;; What ingot never reads of an OS (src/dsl/convert.rs reads the bootloader, kernel, initrd,
+;; kernel arguments, label, host name, file systems, mapped devices and its own fields).
+(%ignore-fields! 'operating-system (lambda (field) (%make-unknown-call field '()))
+                 '(packages services essential-services users groups skeletons issue
+                   name-service-switch pam-services setuid-programs privileged-programs
+                   sudoers-file locale-definitions locale-libcs firmware hosts-file
+                   swap-devices))
+
 (define operating-system-kernel-arguments operating-system-user-kernel-arguments)
 (define operating-system-services operating-system-user-services)
 

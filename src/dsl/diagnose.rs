@@ -74,7 +74,9 @@ impl Dsl {
                 hint: Some(hint),
             };
         }
-        let named = self.named_unknown_hint(&message);
+        let named = self
+            .uncomputed_hint(&message)
+            .or_else(|| self.named_unknown_hint(&message));
         let hint = match err.kind() {
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
@@ -124,8 +126,7 @@ impl Dsl {
     /// unknown names the failing call writes and what the builtin needs, instead of Steel's
     /// conversion text. `None` for any other error.
     fn opaque_reached(&self, err: &SteelErr, message: &str) -> Option<(String, String)> {
-        let shown = [value::layout::UNKNOWN, value::layout::UNKNOWN_CALL];
-        if !shown.iter().any(|s| message.contains(&format!("({s})"))) {
+        if !shows_placeholder(message) {
             return None;
         }
         let call = self.error_call(err);
@@ -253,9 +254,10 @@ impl Dsl {
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
         let visible = self.visible_names();
-        let hint = f
-            .hint
-            .clone()
+        let shown = format!("{} {}", f.message, f.value.as_deref().unwrap_or_default());
+        let hint = self
+            .uncomputed_hint(&shown)
+            .or_else(|| f.hint.clone())
             .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &visible));
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
@@ -320,6 +322,44 @@ impl Dsl {
     pub(super) fn reaches_opaque(&self, err: &SteelErr) -> bool {
         self.opaque_reached(err, &steel_message(err)).is_some()
     }
+
+    /// Whether the error is a builtin given a placeholder none of whose names, as the failing
+    /// call writes them, is a few edits from a bound name: Guix names ingot does not know,
+    /// not a misspelling (whose error, with its did-you-mean, must not be put off).
+    pub(super) fn reaches_opaque_unmisspelt(&self, err: &SteelErr) -> bool {
+        let message = steel_message(err);
+        if !shows_placeholder(&message) {
+            return false;
+        }
+        let visible = self.visible_names();
+        let call = self.error_call(err);
+        !self.unknowns.iter().any(|u| {
+            u.chars().count() > 3
+                && call.as_ref().is_some_and(|c| c.find_symbol(u).is_some())
+                && closest_bound_name(&self.engine, u, &visible).is_some()
+        })
+    }
+
+    /// The hint for a message that shows the placeholder of a definition ingot could not
+    /// compute: the definition's own failure.
+    pub(super) fn uncomputed_hint(&self, text: &str) -> Option<String> {
+        self.uncomputed.iter().find_map(|(name, why)| {
+            text.contains(&format!("unknown {name}>")).then(|| {
+                format!(
+                    "`{}` has no value: its definition could not be computed, because {why}",
+                    super::namespace::unmangle(name)
+                )
+            })
+        })
+    }
+}
+
+/// Whether a Steel error message shows one of ingot's placeholders (Steel writes the struct as
+/// `(%unknown)` or `(%unknown-call)`): a builtin was given a value ingot does not know.
+pub(super) fn shows_placeholder(message: &str) -> bool {
+    [value::layout::UNKNOWN, value::layout::UNKNOWN_CALL]
+        .iter()
+        .any(|s| message.contains(&format!("({s})")))
 }
 
 /// The location of `offset` in `src`, with lines counted from the start of its part.

@@ -186,6 +186,11 @@ pub(crate) fn new_engine(
         emit("newline", args.first(), "\n")?;
         Ok(SteelVal::Void)
     });
+    // (%opaque-failure? MESSAGE): whether an error's message is a builtin given a placeholder.
+    register(&mut engine, "%opaque-failure?", |args| {
+        let message = string_arg("%opaque-failure?", args, 0)?;
+        Ok(SteelVal::BoolV(super::diagnose::shows_placeholder(message)))
+    });
     register(&mut engine, "%output-port?", |args| {
         Ok(SteelVal::BoolV(args.first().is_some_and(|v| {
             matches!(v, SteelVal::PortV(_)) || known_port(v).is_some()

@@ -36,6 +36,7 @@ impl Dsl {
     ) -> Result<SteelVal, DslError> {
         self.warnings.clear();
         self.unknowns.clear();
+        self.uncomputed.clear();
         self.loading.clear();
         self.cycle_forwards.clear();
         self.search_dir = base_dir.clone();
@@ -224,8 +225,11 @@ impl Dsl {
                     self.run_hoisting_dotted_quotes(&padded, &steel_path, &src, *form, e)
                 }
                 other => other,
-            }
-            .map_err(|e| self.map_error(e, &src, *form))?;
+            };
+            let values = match values {
+                Err(e) => self.keep_uncomputed_definition(e, &src, *form)?,
+                Ok(values) => values,
+            };
             self.finish_forward(&src.text[form.start..form.end]);
             self.finish_placeholders()?;
             self.note_stored_placeholders(
@@ -846,6 +850,67 @@ fn located(src: &SourceText, at: usize, message: String, hint: Option<String>) -
 }
 
 /// The name a top-level `(define NAME …)`, `(define (NAME …) …)` or `define-public` defines.
+impl Dsl {
+    /// A top-level `(define NAME EXPR)` whose EXPR gave a builtin a value ingot does not know
+    /// (`(define deps (alist-delete "x" (package-direct-inputs guix)))`) binds NAME to an
+    /// opaque value, with a warning at the form: the value matters only where it is used,
+    /// and where ingot uses it, an opaque value is an error there. Any other error, and a
+    /// procedure's definition, is the form's error.
+    fn keep_uncomputed_definition(
+        &mut self,
+        err: steel::rerrs::SteelErr,
+        src: &Arc<SourceText>,
+        form: Form,
+    ) -> Result<Vec<SteelVal>, DslError> {
+        let text = &src.text[form.start..form.end];
+        let name = value_definition_name(text)
+            .filter(|_| self.reaches_opaque_unmisspelt(&err))
+            .map(str::to_string);
+        let Some(name) = name else {
+            return Err(self.map_error(err, src, form));
+        };
+        let here = location_in(src, form.start);
+        let reason = match self.map_error(err, src, form) {
+            DslError::Eval {
+                location, message, ..
+            } => match location.filter(|l| *l != here) {
+                Some(at) if at.file == here.file => {
+                    format!("{message} (at {}:{})", at.line, at.column)
+                }
+                Some(at) => format!("{message} (at {at})"),
+                None => message,
+            },
+            other => return Err(other),
+        };
+        self.uncomputed.push((name.clone(), reason.clone()));
+        let program = format!("(define {name} (%make-unknown '{name}))");
+        compile_and_run(&mut self.engine, program, None)
+            .map_err(|e| self.map_error(e, src, form))?;
+        let user_name = namespace::unmangle(&name);
+        self.warn(
+            format!(
+                "`{user_name}` is not computed, because {reason}; it is kept as an opaque \
+                 value, an error wherever ingot needs its value"
+            ),
+            Some(here),
+        );
+        Ok(Vec::new())
+    }
+}
+
+/// NAME of `(define NAME EXPR)` or `(define-public NAME EXPR)`, not of a procedure's
+/// definition.
+fn value_definition_name(form: &str) -> Option<&str> {
+    let rest = form
+        .strip_prefix("(define-public")
+        .or_else(|| form.strip_prefix("(define"))?;
+    let rest = rest.strip_prefix(char::is_whitespace)?.trim_start();
+    if rest.starts_with('(') {
+        return None;
+    }
+    defined_name(form)
+}
+
 fn defined_name(form: &str) -> Option<&str> {
     let rest = form
         .strip_prefix("(define-public")

@@ -148,6 +148,9 @@ pub struct Dsl {
     session: Arc<SourceText>,
     /// Names that became placeholders, in order of first use, during the last evaluation.
     unknowns: Vec<String>,
+    /// Definitions kept as opaque values because they could not be computed (see
+    /// `keep_uncomputed_definition`): the name as Steel knows it, and why.
+    uncomputed: Vec<(String, String)>,
     /// Every placeholder defined so far, with whether it was defined as an operator.
     placeholders: HashMap<String, bool>,
     /// Names a top-level form of the text being evaluated may define although no plain
@@ -217,6 +220,7 @@ impl Dsl {
             sources: HashMap::new(),
             session: Arc::new(SourceText::default()),
             unknowns: Vec::new(),
+            uncomputed: Vec::new(),
             placeholders: HashMap::new(),
             defined_later: Arc::default(),
             placeholder_setters: HashMap::new(),

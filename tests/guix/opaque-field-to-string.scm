@@ -1,7 +1,7 @@
-;; error: opaque-field-to-string.scm:13:23: `wireguard-peer-endpoint` is not known to ingot, and string=? needs a string here
 ;; A peer's endpoint the form does not give is Guix's default, which ingot does not know: its
-;; accessor stays opaque, and string=? is told which name it came from, not Steel's
-;; conversion error. (The computed name is read: see ../computed-record-fields.scm.)
+;; accessor stays opaque, and string=? gets it. The definition cannot be computed; it goes
+;; only to the services, which ingot does not read: a warning says which name it came from,
+;; not Steel's conversion error. (The computed name is read: see computed-record-fields.scm.)
 (use-modules (gnu) (gnu services vpn) (srfi srfi-1))
 
 (define hosts '(("alpha" . "10.0.0.2") ("beta" . "10.0.0.3")))
