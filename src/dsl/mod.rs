@@ -441,11 +441,27 @@ impl Dsl {
                 );
                 if let Some(hint) = self.exported_systems_hint() {
                     e = e.with_hint(hint);
+                } else if matches!(value, SteelVal::Void) {
+                    // A file ending with a definition: the names it does not know are not
+                    // why it has no value.
+                    e = e.with_hint(
+                        "its last form is a definition, which has no value: end the file with \
+                         the image or operating-system to build (the name of one it defines)"
+                            .to_string(),
+                    );
                 } else if !self.unknowns.is_empty() {
+                    // As the user's text spells them: a module's names without ingot's prefix.
+                    let mut names: Vec<String> = self
+                        .unknowns
+                        .iter()
+                        .map(|u| namespace::unmangle(u))
+                        .collect();
+                    let mut seen = HashSet::new();
+                    names.retain(|n| seen.insert(n.clone()));
                     e = e.with_hint(format!(
                         "these names are not defined (misspelt, or Guix names ingot does not \
                          know): {}",
-                        self.unknowns.join(", ")
+                        names.join(", ")
                     ));
                 }
                 Err(e)
