@@ -120,22 +120,23 @@
     (cond ((not field) (proc))
           ((%field-thunked? field) (%thunk proc))
           ((%field-delayed? field) (%promise proc (box #f)))
-          ((%ignored-field? rtd name) (%ignored-field-value rtd name proc))
-          (else (proc)))))
+          (else (let ((make-opaque (%ignored-field-opaque rtd name)))
+                  (if make-opaque (%ignored-field-value rtd name proc make-opaque) (proc)))))))
 
 ;; Fields ingot never reads (an OS's packages and services), with what makes the opaque value
 ;; kept for one that cannot be computed: ((RECORD-NAME MAKE-OPAQUE FIELD …) …).
 (define %ignored-fields '())
 (define (%ignore-fields! record-name make-opaque fields)
   (set! %ignored-fields (cons (cons record-name (cons make-opaque fields)) %ignored-fields)))
-(define (%ignored-field? rtd name)
+;; MAKE-OPAQUE when NAME is an ignored field of the record type, else #f.
+(define (%ignored-field-opaque rtd name)
   (let ((entry (%assq (%rtd-name rtd) %ignored-fields)))
-    (and entry (member name (cddr entry)) #t)))
+    (and entry (member name (cddr entry)) (cadr entry))))
 
 ;; An ignored field's value computed from names ingot does not know (Guix's
 ;; (package-direct-inputs guix) filtered, appended …) cannot be computed, and need not be:
 ;; it is kept as an opaque value, said once. Any other error is the user's, as in Guix.
-(define (%ignored-field-value rtd name proc)
+(define (%ignored-field-value rtd name proc make-opaque)
   (with-handler
    (lambda (e)
      (let ((message (if (error-object? e) (error-object-message e) #f)))
@@ -145,7 +146,7 @@
                                    ": not computed, because a value ingot does not know reached a "
                                    "procedure (" message "); ingot does not read "
                                    (symbol->string name) ", so it is kept as an opaque value"))
-             ((cadr (%assq (%rtd-name rtd) %ignored-fields)) name))
+             (make-opaque name))
            (raise-error e))))
    (proc)))
 

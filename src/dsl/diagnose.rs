@@ -136,16 +136,7 @@ impl Dsl {
             .map(super::namespace::unmangle)
             .unwrap_or_else(|| "this call".to_string());
         let needs = needed_kind(message);
-        // The unknown names the call writes, in its order.
-        let mut named: Vec<(usize, &str)> = call
-            .iter()
-            .flat_map(|c| {
-                self.unknowns
-                    .iter()
-                    .filter_map(|u| c.find_symbol(u).map(|at| (at, u.as_str())))
-            })
-            .collect();
-        named.sort();
+        let named = self.unknowns_written_in(call.as_ref());
         let names: Vec<String> = named.iter().map(|(_, n)| format!("`{n}`")).collect();
         let message = match names.as_slice() {
             [] => format!(
@@ -158,14 +149,7 @@ impl Dsl {
                 more.join(" and ")
             ),
         };
-        let visible = self.visible_names();
-        // A short name is a few edits from too many others to offer one.
-        let close = named
-            .iter()
-            .filter(|(_, n)| n.chars().count() > 3)
-            .find_map(|(_, n)| {
-                closest_bound_name(&self.engine, n, &visible).map(|c| (n.to_string(), c))
-            });
+        let close = self.misspelt_unknown(&named);
         let accessor = named.iter().find_map(|(_, n)| self.accessor_record(n));
         let hint = match (close, accessor) {
             (Some((name, close)), _) => format!("`{name}`: {}", did_you_mean(&close)),
@@ -331,13 +315,35 @@ impl Dsl {
         if !shows_placeholder(&message) {
             return false;
         }
-        let visible = self.visible_names();
         let call = self.error_call(err);
-        !self.unknowns.iter().any(|u| {
-            u.chars().count() > 3
-                && call.as_ref().is_some_and(|c| c.find_symbol(u).is_some())
-                && closest_bound_name(&self.engine, u, &visible).is_some()
-        })
+        self.misspelt_unknown(&self.unknowns_written_in(call.as_ref()))
+            .is_none()
+    }
+
+    /// The unknown names a failing call writes, with their offsets, in its order.
+    fn unknowns_written_in(&self, call: Option<&reader::Node>) -> Vec<(usize, &str)> {
+        let mut named: Vec<(usize, &str)> = call
+            .iter()
+            .flat_map(|c| {
+                self.unknowns
+                    .iter()
+                    .filter_map(|u| c.find_symbol(u).map(|at| (at, u.as_str())))
+            })
+            .collect();
+        named.sort();
+        named
+    }
+
+    /// The first of `named` that is a few edits from a bound name, with that name.
+    fn misspelt_unknown(&self, named: &[(usize, &str)]) -> Option<(String, String)> {
+        let visible = self.visible_names();
+        // A short name is a few edits from too many others to offer one.
+        named
+            .iter()
+            .filter(|(_, n)| n.chars().count() > 3)
+            .find_map(|(_, n)| {
+                closest_bound_name(&self.engine, n, &visible).map(|c| (n.to_string(), c))
+            })
     }
 
     /// The hint for a message that shows the placeholder of a definition ingot could not
