@@ -271,15 +271,75 @@ pub fn board_for_bootloader(bootloader: &str) -> Option<&'static Board> {
         .find(|b| b.bootloader == bootloader || b.also.contains(&bootloader))
 }
 
+/// A partition of the image, as the blob checks see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskExtent<'a> {
+    /// 1-based, as in the partition table.
+    pub index: usize,
+    pub label: &'a str,
+    pub offset: u64,
+    pub size: u64,
+    /// An unformatted partition may hold a blob written at its start (the board's own).
+    pub unformatted: bool,
+}
+
+/// Why `blob` cannot be written where `board` puts it, with `partitions` on the disk: it
+/// would land in a partition other than an unformatted one starting where the blob does and
+/// holding it whole. `size` is the blob's, or None before it is known (a dry run without the
+/// firmware: only the blob's first byte is checked then). A blob written over a file system
+/// (u-boot.itb at sector 2082 inside an efi-raw image's ESP) corrupts it silently.
+pub fn blob_clash(
+    board: &Board,
+    blob: &Blob,
+    size: Option<u64>,
+    partitions: &[DiskExtent],
+) -> Option<String> {
+    let end = blob.offset.saturating_add(size.unwrap_or(1));
+    partitions.iter().find_map(|p| {
+        let p_end = p.offset.saturating_add(p.size);
+        if blob.offset >= p_end || p.offset >= end {
+            return None;
+        }
+        if p.unformatted && p.offset == blob.offset {
+            return (end > p_end).then(|| {
+                format!(
+                    "is bigger than partition {} ({}), the {} bytes that hold it",
+                    p.index, p.label, p.size
+                )
+            });
+        }
+        let advice = match board.table {
+            BoardTable::Mbr => format!(
+                "the {} board needs its first partition at byte {} or later",
+                board.name, board.root_offset
+            ),
+            BoardTable::Gpt if board.image.defined => format!(
+                "the {} board writes it at byte {}: build with -t {}-raw, whose partitions \
+                 hold the board's blobs",
+                board.name, blob.offset, board.name
+            ),
+            BoardTable::Gpt => format!(
+                "the {} board writes it at byte {}: give the image unformatted partitions at \
+                 the board's offsets",
+                board.name, blob.offset
+            ),
+        };
+        Some(format!(
+            "would overlap partition {} ({}, bytes {}..{p_end}): {advice}",
+            p.index, p.label, p.offset
+        ))
+    })
+}
+
 /// Writes each of `board`'s blobs, read from `firmware_dir`, at its offset. Everything is
 /// checked before anything is written: a missing or empty file, a file bigger than its
-/// slot, one that would overlap the partition table, another blob or (MBR boards) the first
-/// partition at `first_partition_offset`.
+/// slot, one that would overlap the partition table, another blob or a partition of
+/// `partitions` (see `blob_clash`).
 pub fn install_blobs(
     disk: &dyn Target,
     board: &Board,
     firmware_dir: &Path,
-    first_partition_offset: u64,
+    partitions: &[DiskExtent],
 ) -> Result<(), BootError> {
     let mut sized = Vec::with_capacity(board.blobs.len());
     let mut hosts = Vec::with_capacity(board.blobs.len());
@@ -305,7 +365,7 @@ pub fn install_blobs(
             offset: b.offset,
             reason,
         };
-        let end = b.offset + size;
+        let end = b.offset.saturating_add(size);
         if size == 0 {
             return Err(fail("is empty: is it the right file?".into()));
         }
@@ -320,12 +380,8 @@ pub fn install_blobs(
                 "would overlap the partition table (bytes 0..{table_end})"
             )));
         }
-        if board.table == BoardTable::Mbr && end > first_partition_offset {
-            return Err(fail(format!(
-                "would overlap the first partition at byte {first_partition_offset}: the {} board \
-                 needs its first partition at byte {} or later",
-                board.name, board.root_offset
-            )));
+        if let Some(reason) = blob_clash(board, b, Some(size), partitions) {
+            return Err(fail(reason));
         }
         if end > disk.len() {
             return Err(fail(format!("ends past the {}-byte disk", disk.len())));
@@ -383,6 +439,17 @@ mod tests {
     use crate::model::Uuid;
     use std::os::unix::fs::FileExt;
     use std::process::Command;
+
+    /// One formatted root partition from `offset` to 32 MiB.
+    fn root_at(offset: u64) -> [DiskExtent<'static>; 1] {
+        [DiskExtent {
+            index: 1,
+            label: "root",
+            offset,
+            size: (32 << 20) - offset,
+            unformatted: false,
+        }]
+    }
 
     fn firmware(dir: &Path, board: &Board, sizes: &[u64]) {
         for (i, (b, size)) in board.blobs.iter().zip(sizes).enumerate() {
@@ -451,7 +518,7 @@ mod tests {
             sectors: (size / 512) as u32 - first,
         };
         write_mbr(&disk, 0xcafe_f00d, &[entry]).unwrap();
-        install_blobs(&disk, b, dir.path(), b.root_offset).unwrap();
+        install_blobs(&disk, b, dir.path(), &root_at(b.root_offset)).unwrap();
         let dump = tool(&["sfdisk", "--dump"], img.path());
         assert!(
             dump.contains("start=       32768, size=       32768, type=83, bootable"),
@@ -497,7 +564,26 @@ mod tests {
             attributes: 0,
         });
         let guid = Uuid::from_hash_bytes(&[7; 16]);
-        install_blobs(&disk, b, dir.path(), b.partitions[0].offset).unwrap();
+        let extents: Vec<DiskExtent> = b
+            .partitions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| DiskExtent {
+                index: i + 1,
+                label: p.label,
+                offset: p.offset,
+                size: p.size,
+                unformatted: true,
+            })
+            .chain([DiskExtent {
+                index: 3,
+                label: "Guix_image",
+                offset: b.root_offset,
+                size: size - b.root_offset - 34 * 512,
+                unformatted: false,
+            }])
+            .collect();
+        install_blobs(&disk, b, dir.path(), &extents).unwrap();
         write_gpt(&disk, guid, &entries).unwrap();
         let verify = tool(&["sgdisk", "-v"], img.path());
         assert!(verify.contains("No problems found"), "{verify}");
@@ -522,7 +608,7 @@ mod tests {
         let disk = MemTarget::new(32 << 20);
         let dir = tempfile::tempdir().unwrap();
         let b = board("rock64").unwrap();
-        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        let err = install_blobs(&disk, b, dir.path(), &root_at(b.root_offset)).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("idbloader.img") && text.contains(&dir.path().display().to_string()),
@@ -530,23 +616,23 @@ mod tests {
         );
 
         firmware(dir.path(), b, &[100, 9 << 20]);
-        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        let err = install_blobs(&disk, b, dir.path(), &root_at(b.root_offset)).unwrap_err();
         assert!(
             err.to_string()
-                .contains("would overlap the first partition"),
+                .contains("would overlap partition 1 (root, bytes 16777216..33554432)"),
             "{err}"
         );
         firmware(dir.path(), b, &[9 << 20, 100]);
-        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        let err = install_blobs(&disk, b, dir.path(), &root_at(b.root_offset)).unwrap_err();
         assert!(
             err.to_string().contains("would overlap u-boot.itb"),
             "{err}"
         );
         firmware(dir.path(), b, &[0, 100]);
-        let err = install_blobs(&disk, b, dir.path(), b.root_offset).unwrap_err();
+        let err = install_blobs(&disk, b, dir.path(), &root_at(b.root_offset)).unwrap_err();
         assert!(err.to_string().contains("is empty"), "{err}");
         firmware(dir.path(), b, &[100, 100]);
-        let err = install_blobs(&disk, b, dir.path(), 1 << 20).unwrap_err();
+        let err = install_blobs(&disk, b, dir.path(), &root_at(1 << 20)).unwrap_err();
         assert!(
             err.to_string().contains("at byte 16777216 or later"),
             "{err}"
@@ -554,11 +640,34 @@ mod tests {
 
         let u = board("unmatched").unwrap();
         firmware(dir.path(), u, &[2 << 20, 100]);
-        let err = install_blobs(&disk, u, dir.path(), 34 * 512).unwrap_err();
+        let err = install_blobs(&disk, u, dir.path(), &root_at(34 * 512)).unwrap_err();
         assert!(
             err.to_string().contains("bigger than the 1048576 bytes"),
             "{err}"
         );
+        // The unmatched board's u-boot.itb at sector 2082 lands inside an efi-raw image's
+        // ESP (from 1 MiB): refused, with the image type whose partitions hold it.
+        firmware(dir.path(), u, &[100, 100]);
+        let esp = [DiskExtent {
+            index: 1,
+            label: "GNU-ESP",
+            offset: 1 << 20,
+            size: 40 << 20,
+            unformatted: false,
+        }];
+        let err = install_blobs(&disk, u, dir.path(), &esp).unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "(100 bytes at byte 1065984) would overlap partition 1 (GNU-ESP, \
+                 bytes 1048576..42991616): the unmatched board writes it at byte 1065984: build \
+                 with -t unmatched-raw"
+            ),
+            "{err}"
+        );
+        // Without the firmware (a dry run) the blob's offset alone is checked.
+        let itb = &u.blobs[1];
+        assert!(blob_clash(u, itb, None, &esp).is_some());
+        assert_eq!(blob_clash(u, itb, None, &root_at(u.root_offset)), None);
         // Nothing was written by any refused call.
         assert!(disk.into_inner().iter().all(|x| *x == 0));
     }

@@ -153,6 +153,25 @@ fn check_firmware(
             &format!("no U-Boot board named {name:?} is known"),
         ))
     })?;
+    // Where each blob goes is known without the firmware: one that would land in a file
+    // system is refused by show too (its size is checked when the file is there).
+    let extents = plan.disk_extents();
+    for blob in board.blobs {
+        let size = os
+            .firmware_directory
+            .as_ref()
+            .and_then(|dir| std::fs::metadata(dir.join(blob.file)).ok())
+            .map(|md| md.len());
+        if let Some(reason) = crate::boot::board::blob_clash(board, blob, size, &extents) {
+            let size = size.map(|s| format!(" ({s} bytes)")).unwrap_or_default();
+            return Err(BuildError::Input(crate::model::at_field(
+                location,
+                "bootloader-configuration",
+                "bootloader",
+                &format!("{}{size} {reason}", blob.file),
+            )));
+        }
+    }
     let names: Vec<&str> = board.blobs.iter().map(|b| b.file).collect();
     let Some(dir) = os.firmware_directory.as_ref() else {
         return populate::need(

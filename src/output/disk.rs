@@ -87,7 +87,7 @@ fn install_bootloader(plan: &Plan, disk: &Region) -> Result<(), BuildError> {
             })?;
             // prepare() checked the directory and every blob before anything was written.
             let dir = os.firmware_directory.clone().unwrap_or_default();
-            board::install_blobs(disk, b, &dir, first_offset)?;
+            board::install_blobs(disk, b, &dir, &plan.disk_extents())?;
         }
         // EFI bootloaders live on the ESP, written with its file system.
         Bootloader::GrubEfi | Bootloader::GrubEfiRemovable | Bootloader::GrubEfi32 => {}

@@ -119,6 +119,20 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The partitions as the checks of raw blobs (a board's U-Boot) see them.
+    pub fn disk_extents(&self) -> Vec<crate::boot::board::DiskExtent<'_>> {
+        self.partitions
+            .iter()
+            .map(|p| crate::boot::board::DiskExtent {
+                index: p.index,
+                label: &p.label,
+                offset: p.offset,
+                size: p.size,
+                unformatted: p.file_system == FileSystemKind::Unformatted,
+            })
+            .collect()
+    }
+
     /// The partition table of disk formats.
     pub fn table(&self) -> Option<PartitionTableType> {
         match self.layout {
