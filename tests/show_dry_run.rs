@@ -381,3 +381,40 @@ fn show_prints_the_bootloader_name_written() {
     let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(plan["bootloader"], "grub-minimal-bootloader", "{out}");
 }
+
+/// A btrfs root in file-systems gets an ext4 root partition, as `guix system image` makes it:
+/// said, located at the file-system form, since the definition reads otherwise.
+#[test]
+fn a_root_file_system_of_another_type_than_the_partition_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let os = dir.path().join("btrfs-root.scm");
+    std::fs::write(
+        &os,
+        "(operating-system (host-name \"b\")\n  (bootloader (bootloader-configuration \
+         (bootloader grub-bootloader) (targets '(\"/dev/vda\"))))\n  (file-systems (cons \
+         (file-system (mount-point \"/\") (device (file-system-label \"r\")) (type \"btrfs\"))\n\
+         \x20   %base-file-systems)))\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["partitions"][1]["file_system"], "ext4", "{out}");
+    assert!(
+        err.contains(
+            "btrfs-root.scm:3:23: the root file system is \"btrfs\", but the image's root \
+             partition (r) is made as ext4"
+        ),
+        "{err}"
+    );
+    // The same OS with an ext4 root: no such warning.
+    std::fs::write(
+        &os,
+        std::fs::read_to_string(&os)
+            .unwrap()
+            .replace("btrfs", "ext4"),
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["show", os.to_str().unwrap()], None);
+    assert!(ok && !err.contains("the root file system is"), "{err}");
+}

@@ -81,6 +81,7 @@ pub fn prepare(image: &Image, opts: &BuildOptions) -> Result<(Plan, Vec<String>)
     let (trees, mut report) = populate::partition_trees(image, opts.populate_options())?;
     let mut warnings = std::mem::take(&mut report.warnings);
     warnings.extend(plan::efi_on_mbr_warning(image));
+    warnings.extend(plan::root_type_warning(image));
     warnings.extend(
         unwritable
             .iter()

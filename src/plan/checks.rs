@@ -114,6 +114,36 @@ pub fn efi_on_mbr_warning(image: &Image) -> Option<String> {
     ))
 }
 
+/// The operating system's root file system of another type than the image's root partition:
+/// the partition decides, as `guix system image` makes the root partition's file system and
+/// gives the system that one (a btrfs root in `file-systems` gets an ext4 image either way).
+/// Said, since the file reads otherwise.
+pub fn root_type_warning(image: &Image) -> Option<String> {
+    if crate::format::row(image.format).layout != Layout::Disk {
+        return None;
+    }
+    let root = image.operating_system.as_ref()?.root_file_system()?;
+    let partition = &image.partitions[image.root_partition_index()?];
+    let made = partition.file_system.as_str();
+    let same = root.fs_type == made
+        || (partition.file_system.is_fat()
+            && ["vfat", "fat", "msdos"].contains(&root.fs_type.as_str()));
+    if same {
+        return None;
+    }
+    let at = root
+        .location
+        .as_ref()
+        .map(|l| format!("{l}: "))
+        .unwrap_or_default();
+    Some(format!(
+        "{at}the root file system is {:?}, but the image's root partition ({}) is made as \
+         {made}, as `guix system image` makes it: the image's root partition, not \
+         file-systems, decides its type; ingot makes ext2, ext3, ext4 and FAT",
+        root.fs_type, partition.label
+    ))
+}
+
 /// An image that boots needs a bootloader ingot installs, for the image's platform.
 fn check_bootloader(image: &Image) -> Result<(), PlanError> {
     let boots = crate::format::row(image.format).layout != Layout::Archive;

@@ -12,7 +12,7 @@ mod sizes;
 mod types;
 
 pub use crate::format::default_file_name;
-pub use checks::{check_image, efi_on_mbr_warning, hurd_creator_partitions};
+pub use checks::{check_image, efi_on_mbr_warning, hurd_creator_partitions, root_type_warning};
 pub use ids::IdSource;
 pub use render::{render_json, render_table};
 pub use types::{gpt_type, mbr_type, PartType, GPT_EFI_SYSTEM, GPT_LINUX_FS, GPT_MS_BASIC_DATA};
