@@ -204,9 +204,9 @@ impl Dsl {
             .and_then(Node::symbol)
             .filter(|n| self.unknowns.iter().any(|u| u == n))
             .filter(|n| message.contains(&format!("#<unknown {n}>")));
-        let visible = self.visible_names();
+        let bound = self.misspelling_targets();
         if let Some((name, close)) =
-            name.and_then(|n| closest_bound_name(&self.engine, n, &visible).map(|c| (n, c)))
+            name.and_then(|n| closest_bound_name(&self.engine, n, &bound).map(|c| (n, c)))
         {
             return Some(Blame {
                 location,

@@ -1,5 +1,7 @@
 //! Steel errors and record failures -> `DslError`, located in the user's text, with hints.
 
+use std::collections::HashMap;
+
 use steel::rerrs::{ErrorKind, SteelErr};
 
 use super::engine::{lock, RecordFailure};
@@ -204,6 +206,15 @@ impl Dsl {
             .unwrap_or_default()
     }
 
+    /// What a misspelling may be taken for: the visible names, and not the placeholders
+    /// ingot made for names it does not know (they are globals too).
+    pub(super) fn misspelling_targets(&self) -> BoundNames<'_> {
+        BoundNames {
+            visible: self.visible_names(),
+            placeholders: &self.placeholders,
+        }
+    }
+
     /// The user's call at the error: its own span, else the innermost user call on the stack.
     fn error_call(&self, err: &SteelErr) -> Option<reader::Node> {
         let trace = err.stack_trace();
@@ -237,12 +248,12 @@ impl Dsl {
             .and_then(|s| self.locate(s))
             .or_else(|| f.span.and_then(|s| self.locate(s)))
             .or(fallback);
-        let visible = self.visible_names();
+        let bound = self.misspelling_targets();
         let shown = format!("{} {}", f.message, f.value.as_deref().unwrap_or_default());
         let hint = self
             .uncomputed_hint(&shown)
             .or_else(|| f.hint.clone())
-            .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &visible));
+            .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &bound));
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
@@ -257,7 +268,12 @@ impl Dsl {
 
     /// A message showing a placeholder: the hint about its name (see `unknown_named_in`).
     fn named_unknown_hint(&self, message: &str) -> Option<String> {
-        unknown_named_in(&self.engine, message, &self.unknowns, &self.visible_names())
+        unknown_named_in(
+            &self.engine,
+            message,
+            &self.unknowns,
+            &self.misspelling_targets(),
+        )
     }
 
     /// The operator of the form that starts at `span`, as written.
@@ -336,13 +352,13 @@ impl Dsl {
 
     /// The first of `named` that is a few edits from a bound name, with that name.
     fn misspelt_unknown(&self, named: &[(usize, &str)]) -> Option<(String, String)> {
-        let visible = self.visible_names();
+        let bound = self.misspelling_targets();
         // A short name is a few edits from too many others to offer one.
         named
             .iter()
             .filter(|(_, n)| n.chars().count() > 3)
             .find_map(|(_, n)| {
-                closest_bound_name(&self.engine, n, &visible).map(|c| (n.to_string(), c))
+                closest_bound_name(&self.engine, n, &bound).map(|c| (n.to_string(), c))
             })
     }
 
@@ -442,12 +458,12 @@ fn unknown_named_in(
     engine: &steel::steel_vm::engine::Engine,
     text: &str,
     unknowns: &[String],
-    visible: &[&str],
+    bound: &BoundNames,
 ) -> Option<String> {
     let name = unknowns.iter().find(|name| {
         text.contains(&format!("unknown {name}>")) || text.contains(&format!("unknown ({name} "))
     })?;
-    Some(match closest_bound_name(engine, name, visible) {
+    Some(match closest_bound_name(engine, name, bound) {
         Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
         None => {
             format!("`{name}` is not defined (a misspelling, or a Guix name ingot does not know)")
@@ -461,7 +477,7 @@ fn record_hint(
     engine: &steel::steel_vm::engine::Engine,
     f: &RecordFailure,
     unknowns: &[String],
-    visible: &[&str],
+    bound: &BoundNames,
 ) -> Option<String> {
     // A misspelt field first: its value (often a name ingot keeps opaque) is not the mistake.
     if f.kind == "unknown" {
@@ -474,7 +490,7 @@ fn record_hint(
                  (Guile stops here too: Unbound variable: {name})"
             ));
         }
-        if let Some(hint) = unknown_named_in(engine, v, unknowns, visible) {
+        if let Some(hint) = unknown_named_in(engine, v, unknowns, bound) {
             return Some(hint);
         }
     }
@@ -496,13 +512,22 @@ fn record_hint(
     }
 }
 
-/// The bound name closest to `name` (a few edits away), from every global the engine has;
-/// Steel's `#…` and module-mangled names are not offered, nor `%…` names unless `name` is one
-/// (Guix's `%base-file-systems` is, and so are the prelude's internals).
+/// The names a misspelling may be taken for, besides the engine's globals and macros.
+pub(super) struct BoundNames<'a> {
+    /// A module's own and imported names, as its text spells them.
+    pub(super) visible: Vec<&'a str>,
+    /// Names ingot bound to placeholders because it does not know them: not offered.
+    pub(super) placeholders: &'a HashMap<String, bool>,
+}
+
+/// The bound name closest to `name` (a few edits away, word by word: see `same_words_respelt`),
+/// from every global the engine has; Steel's `#…` and module-mangled names are not offered,
+/// nor `%…` names unless `name` is one (Guix's `%base-file-systems` is, and so are the
+/// prelude's internals), nor ingot's placeholders.
 pub(super) fn closest_bound_name(
     engine: &steel::steel_vm::engine::Engine,
     name: &str,
-    visible: &[&str],
+    bound: &BoundNames,
 ) -> Option<String> {
     let limit = 2.max(name.chars().count() / 4);
     let globals = engine.globals();
@@ -513,9 +538,10 @@ pub(super) fn closest_bound_name(
         .iter()
         .chain(macros.keys())
         .map(|g| g.resolve())
-        .chain(visible.iter().copied())
+        .chain(bound.visible.iter().copied())
         .filter(|g| {
             *g != name
+                && !bound.placeholders.contains_key(*g)
                 && !g.starts_with(['#', '<'])
                 && (name.starts_with('%') || !g.starts_with('%'))
                 && !g.contains("__")
@@ -523,7 +549,7 @@ pub(super) fn closest_bound_name(
                 && !g.starts_with("%%m")
         })
         .map(|g| (near_key(g, name), g))
-        .filter(|((d, _), _)| *d <= limit)
+        .filter(|((d, _), g)| *d <= limit && same_words_respelt(g, name))
         .min()
         .map(|(_, g)| g.to_string())
 }
@@ -538,6 +564,7 @@ fn unknown_field_hint(engine: &steel::steel_vm::engine::Engine, f: &RecordFailur
         .map(String::as_str)
         .chain(["inherit"])
         .filter(|c| edit_distance(c, &field) <= 2.max(field.len() / 4))
+        .filter(|c| same_words_respelt(c, &field))
         .min_by_key(|c| near_key(c, &field));
     match close {
         Some(c) => format!(
@@ -570,7 +597,7 @@ pub(super) fn closest<'a>(
     candidates
         .filter(|c| *c != name)
         .map(|c| (near_key(c, trimmed), c))
-        .filter(|((d, _), _)| *d <= limit)
+        .filter(|((d, _), c)| *d <= limit && same_words_respelt(c, trimmed))
         .min_by_key(|(key, _)| *key)
         .map(|(_, c)| c)
 }
@@ -613,6 +640,20 @@ fn record_fields(engine: &steel::steel_vm::engine::Engine, record: &str) -> Vec<
         .filter_map(|f| value::struct_field(f, value::layout::FIELD_NAME))
         .filter_map(|n| value::as_symbol(&n).map(str::to_string))
         .collect()
+}
+
+/// Whether `candidate` could be `name` misspelt, word by word: names of as many `-`-words
+/// must differ in each word by at most 2 edits or half the word, so a word replaced by
+/// another (`%copy-build-system-modules`, `%binary-build-system-modules`) is another name,
+/// not a typo. Names of different word counts (`hostname`, `host-name`) are not compared so.
+fn same_words_respelt(candidate: &str, name: &str) -> bool {
+    let candidate_words: Vec<&str> = candidate.split('-').collect();
+    let name_words: Vec<&str> = name.split('-').collect();
+    candidate_words.len() != name_words.len()
+        || candidate_words.iter().zip(&name_words).all(|(c, n)| {
+            let longest = c.chars().count().max(n.chars().count());
+            strsim::osa_distance(c, n) <= 2.max(longest / 2)
+        })
 }
 
 /// Levenshtein distance, in characters.

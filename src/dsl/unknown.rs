@@ -165,7 +165,7 @@ impl Dsl {
     /// placeholder is true, so the test always takes its first branch where Guile would stop
     /// with "Unbound variable" if the name is a misspelling. Said once per place.
     fn warn_tested_unknowns(&mut self, src: &Arc<SourceText>, tests: &[FreeName]) {
-        let visible = self.visible_names();
+        let bound = self.misspelling_targets();
         let mut said: Vec<(&str, usize)> = Vec::new();
         let mut warnings = Vec::new();
         for test in tests {
@@ -177,7 +177,7 @@ impl Dsl {
                 .name
                 .strip_prefix(HYGIENIC_PREFIX)
                 .unwrap_or(&test.name);
-            let close = super::diagnose::closest_bound_name(&self.engine, name, &visible)
+            let close = super::diagnose::closest_bound_name(&self.engine, name, &bound)
                 .map(|c| format!(" (did you mean `{c}`)"))
                 .unwrap_or_default();
             warnings.push(super::Warning {
