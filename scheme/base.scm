@@ -267,6 +267,34 @@
 (define (current-error-port) (%guile-port 'current-error-port))
 (define (current-warning-port) (%guile-port 'current-warning-port))
 
+;; Guile's file input, for a definition's own Scheme sources only (a motd kept in a .tmpl
+;; beside config.scm): %read-source-file refuses every other host file. The text is read
+;; whole into a string port.
+(define (open-input-file file)
+  (open-input-string (%read-source-file 'open-input-file file)))
+(define (call-with-input-file file proc)
+  (proc (open-input-string (%read-source-file 'call-with-input-file file))))
+(define (%input-port who args)
+  (if (and (pair? args) (input-port? (car args)))
+      (car args)
+      (%fail (string-append who ": expected an input port (from open-input-file or open-input-string), got "
+                            (if (pair? args) (%write-string (car args)) "none")))))
+;; (ice-9 rdelim)'s read-line and (ice-9 textual-ports)' get-line: the next line without
+;; its newline, or the eof object at the end.
+(define (read-line . args)
+  (let ((line (read-line-from-port (%input-port "read-line" args))))
+    (if (and (string? line) (string-suffix? "\n" line))
+        (substring line 0 (- (string-length line) 1))
+        line)))
+(define (get-line port) (read-line port))
+;; The rest of the port's text, or the eof object when nothing is left.
+(define (get-string-all port)
+  (let loop ((parts '()))
+    (let ((line (read-line-from-port (%input-port "get-string-all" (list port)))))
+      (if (eof-object? line)
+          (if (null? parts) line (apply string-append (reverse parts)))
+          (loop (cons line parts))))))
+
 ;; Guile's `format` for the directives configs use: ~a ~s ~d ~x ~o ~b ~c ~% ~~ ~NEWLINE. Any other directive, and a count of arguments that does not
 ;; match the template, is an error, as in Guile.
 (define (format . all)

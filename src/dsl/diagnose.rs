@@ -366,10 +366,10 @@ impl Dsl {
     /// compute: the definition's own failure.
     pub(super) fn uncomputed_hint(&self, text: &str) -> Option<String> {
         self.uncomputed.iter().find_map(|(name, why)| {
+            let name = super::namespace::unmangle(name);
             text.contains(&format!("unknown {name}>")).then(|| {
                 format!(
-                    "`{}` has no value: its definition could not be computed, because {why}",
-                    super::namespace::unmangle(name)
+                    "`{name}` has no value: its definition could not be computed, because {why}"
                 )
             })
         })
@@ -669,6 +669,24 @@ mod tests {
     fn a_suggested_predicate_keeps_its_own_question_mark_apart() {
         assert_eq!(did_you_mean("partition"), "did you mean partition?");
         assert_eq!(did_you_mean("file-system?"), "did you mean `file-system?`?");
+    }
+
+    #[test]
+    fn a_word_replaced_is_another_name_not_a_typo() {
+        assert!(!same_words_respelt(
+            "%binary-build-system-modules",
+            "%copy-build-system-modules"
+        ));
+        assert!(same_words_respelt("grub-bootloader", "grub-bootlaoder"));
+        assert!(same_words_respelt("host-name", "hostname"));
+        assert!(same_words_respelt("root-label", "root-lable"));
+        assert_eq!(
+            closest(
+                "%copy-build-system-modules",
+                ["%binary-build-system-modules"].into_iter()
+            ),
+            None
+        );
     }
 
     #[test]

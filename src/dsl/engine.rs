@@ -2,6 +2,7 @@
 
 use super::modules::{place, Placed};
 use std::collections::HashMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -60,7 +61,13 @@ pub(crate) struct Shared {
     /// The definition's own directories, canonical (`modules::own_tree`): the load path's
     /// and their git work trees, which `file-exists?` answers truly for.
     pub input_dirs: Vec<PathBuf>,
+    /// The load path: the directories whose Scheme sources a definition may read, as
+    /// `include` does (`%read-source-file`).
+    pub source_dirs: Vec<PathBuf>,
 }
+
+/// The largest Scheme source a definition may read as text (a config's own template).
+const MAX_READ_FILE: u64 = 16 << 20;
 
 pub(crate) type SharedRef = Arc<Mutex<Shared>>;
 
@@ -275,6 +282,42 @@ pub(crate) fn new_engine(
             Ok(SteelVal::BoolV(false))
         });
     }
+
+    // Guile's open-input-file and call-with-input-file (see base.scm) read a file's text: a
+    // definition's own Scheme sources (a motd kept in a .tmpl beside config.scm), which it
+    // could include anyway; every other host file is not its to read.
+    let s = shared.clone();
+    register(&mut engine, "%read-source-file", move |args| {
+        let who = args
+            .first()
+            .and_then(value::as_symbol)
+            .unwrap_or("open-input-file");
+        let path = string_arg(who, args, 1)?;
+        let (base, dirs) = {
+            let shared = lock(&s);
+            (shared.base_dir.clone(), shared.source_dirs.clone())
+        };
+        let refused = |reason: String| {
+            error(format!(
+                "{who} is not available for {path:?}: {}; as include does, a definition reads \
+                 only Scheme sources (.scm, .tmpl) inside the load path ({reason})",
+                super::sandbox::FILES
+            ))
+        };
+        let real = super::modules::resolve_file(path, &base, &dirs).map_err(refused)?;
+        let mut text = String::new();
+        std::fs::File::open(&real)
+            .and_then(|f| f.take(MAX_READ_FILE + 1).read_to_string(&mut text))
+            .map_err(|e| refused(format!("{}: {e}", real.display())))?;
+        if text.len() as u64 > MAX_READ_FILE {
+            return Err(refused(format!(
+                "{} is over {} MiB",
+                real.display(),
+                MAX_READ_FILE >> 20
+            )));
+        }
+        Ok(SteelVal::StringV(text.into()))
+    });
 
     // Guile's canonicalize-path, inside the load path as file-exists? answers there: the
     // canonical path of an existing file; outside, the host is not the definition's to look

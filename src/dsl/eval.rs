@@ -49,8 +49,48 @@ impl Dsl {
         self.engine
             .register_value("%load-path", SteelVal::ListV(dirs));
         // The definition's own directories, whose files `file-exists?` may see.
-        lock(&self.shared).input_dirs = modules::own_tree(&self.load_path_now());
-        self.eval_text(input, text, base_dir, current_file)
+        let load_path = self.load_path_now();
+        let mut shared = lock(&self.shared);
+        shared.input_dirs = modules::own_tree(&load_path);
+        shared.source_dirs = load_path;
+        drop(shared);
+        let value = self.eval_text(input, text, base_dir, current_file);
+        self.warn_uncomputed_in_modules();
+        value
+    }
+
+    /// One warning for the definitions of user modules kept as opaque values: their names,
+    /// the first few.
+    fn warn_uncomputed_in_modules(&mut self) {
+        const SHOWN: usize = 5;
+        let names: Vec<String> = self
+            .uncomputed
+            .iter()
+            .map(|(name, _)| (name, namespace::unmangle(name)))
+            .filter(|(name, user_name)| user_name != *name)
+            .map(|(_, user_name)| user_name)
+            .collect();
+        let mut listed = names
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if names.len() > SHOWN {
+            listed.push_str(&format!(" and {} more", names.len() - SHOWN));
+        }
+        let message = match names.len() {
+            0 => return,
+            1 => format!(
+                "1 definition of a user module uses names ingot does not know and is kept as \
+                 an opaque value, an error wherever ingot needs it: {listed}"
+            ),
+            n => format!(
+                "{n} definitions of user modules use names ingot does not know and are kept \
+                 as opaque values, an error wherever ingot needs one: {listed}"
+            ),
+        };
+        self.warn(message, None);
     }
 
     /// Evaluates one text (the file given, a module or an included file) form by form.
@@ -883,10 +923,16 @@ impl Dsl {
             other => return Err(other),
         };
         self.uncomputed.push((name.clone(), reason.clone()));
-        let program = format!("(define {name} (%make-unknown '{name}))");
+        // The placeholder shows the name as the text spells it, not as a module's global.
+        let user_name = namespace::unmangle(&name);
+        let program = format!("(define {name} (%make-unknown '{user_name}))");
         compile_and_run(&mut self.engine, program, None)
             .map_err(|e| self.map_error(e, src, form))?;
-        let user_name = namespace::unmangle(&name);
+        if user_name != name {
+            // A user module's definition: said once for all (`warn_uncomputed_in_modules`),
+            // as a channel module may hold dozens the image never uses.
+            return Ok(Vec::new());
+        }
         self.warn(
             format!(
                 "`{user_name}` is not computed, because {reason}; it is kept as an opaque \
