@@ -268,7 +268,7 @@
 (define (current-warning-port) (%guile-port 'current-warning-port))
 
 ;; Guile's file input, for a definition's own Scheme sources only (a motd kept in a .tmpl
-;; beside config.scm): %read-source-file refuses every other host file. The text is read
+;; beside config.scm), as include reads them; every other host file is refused. The text is read
 ;; whole into a string port.
 (define (open-input-file file)
   (open-input-string (%read-source-file 'open-input-file file)))
