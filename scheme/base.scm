@@ -5,6 +5,31 @@
 ;;; define names the prelude also defines (find, every, basename, …): the prelude's own code
 ;;; calls %-prefixed versions, so that such a definition does not change how records work.
 
+;; `x ... ...` in a user's macro template (see src/dsl/ellipsis.rs): the template arrives as
+;; (%flatten-walk (%flatten-done) TEMPLATE) with each such segment a marker
+;; (%flatten-splice (x ...) ...); the walker rebuilds the form, splicing the items of each
+;; marker's lists into the list around it, and hands it to its continuation. Items move one
+;; at a time: Steel's templates take one ellipsis per list.
+(define-syntax %flatten-walk
+  (syntax-rules ()
+    ((_ (k ...) (elem ...)) (%flatten-walk-list (k ...) (elem ...) ()))
+    ((_ (k ...) atom) (k ... atom))))
+(define-syntax %flatten-walk-list
+  (syntax-rules (%flatten-splice)
+    ((_ (k ...) () acc) (k ... acc))
+    ((_ k ((%flatten-splice) rest ...) acc) (%flatten-walk-list k (rest ...) acc))
+    ((_ k ((%flatten-splice () more ...) rest ...) acc)
+     (%flatten-walk-list k ((%flatten-splice more ...) rest ...) acc))
+    ((_ k ((%flatten-splice (item0 item ...) more ...) rest ...) (acc ...))
+     (%flatten-walk-list k ((%flatten-splice (item ...) more ...) rest ...) (acc ... item0)))
+    ((_ k ((sub ...) rest ...) acc)
+     (%flatten-walk (%flatten-walk-resume k (rest ...) acc) (sub ...)))
+    ((_ k (atom rest ...) (acc ...)) (%flatten-walk-list k (rest ...) (acc ... atom)))))
+(define-syntax %flatten-walk-resume
+  (syntax-rules ()
+    ((_ k rest (acc ...) result) (%flatten-walk-list k rest (acc ... result)))))
+(define-syntax %flatten-done (syntax-rules () ((_ form) form)))
+
 (define-syntax define-module (syntax-rules () ((_ . rest) void)))
 (define-syntax use-modules (syntax-rules () ((_ . rest) void)))
 (define-syntax use-service-modules (syntax-rules () ((_ . rest) void)))

@@ -1,125 +1,328 @@
 //! `x ... ...` in a macro template: Guile (R7RS, `syntax-case`) flattens one level of
 //! repetition there, `(x ... ...)` of `((a b) (c))` being `(a b c)`. Steel's `syntax-rules`,
 //! which expands every macro ingot runs, repeats one level per `...` and stops with "missing
-//! ellipsis: pattern variable needs at least 2 levels of repetition" at the variable; no
-//! rewrite in place gives the flat list in every position a template may put it (quoted data,
-//! a body, a binding list). So it is one located error at the second `...`, saying what to
-//! write instead, before Steel sees the macro.
+//! ellipsis: pattern variable needs at least 2 levels of repetition" at the variable.
+//!
+//! So a template holding `x ... ...` is rewritten before Steel sees it: the segment becomes
+//! the marker `(%flatten-splice (x ...) ...)`, one list per outer repetition, which Steel can
+//! expand, and the whole template is handed to the prelude's `%flatten-walk` macro, which
+//! splices every marker's lists into the list around it and gives back the template's form.
+//! It works in every position a template may put the flat list (quoted data, a body, a
+//! binding list), since the walker's result is the macro's output, expanded where the macro
+//! was used. Only insertions are made: every piece of the user's text keeps its location.
+//! Three ellipses (`x ... ... ...`) and a template with both a doubled ellipsis and a macro
+//! definition of its own (whose markers the walker would take for its own) stay one located
+//! error.
 
 use super::reader::{self, Kind, Node};
 use super::source::{self, LexError, Scanned};
 
-/// The first `... ...` in a template of a `syntax-rules` macro or a `define-syntax-rule` of
+/// The walker and the marker (see the module docs; both are defined in base.scm).
+const WALK_OPEN: &str = "(%flatten-walk (%flatten-done) ";
+const SPLICE_OPEN: &str = "(%flatten-splice (";
+
+/// Rewrites every `... ...` of a `syntax-rules` or `define-syntax-rule` template in
 /// `scanned` (after `syntax_case::apply`, which turns template-only `syntax-case` macros into
-/// `syntax-rules`), as an error at the source offset of the second ellipsis.
-pub(crate) fn check(scanned: &Scanned) -> Result<(), LexError> {
-    if !scanned.text.contains("...") {
-        return Ok(());
+/// `syntax-rules`); a doubled ellipsis ingot cannot rewrite is an error at the ellipsis.
+pub(crate) fn apply(scanned: Scanned) -> Result<Scanned, LexError> {
+    if !scanned.text.contains("...") && !scanned.text.contains("syntax-rules") {
+        return Ok(scanned);
     }
+    let mut edits = Vec::new();
+    let mut refused = None;
     for form in &scanned.forms {
         for node in reader::read_all(&scanned.text, form.start, form.end) {
-            if let Some(at) = in_macros(&node) {
-                return Err(LexError {
-                    offset: source::to_source_offset(&scanned.shifts, at),
-                    message: "`... ...` in a macro template (flattening one level of \
-                              repetition) is not supported by ingot"
-                        .into(),
-                    hint: Some(
-                        "ingot expands macros with Steel's syntax-rules, which repeats one \
-                         level per `...`: build the flat list when the code runs, e.g. \
-                         (apply append (list (list x ...) ...)) for (x ... ...)"
-                            .into(),
-                    ),
-                });
-            }
+            in_macros(&node, &mut edits, &mut refused);
         }
     }
-    Ok(())
+    if let Some((at, message)) = refused {
+        return Err(LexError {
+            offset: source::to_source_offset(&scanned.shifts, at),
+            message,
+            hint: Some(
+                "ingot expands macros with Steel's syntax-rules, which repeats one level per \
+                 `...`: build the flat list when the code runs, e.g. (apply append (list (list \
+                 x ...) ...)) for (x ... ...)"
+                    .into(),
+            ),
+        });
+    }
+    edits.sort_by_key(|(at, _, _)| *at);
+    Ok(super::namespace::apply(scanned, &edits))
 }
 
-/// Where the first doubled ellipsis of a macro template in `node` is.
-fn in_macros(node: &Node) -> Option<usize> {
+/// Finds the macro templates in `node` and rewrites those with a doubled ellipsis into
+/// `edits`; the first one that cannot be goes to `refused` (offset, message).
+fn in_macros(
+    node: &Node,
+    edits: &mut Vec<(usize, usize, String)>,
+    refused: &mut Option<(usize, String)>,
+) {
     match &node.kind {
         Kind::List(items, tail) => {
             match node.head() {
                 Some("syntax-rules") => {
                     // (syntax-rules [ELLIPSIS] (LITERAL …) (PATTERN TEMPLATE) …)
-                    let (ellipsis, rest) = match items.get(1).and_then(Node::symbol) {
-                        Some(custom) => (custom, items.get(2..).unwrap_or_default()),
-                        None => ("...", items.get(1..).unwrap_or_default()),
+                    let (custom, rest) = match items.get(1) {
+                        Some(e) if e.symbol().is_some() => {
+                            (Some(e), items.get(2..).unwrap_or_default())
+                        }
+                        _ => (None, items.get(1..).unwrap_or_default()),
                     };
-                    let found = rest
-                        .iter()
-                        .skip(1)
-                        .filter_map(|clause| clause.items()?.get(1))
-                        .find_map(|template| doubled(template, ellipsis));
-                    if found.is_some() {
-                        return found;
+                    let clauses = rest.get(1..).unwrap_or_default();
+                    let ellipsis = custom.and_then(Node::symbol).unwrap_or("...");
+                    let mut replaced = Vec::new();
+                    for template in clauses.iter().filter_map(|clause| clause.items()?.get(1)) {
+                        replaced.extend(rewrite(template, ellipsis, edits, refused));
+                    }
+                    if let Some(declared) = custom.filter(|_| ellipsis != "...") {
+                        custom_ellipsis(declared, clauses, &replaced, edits);
                     }
                 }
                 Some("define-syntax-rule") => {
                     // (define-syntax-rule (NAME . PATTERN) [DOC] TEMPLATE)
-                    if let Some(found) = items.last().and_then(|t| doubled(t, "...")) {
-                        return Some(found);
+                    if let Some(template) = items.last().filter(|_| items.len() > 2) {
+                        rewrite(template, "...", edits, refused);
                     }
                 }
                 _ => {}
             }
-            items.iter().chain(tail.as_deref()).find_map(in_macros)
+            for item in items.iter().chain(tail.as_deref()) {
+                in_macros(item, edits, refused);
+            }
         }
-        Kind::Vector(items) => items.iter().find_map(in_macros),
-        Kind::Prefixed(_, inner) => in_macros(inner),
-        _ => None,
+        Kind::Vector(items) => {
+            for item in items {
+                in_macros(item, edits, refused);
+            }
+        }
+        Kind::Prefixed(_, inner) => in_macros(inner, edits, refused),
+        _ => {}
     }
 }
 
-/// The offset of the second ellipsis of the first `x ELLIPSIS ELLIPSIS` in `template`;
-/// `(ELLIPSIS …)` escapes what it holds.
-fn doubled(template: &Node, ellipsis: &str) -> Option<usize> {
+/// A doubled ellipsis in `template`: where its subtemplate starts, where the first ellipsis
+/// is (start, end) and where the second ends.
+struct Doubled {
+    sub_start: usize,
+    first: (usize, usize),
+    second_end: usize,
+}
+
+/// The edits for one template (see the module docs), or the reason it cannot be rewritten;
+/// returns the offsets of the ellipses the edits replaced (written `...` from then on).
+fn rewrite(
+    template: &Node,
+    ellipsis: &str,
+    edits: &mut Vec<(usize, usize, String)>,
+    refused: &mut Option<(usize, String)>,
+) -> Vec<usize> {
+    let mut found = Vec::new();
+    if let Err(reason) = doubled(template, ellipsis, &mut found) {
+        refused.get_or_insert(reason);
+        return Vec::new();
+    }
+    if found.is_empty() {
+        return Vec::new();
+    }
+    if let Some(inner) = macro_definition_in(template) {
+        refused.get_or_insert((
+            inner,
+            "`... ...` in a macro template that defines a macro of its own is not supported \
+             by ingot"
+                .into(),
+        ));
+        return Vec::new();
+    }
+    edits.push((template.start, 0, WALK_OPEN.to_string()));
+    let mut replaced = Vec::with_capacity(found.len());
+    for d in found {
+        edits.push((d.sub_start, 0, SPLICE_OPEN.to_string()));
+        edits.push((d.first.0, d.first.1 - d.first.0, "...)".to_string()));
+        edits.push((d.second_end, 0, ")".to_string()));
+        replaced.push(d.first.0);
+    }
+    edits.push((template.end, 0, ")".to_string()));
+    replaced
+}
+
+/// Guile's `(syntax-rules ELLIPSIS (LITERAL …) CLAUSE …)` (R7RS): Steel's syntax-rules has no
+/// custom ellipsis, so the declaration is blanked and every ELLIPSIS of the clauses written
+/// `...` (but those `rewrite` replaced already); not when the clauses use `...` themselves,
+/// as a symbol of their own (Steel then reports the macro as before).
+fn custom_ellipsis(
+    declared: &Node,
+    clauses: &[Node],
+    replaced: &[usize],
+    edits: &mut Vec<(usize, usize, String)>,
+) {
+    let Some(ellipsis) = declared.symbol() else {
+        return;
+    };
+    let mut uses = Vec::new();
+    let mut plain = false;
+    for clause in clauses {
+        symbols(clause, &mut |n: &Node| match n.symbol() {
+            Some(s) if s == ellipsis => uses.push(n),
+            Some("...") => plain = true,
+            _ => {}
+        });
+    }
+    if plain {
+        return;
+    }
+    let len = declared.end - declared.start;
+    edits.push((declared.start, len, " ".repeat(len)));
+    for n in uses.into_iter().filter(|n| !replaced.contains(&n.start)) {
+        edits.push((n.start, n.end - n.start, "...".to_string()));
+    }
+}
+
+/// Calls `f` on every symbol of `node`.
+fn symbols<'a>(node: &'a Node, f: &mut impl FnMut(&'a Node)) {
+    match &node.kind {
+        Kind::List(items, tail) => {
+            for item in items.iter().chain(tail.as_deref()) {
+                symbols(item, f);
+            }
+        }
+        Kind::Vector(items) => {
+            for item in items {
+                symbols(item, f);
+            }
+        }
+        Kind::Prefixed(_, inner) => symbols(inner, f),
+        _ if node.symbol().is_some() => f(node),
+        _ => {}
+    }
+}
+
+/// Every `x ELLIPSIS ELLIPSIS` in `template` (`(ELLIPSIS …)` escapes what it holds); a third
+/// ellipsis is refused at its offset.
+fn doubled(
+    template: &Node,
+    ellipsis: &str,
+    found: &mut Vec<Doubled>,
+) -> Result<(), (usize, String)> {
     let items: Vec<&Node> = match &template.kind {
         Kind::List(items, tail) => items.iter().chain(tail.as_deref()).collect(),
         Kind::Vector(items) => items.iter().collect(),
-        Kind::Prefixed(_, inner) => return doubled(inner, ellipsis),
-        _ => return None,
+        Kind::Prefixed(_, inner) => return doubled(inner, ellipsis, found),
+        _ => return Ok(()),
     };
     if items.first().and_then(|n| n.symbol()) == Some(ellipsis) {
-        return None;
+        return Ok(());
     }
     let is_ellipsis = |n: &Node| n.symbol() == Some(ellipsis);
-    items
-        .windows(3)
-        .find(|w| !is_ellipsis(w[0]) && is_ellipsis(w[1]) && is_ellipsis(w[2]))
-        .map(|w| w[2].start)
-        .or_else(|| items.iter().find_map(|n| doubled(n, ellipsis)))
+    // A vector's items cannot be spliced by the walker, which rebuilds lists only.
+    let in_vector = matches!(template.kind, Kind::Vector(_));
+    let mut i = 0;
+    while i < items.len() {
+        let run = items[i + 1..].iter().take_while(|n| is_ellipsis(n)).count();
+        if !is_ellipsis(items[i]) && run >= 2 {
+            if run > 2 || in_vector {
+                let at = items[i + if run > 2 { 3 } else { 2 }].start;
+                return Err((
+                    at,
+                    format!(
+                        "`{}` in a macro template{} is not supported by ingot",
+                        vec![ellipsis; run].join(" "),
+                        if in_vector { " vector" } else { "" }
+                    ),
+                ));
+            }
+            doubled(items[i], ellipsis, found)?;
+            found.push(Doubled {
+                sub_start: items[i].start,
+                first: (items[i + 1].start, items[i + 1].end),
+                second_end: items[i + 2].end,
+            });
+            i += 3;
+            continue;
+        }
+        doubled(items[i], ellipsis, found)?;
+        i += 1;
+    }
+    Ok(())
+}
+
+/// The offset of a macro definition (`syntax-rules`, `define-syntax-rule`) inside `template`.
+fn macro_definition_in(template: &Node) -> Option<usize> {
+    match &template.kind {
+        Kind::List(items, tail) => {
+            if matches!(template.head(), Some("syntax-rules" | "define-syntax-rule")) {
+                return Some(template.start);
+            }
+            items
+                .iter()
+                .chain(tail.as_deref())
+                .find_map(macro_definition_in)
+        }
+        Kind::Vector(items) => items.iter().find_map(macro_definition_in),
+        Kind::Prefixed(_, inner) => macro_definition_in(inner),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn first(text: &str) -> Option<usize> {
-        reader::read_all(text, 0, text.len())
-            .iter()
-            .find_map(in_macros)
+    /// `text` as the rewrite leaves it, or the error's offset and message.
+    fn rewritten(text: &str) -> Result<String, (usize, String)> {
+        let scanned = source::scan(text).expect("scans");
+        apply(scanned)
+            .map(|s| s.text)
+            .map_err(|e| (e.offset, e.message))
     }
 
     #[test]
-    fn finds_the_second_ellipsis_in_templates_only() {
-        let rule = "(define-syntax-rule (f (a b ...) ...) '(b ... ...))";
-        assert_eq!(first(rule), rule.rfind("..."));
-        let rules =
-            "(define-syntax g (syntax-rules () ((_ (x ...) ...) (list (quote (x ... ...))))))";
-        assert_eq!(first(rules), rules.rfind("..."));
-        // One level per ellipsis, a custom ellipsis, an escaped one, and plain code.
+    fn a_doubled_ellipsis_becomes_a_marker_the_walker_splices() {
         assert_eq!(
-            first("(define-syntax-rule (f (a ...) ...) '((a ...) ...))"),
-            None
+            rewritten("(define-syntax-rule (f (a b ...) ...) '(b ... ...))").unwrap(),
+            "(define-syntax-rule (f (a b ...) ...) (%flatten-walk (%flatten-done) \
+             '((%flatten-splice (b ...) ...))))"
         );
         assert_eq!(
-            first("(define-syntax h (syntax-rules ::: () ((_ x :::) (list x ::: :::))))"),
-            Some(61)
+            rewritten("(define-syntax h (syntax-rules ::: () ((_ (x :::) :::) (list x ::: :::))))")
+                .unwrap(),
+            "(define-syntax h (syntax-rules     () ((_ (x ...) ...) (%flatten-walk \
+             (%flatten-done) (list (%flatten-splice (x ...) ...))))))"
         );
-        assert_eq!(first("(define-syntax-rule (f x) '(x (... ...)))"), None);
-        assert_eq!(first("(list a ... ...)"), None);
+    }
+
+    #[test]
+    fn a_custom_ellipsis_is_written_as_steel_s() {
+        assert_eq!(
+            rewritten("(define-syntax g (syntax-rules ::: () ((_ x :::) (list x :::))))").unwrap(),
+            "(define-syntax g (syntax-rules     () ((_ x ...) (list x ...))))"
+        );
+        // Clauses using `...` as a symbol of their own are left as they are.
+        let own = "(define-syntax g (syntax-rules ::: () ((_ x :::) '(x ::: ...))))";
+        assert_eq!(rewritten(own).unwrap(), own);
+    }
+
+    #[test]
+    fn one_level_escaped_ellipses_and_plain_code_are_left_alone() {
+        for text in [
+            "(define-syntax-rule (f (a ...) ...) '((a ...) ...))",
+            "(define-syntax-rule (f x) '(x (... ...)))",
+            "(list a ... ...)",
+        ] {
+            assert_eq!(rewritten(text).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn three_ellipses_and_nested_macro_definitions_are_refused_where_written() {
+        let triple = "(define-syntax-rule (f ((a ...) ...) ...) '(a ... ... ...))";
+        let (at, message) = rewritten(triple).unwrap_err();
+        assert_eq!(at, triple.rfind("...").unwrap());
+        assert!(message.contains("`... ... ...`"), "{message}");
+        let nested = "(define-syntax-rule (f (a b ...) ...) \
+                      (begin '(b ... ...) (define-syntax-rule (g) 1)))";
+        let (at, message) = rewritten(nested).unwrap_err();
+        assert_eq!(at, nested.find("(define-syntax-rule (g)").unwrap());
+        assert!(message.contains("defines a macro of its own"), "{message}");
     }
 }

@@ -166,7 +166,7 @@ impl Dsl {
         let checked = (scanned.text.clone(), scanned.shifts.clone());
         let scanned = super::pattern::apply(scanned).map_err(syntax_error)?;
         let scanned = super::syntax_case::apply(scanned).map_err(syntax_error)?;
-        super::ellipsis::check(&scanned).map_err(syntax_error)?;
+        let scanned = super::ellipsis::apply(scanned).map_err(syntax_error)?;
         // The text as scanned locates the module forms; renamed (see `namespace`), it is what
         // Steel compiles.
         let plain = append_text(&src, &scanned, text);

@@ -1,5 +1,5 @@
 ;; Nested repetition in macro templates, one level per ellipsis, and the flat list that
-;; Guile's `x ... ...` gives, built when the code runs as ingot's error for `... ...` says.
+;; Guile's `x ... ...` gives, built when the code runs (ingot also flattens it: ellipsis-flattened.scm).
 (use-modules (gnu))
 
 (define-syntax-rule (grouped (group flag ...) ...)
