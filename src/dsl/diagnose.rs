@@ -80,6 +80,21 @@ impl Dsl {
             .uncomputed_hint(&message)
             .or_else(|| self.named_unknown_hint(&message));
         let hint = match err.kind() {
+            // Steel's whole message for an ellipsis used as a value: a template's `(field ...)`
+            // left unfilled.
+            ErrorKind::Parse | ErrorKind::UnexpectedToken if message.trim() == "..." => {
+                return DslError::Syntax {
+                    location: fallback,
+                    message: "`...` is not a value: outside a macro template it is Guile's \
+                              ellipsis keyword"
+                        .into(),
+                    hint: Some(
+                        "a placeholder of a template left to fill in? write the value here \
+                         (Guile stops here too: bad use of '...' syntactic keyword)"
+                            .into(),
+                    ),
+                }
+            }
             ErrorKind::Parse | ErrorKind::UnexpectedToken => {
                 return DslError::Syntax {
                     location: fallback,
