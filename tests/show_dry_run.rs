@@ -418,3 +418,15 @@ fn a_root_file_system_of_another_type_than_the_partition_is_a_warning() {
     let (ok, _, err) = run(&["show", os.to_str().unwrap()], None);
     assert!(ok && !err.contains("the root file system is"), "{err}");
 }
+
+/// An ESP mounted on "/boot/efi/" is the ESP of targets "/boot/efi/": it gets the ESP's FAT
+/// serial from its uuid, as on "/boot/efi" (it was refused as "not the ESP").
+#[test]
+fn an_esp_mount_point_with_a_trailing_slash_is_the_esp() {
+    let os = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guix/esp-mount-trailing-slash.scm");
+    let (ok, out, err) = run(&["show", "--json", os.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let plan: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["partitions"][0]["label"], "GNU-ESP", "{out}");
+    assert_eq!(plan["partitions"][0]["fat_serial"], "1234-ABCD", "{out}");
+}

@@ -826,7 +826,7 @@ impl<'h> Converter<'h> {
         };
         let entry = FileSystemEntry {
             device,
-            mount_point: r.string("mount-point")?,
+            mount_point: without_trailing_slashes(r.string("mount-point")?),
             fs_type: r.string("type")?,
             location: r.location.clone(),
         };
@@ -1035,6 +1035,16 @@ fn mapped_device_targets(devices: &SteelVal) -> Vec<String> {
     names
 }
 
+/// A mount point as the kernel takes it: `/boot/efi/` is the directory `/boot/efi`, as Guix's
+/// mount and grub-install find it (`/` stays itself).
+fn without_trailing_slashes(mount_point: String) -> String {
+    match mount_point.trim_end_matches('/') {
+        "" if mount_point.is_empty() => mount_point,
+        "" => "/".to_string(),
+        trimmed => trimmed.to_string(),
+    }
+}
+
 fn is_linux_file_system_type(ty: &str) -> bool {
     LINUX_FILE_SYSTEM_TYPES.contains(&ty)
         || ty
@@ -1176,6 +1186,17 @@ fn misspelt_package_name(field: &str, name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mount_points_lose_trailing_slashes_but_the_root_stays() {
+        let m = |s: &str| without_trailing_slashes(s.to_string());
+        assert_eq!(m("/boot/efi/"), "/boot/efi");
+        assert_eq!(m("/boot/efi//"), "/boot/efi");
+        assert_eq!(m("/"), "/");
+        assert_eq!(m("//"), "/");
+        assert_eq!(m(""), "");
+        assert_eq!(m("/home"), "/home");
+    }
 
     #[test]
     fn misspelt_kernel_packages_and_variants() {
