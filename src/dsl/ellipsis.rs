@@ -58,46 +58,37 @@ fn in_macros(
     edits: &mut Vec<(usize, usize, String)>,
     refused: &mut Option<(usize, String)>,
 ) {
-    match &node.kind {
-        Kind::List(items, tail) => {
-            match node.head() {
-                Some("syntax-rules") => {
-                    // (syntax-rules [ELLIPSIS] (LITERAL …) (PATTERN TEMPLATE) …)
-                    let (custom, rest) = match items.get(1) {
-                        Some(e) if e.symbol().is_some() => {
-                            (Some(e), items.get(2..).unwrap_or_default())
-                        }
-                        _ => (None, items.get(1..).unwrap_or_default()),
-                    };
-                    let clauses = rest.get(1..).unwrap_or_default();
-                    let ellipsis = custom.and_then(Node::symbol).unwrap_or("...");
-                    let mut replaced = Vec::new();
-                    for template in clauses.iter().filter_map(|clause| clause.items()?.get(1)) {
-                        replaced.extend(rewrite(template, ellipsis, edits, refused));
+    if let Kind::List(items, _) = &node.kind {
+        match node.head() {
+            Some("syntax-rules") => {
+                // (syntax-rules [ELLIPSIS] (LITERAL …) (PATTERN TEMPLATE) …)
+                let (custom, rest) = match items.get(1) {
+                    Some(e) if e.symbol().is_some() => {
+                        (Some(e), items.get(2..).unwrap_or_default())
                     }
-                    if let Some(declared) = custom.filter(|_| ellipsis != "...") {
-                        custom_ellipsis(declared, clauses, &replaced, edits);
-                    }
+                    _ => (None, items.get(1..).unwrap_or_default()),
+                };
+                let clauses = rest.get(1..).unwrap_or_default();
+                let ellipsis = custom.and_then(Node::symbol).unwrap_or("...");
+                let mut replaced = Vec::new();
+                for template in clauses.iter().filter_map(|clause| clause.items()?.get(1)) {
+                    replaced.extend(rewrite(template, ellipsis, edits, refused));
                 }
-                Some("define-syntax-rule") => {
-                    // (define-syntax-rule (NAME . PATTERN) [DOC] TEMPLATE)
-                    if let Some(template) = items.last().filter(|_| items.len() > 2) {
-                        rewrite(template, "...", edits, refused);
-                    }
+                if let Some(declared) = custom.filter(|_| ellipsis != "...") {
+                    custom_ellipsis(declared, clauses, &replaced, edits);
                 }
-                _ => {}
             }
-            for item in items.iter().chain(tail.as_deref()) {
-                in_macros(item, edits, refused);
+            Some("define-syntax-rule") => {
+                // (define-syntax-rule (NAME . PATTERN) [DOC] TEMPLATE)
+                if let Some(template) = items.last().filter(|_| items.len() > 2) {
+                    rewrite(template, "...", edits, refused);
+                }
             }
+            _ => {}
         }
-        Kind::Vector(items) => {
-            for item in items {
-                in_macros(item, edits, refused);
-            }
-        }
-        Kind::Prefixed(_, inner) => in_macros(inner, edits, refused),
-        _ => {}
+    }
+    for child in node.children() {
+        in_macros(child, edits, refused);
     }
 }
 
@@ -180,20 +171,11 @@ fn custom_ellipsis(
 
 /// Calls `f` on every symbol of `node`.
 fn symbols<'a>(node: &'a Node, f: &mut impl FnMut(&'a Node)) {
-    match &node.kind {
-        Kind::List(items, tail) => {
-            for item in items.iter().chain(tail.as_deref()) {
-                symbols(item, f);
-            }
-        }
-        Kind::Vector(items) => {
-            for item in items {
-                symbols(item, f);
-            }
-        }
-        Kind::Prefixed(_, inner) => symbols(inner, f),
-        _ if node.symbol().is_some() => f(node),
-        _ => {}
+    if node.symbol().is_some() {
+        f(node);
+    }
+    for child in node.children() {
+        symbols(child, f);
     }
 }
 
@@ -248,20 +230,10 @@ fn doubled(
 
 /// The offset of a macro definition (`syntax-rules`, `define-syntax-rule`) inside `template`.
 fn macro_definition_in(template: &Node) -> Option<usize> {
-    match &template.kind {
-        Kind::List(items, tail) => {
-            if matches!(template.head(), Some("syntax-rules" | "define-syntax-rule")) {
-                return Some(template.start);
-            }
-            items
-                .iter()
-                .chain(tail.as_deref())
-                .find_map(macro_definition_in)
-        }
-        Kind::Vector(items) => items.iter().find_map(macro_definition_in),
-        Kind::Prefixed(_, inner) => macro_definition_in(inner),
-        _ => None,
+    if matches!(template.head(), Some("syntax-rules" | "define-syntax-rule")) {
+        return Some(template.start);
     }
+    template.children().find_map(macro_definition_in)
 }
 
 #[cfg(test)]

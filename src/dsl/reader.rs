@@ -53,6 +53,17 @@ impl Node {
         }
     }
 
+    /// The data written directly inside this one: a list's items and dotted tail, a vector's
+    /// items, a prefixed form's datum.
+    pub(crate) fn children(&self) -> Box<dyn Iterator<Item = &Node> + '_> {
+        match &self.kind {
+            Kind::List(items, tail) => Box::new(items.iter().chain(tail.as_deref())),
+            Kind::Vector(items) => Box::new(items.iter()),
+            Kind::Prefixed(_, inner) => Box::new(std::iter::once(&**inner)),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
     /// Adds every symbol written in this datum, outside quoted data, to `out`.
     pub(crate) fn collect_symbols<'a>(&'a self, out: &mut std::collections::HashSet<&'a str>) {
         match &self.kind {

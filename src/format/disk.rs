@@ -153,15 +153,19 @@ fn check_firmware(
             &format!("no U-Boot board named {name:?} is known"),
         ))
     })?;
-    // Where each blob goes is known without the firmware: one that would land in a file
-    // system is refused by show too (its size is checked when the file is there).
+    // Each blob's size, when its file is there (looked at once): where each blob goes is known
+    // without the firmware, so one that would land in a file system is refused by show too.
+    let sizes: Vec<Option<u64>> = board
+        .blobs
+        .iter()
+        .map(|blob| {
+            let dir = os.firmware_directory.as_ref()?;
+            let md = std::fs::metadata(dir.join(blob.file)).ok()?;
+            md.is_file().then_some(md.len())
+        })
+        .collect();
     let extents = plan.disk_extents();
-    for blob in board.blobs {
-        let size = os
-            .firmware_directory
-            .as_ref()
-            .and_then(|dir| std::fs::metadata(dir.join(blob.file)).ok())
-            .map(|md| md.len());
+    for (blob, &size) in board.blobs.iter().zip(&sizes) {
         if let Some(reason) = crate::boot::board::blob_clash(board, blob, size, &extents) {
             let size = size.map(|s| format!(" ({s} bytes)")).unwrap_or_default();
             return Err(BuildError::Input(crate::model::at_field(
@@ -185,8 +189,8 @@ fn check_firmware(
             ),
         );
     };
-    for file in names {
-        if !dir.join(file).is_file() {
+    for (file, size) in names.into_iter().zip(sizes) {
+        if size.is_none() {
             let missing = crate::boot::BootError::BlobMissing {
                 file: file.to_string(),
                 dir: dir.clone(),
