@@ -175,9 +175,14 @@ impl Dsl {
                  only where that form, or a form it inherits, gives it (Guix's default is \
                  unknown to ingot)"
             ),
-            (None, None) => "ingot keeps a name it does not know as an opaque value, with no \
-                             string or number in it: define it, or check its spelling"
-                .to_string(),
+            (None, None) => named
+                .iter()
+                .find_map(|(_, n)| self.exported_by_hint(n))
+                .unwrap_or_else(|| {
+                    "ingot keeps a name it does not know as an opaque value, with no string \
+                     or number in it: define it, or check its spelling"
+                        .to_string()
+                }),
         };
         Some((message, hint))
     }
@@ -268,7 +273,11 @@ impl Dsl {
         let hint = self
             .uncomputed_hint(&shown)
             .or_else(|| f.hint.clone())
-            .or_else(|| record_hint(&self.engine, &f, &self.unknowns, &bound));
+            .or_else(|| {
+                record_hint(&self.engine, &f, &self.unknowns, &bound, &|name| {
+                    self.exported_by_hint(name)
+                })
+            });
         // A user module's record is shown by the name its text uses.
         let unmangle = super::namespace::unmangle;
         DslError::Record(Box::new(RecordError {
@@ -288,7 +297,60 @@ impl Dsl {
             message,
             &self.unknowns,
             &self.misspelling_targets(),
+            &|name| self.exported_by_hint(name),
         )
+    }
+
+    /// For a name that is not defined: the module files under the load path (and the file's
+    /// own directory) that export it, as the `use-modules` and `-L` that would make it
+    /// visible. `None` when no module file there exports it.
+    pub(super) fn exported_by_hint(&self, name: &str) -> Option<String> {
+        let name = super::namespace::unmangle(name);
+        let mut dirs = self.load_path.clone();
+        dirs.push(self.search_dir.clone());
+        let found = super::exporters::exporters_of(&name, &dirs);
+        let first = found.first()?;
+        let shown: Vec<String> = found
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} ({})",
+                    super::modules::display(&e.module),
+                    self.shown_path(&e.path)
+                )
+            })
+            .collect();
+        let exporters = match shown.as_slice() {
+            [one] => format!("module {one} exports it"),
+            more => format!("modules {} export it", more.join(", ")),
+        };
+        let use_it = format!(
+            "add (use-modules {})",
+            super::modules::display(&first.module)
+        );
+        let reach = match &first.root {
+            Some(root) if dirs.iter().any(|d| same_dir(d, root)) => String::new(),
+            Some(root) => format!(" and -L {}", self.shown_path(root)),
+            None => format!(
+                " and move the file to where its name leads ({} under a -L directory)",
+                first.module.join("/") + ".scm"
+            ),
+        };
+        Some(format!(
+            "`{name}` is not defined here, but {exporters}: {use_it}{reach}"
+        ))
+    }
+
+    /// A path as the user may type it in the command (`-L` is taken from the process's
+    /// current directory, not the definition's): relative to that directory when under it.
+    fn shown_path(&self, path: &std::path::Path) -> String {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match absolute.strip_prefix(&cwd) {
+            Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+            Ok(rel) => rel.display().to_string(),
+            Err(_) => path.display().to_string(),
+        }
     }
 
     /// The operator of the form that starts at `span`, as written.
@@ -474,16 +536,22 @@ fn unknown_named_in(
     text: &str,
     unknowns: &[String],
     bound: &BoundNames,
+    exported_by: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
     let name = unknowns.iter().find(|name| {
         text.contains(&format!("unknown {name}>")) || text.contains(&format!("unknown ({name} "))
     })?;
     Some(match closest_bound_name(engine, name, bound) {
         Some(close) => format!("`{name}` is not defined: {}", did_you_mean(&close)),
-        None => {
+        None => exported_by(name).unwrap_or_else(|| {
             format!("`{name}` is not defined (a misspelling, or a Guix name ingot does not know)")
-        }
+        }),
     })
+}
+
+/// Whether two directories are one (as given, or once resolved).
+fn same_dir(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// What to suggest for a record error: the closest field name for an unknown field, the
@@ -493,6 +561,7 @@ fn record_hint(
     f: &RecordFailure,
     unknowns: &[String],
     bound: &BoundNames,
+    exported_by: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
     // A misspelt field first: its value (often a name ingot keeps opaque) is not the mistake.
     if f.kind == "unknown" {
@@ -505,7 +574,7 @@ fn record_hint(
                  (Guile stops here too: Unbound variable: {name})"
             ));
         }
-        if let Some(hint) = unknown_named_in(engine, v, unknowns, bound) {
+        if let Some(hint) = unknown_named_in(engine, v, unknowns, bound, exported_by) {
             return Some(hint);
         }
     }

@@ -43,6 +43,7 @@ mod ellipsis;
 mod engine;
 mod error;
 mod eval;
+mod exporters;
 mod free_names;
 mod kernel;
 mod local_syntax;
@@ -458,11 +459,19 @@ impl Dsl {
                         .collect();
                     let mut seen = HashSet::new();
                     names.retain(|n| seen.insert(n.clone()));
-                    e = e.with_hint(format!(
-                        "these names are not defined (misspelt, or Guix names ingot does not \
-                         know): {}",
-                        names.join(", ")
-                    ));
+                    // The file may lack a use-modules: a module file near it exports one.
+                    e = e.with_hint(
+                        names
+                            .iter()
+                            .find_map(|n| self.exported_by_hint(n))
+                            .unwrap_or_else(|| {
+                                format!(
+                                    "these names are not defined (misspelt, or Guix names \
+                                     ingot does not know): {}",
+                                    names.join(", ")
+                                )
+                            }),
+                    );
                 }
                 Err(e)
             }

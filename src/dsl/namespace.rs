@@ -522,7 +522,7 @@ pub(super) fn module_refs(nodes: &[Node], out: &mut Vec<(Vec<String>, usize)>) {
 }
 
 /// The names a top-level form defines; `define-public` ones are also exports.
-fn defined_names(node: &Node, names: &mut Vec<String>, exports: &mut Vec<String>) {
+pub(super) fn defined_names(node: &Node, names: &mut Vec<String>, exports: &mut Vec<String>) {
     let Some(items) = node.items() else { return };
     let sym = |i: usize| items.get(i).and_then(Node::symbol).map(str::to_string);
     match node.head() {
