@@ -291,7 +291,7 @@ impl Dsl {
     }
 
     /// A message showing a placeholder: the hint about its name (see `unknown_named_in`).
-    fn named_unknown_hint(&self, message: &str) -> Option<String> {
+    pub(super) fn named_unknown_hint(&self, message: &str) -> Option<String> {
         unknown_named_in(
             &self.engine,
             message,

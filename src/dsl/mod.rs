@@ -450,6 +450,9 @@ impl Dsl {
                          the image or operating-system to build (the name of one it defines)"
                             .to_string(),
                     );
+                } else if let Some(hint) = self.named_unknown_hint(&what) {
+                    // The value is a placeholder: its own name is the one to explain.
+                    e = e.with_hint(hint);
                 } else if !self.unknowns.is_empty() {
                     // As the user's text spells them: a module's names without ingot's prefix.
                     let mut names: Vec<String> = self
@@ -459,19 +462,11 @@ impl Dsl {
                         .collect();
                     let mut seen = HashSet::new();
                     names.retain(|n| seen.insert(n.clone()));
-                    // The file may lack a use-modules: a module file near it exports one.
-                    e = e.with_hint(
-                        names
-                            .iter()
-                            .find_map(|n| self.exported_by_hint(n))
-                            .unwrap_or_else(|| {
-                                format!(
-                                    "these names are not defined (misspelt, or Guix names \
-                                     ingot does not know): {}",
-                                    names.join(", ")
-                                )
-                            }),
-                    );
+                    e = e.with_hint(format!(
+                        "these names are not defined (misspelt, or Guix names ingot does not \
+                         know): {}",
+                        names.join(", ")
+                    ));
                 }
                 Err(e)
             }
