@@ -11,11 +11,36 @@ use std::path::{Path, PathBuf};
 use super::calls::{read_datum, Datum};
 
 /// Module name roots ingot provides itself (Guix, Guile, SRFIs) or whose names it keeps
-/// opaque: the nonguix channel's packages and services, and guile-gcrypt's `(gcrypt …)`, always
-/// on Guix's load path since Guix depends on it (a signing key turned into text for a service).
+/// opaque: the nonguix channel's packages and services, and the Guile libraries the `guix`
+/// command propagates, always on its load path (guile-gcrypt's `(gcrypt …)`: a signing key
+/// turned into text for a service; guile-git's `(git)` and its `(bytestructures …)`,
+/// guile-ssh, gnutls, guile-avahi, guile-sqlite3, guile-zlib, guile-lzlib, guile-zstd).
 const BUILT_IN_ROOTS: &[&str] = &[
-    "gnu", "guix", "srfi", "ice-9", "rnrs", "scheme", "oop", "system", "web", "json", "sxml",
-    "texinfo", "language", "nongnu", "nonguix", "gcrypt",
+    "gnu",
+    "guix",
+    "srfi",
+    "ice-9",
+    "rnrs",
+    "scheme",
+    "oop",
+    "system",
+    "web",
+    "json",
+    "sxml",
+    "texinfo",
+    "language",
+    "nongnu",
+    "nonguix",
+    "gcrypt",
+    "git",
+    "bytestructures",
+    "ssh",
+    "gnutls",
+    "avahi",
+    "sqlite3",
+    "zlib",
+    "lzlib",
+    "zstd",
 ];
 
 /// A file a top-level `(include "file")` or `(load "file")` asks to be read first: a path
