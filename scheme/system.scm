@@ -585,6 +585,22 @@
              (cons "disk" #f) (cons "floppy" #f) (cons "cdrom" #f) (cons "tape" #f)
              (cons "kvm" #f))))
 
+;;; (guix monads) and (guix store): a monadic value is a procedure of the store, which ingot
+;;; does not have, so these forms are kept as written, not evaluated. Their bodies are Guile
+;;; lambda bodies (internal defines) whose names only the monad binds (`return`, the store).
+
+(define-syntax mlet (syntax-rules () ((_ . forms) (%make-unknown-call 'mlet 'forms))))
+(define-syntax mlet* (syntax-rules () ((_ . forms) (%make-unknown-call 'mlet* 'forms))))
+(define-syntax mbegin (syntax-rules () ((_ . forms) (%make-unknown-call 'mbegin 'forms))))
+(define-syntax mwhen (syntax-rules () ((_ . forms) (%make-unknown-call 'mwhen 'forms))))
+(define-syntax munless (syntax-rules () ((_ . forms) (%make-unknown-call 'munless 'forms))))
+(define-syntax mparameterize
+  (syntax-rules () ((_ . forms) (%make-unknown-call 'mparameterize 'forms))))
+(define-syntax with-monad
+  (syntax-rules () ((_ . forms) (%make-unknown-call 'with-monad 'forms))))
+(define-syntax with-store
+  (syntax-rules () ((_ . forms) (%make-unknown-call 'with-store 'forms))))
+
 ;;; Packages and services: inert, named, counted in the warning about what was ignored.
 
 (define (specification->package spec) (%inert 'package spec '()))
