@@ -81,17 +81,39 @@ impl Node {
         }
     }
 
-    /// Where the symbol `name` is first written in this datum, outside quoted data.
+    /// Where the symbol `name` is first written in this datum as code: outside quoted data,
+    /// and inside quasiquoted data only where unquoted (a build phase's `(setenv …)` in
+    /// `` `(modify-phases …) `` is data, as Guile evaluates none of it).
     pub(crate) fn find_symbol(&self, name: &str) -> Option<usize> {
+        self.find_symbol_in(name, false)
+    }
+
+    fn find_symbol_in(&self, name: &str, quasiquoted: bool) -> Option<usize> {
         match &self.kind {
-            Kind::Symbol(s) if s == name => Some(self.start),
-            Kind::List(items, tail) => items
+            Kind::Symbol(s) if s == name && !quasiquoted => Some(self.start),
+            Kind::List(items, tail) => {
+                let inner = items.get(1).filter(|_| items.len() == 2 && tail.is_none());
+                match (self.head(), inner) {
+                    (Some("quote"), Some(_)) => None,
+                    (Some("quasiquote"), Some(datum)) => datum.find_symbol_in(name, true),
+                    (Some("unquote" | "unquote-splicing"), Some(code)) if quasiquoted => {
+                        code.find_symbol_in(name, false)
+                    }
+                    _ => items
+                        .iter()
+                        .chain(tail.as_deref())
+                        .find_map(|n| n.find_symbol_in(name, quasiquoted)),
+                }
+            }
+            Kind::Vector(items) => items
                 .iter()
-                .chain(tail.as_deref())
-                .find_map(|n| n.find_symbol(name)),
-            Kind::Vector(items) => items.iter().find_map(|n| n.find_symbol(name)),
+                .find_map(|n| n.find_symbol_in(name, quasiquoted)),
             Kind::Prefixed("quote", _) => None,
-            Kind::Prefixed(_, inner) => inner.find_symbol(name),
+            Kind::Prefixed("quasiquote", datum) => datum.find_symbol_in(name, true),
+            Kind::Prefixed("unquote" | "unquote-splicing", code) => {
+                code.find_symbol_in(name, false)
+            }
+            Kind::Prefixed(_, inner) => inner.find_symbol_in(name, quasiquoted),
             _ => None,
         }
     }
@@ -271,6 +293,9 @@ mod tests {
         assert_eq!(find("(ä g)", "g"), Some(4));
         assert_eq!(find("(gh)", "g"), None);
         assert_eq!(find("(list 'g `(,g))", "g"), Some(12));
+        assert_eq!(find("(list `(g (h ,@(f))) g)", "g"), Some(21));
+        assert_eq!(find("(list (quasiquote (g (unquote g))))", "g"), Some(30));
+        assert_eq!(find("(list (quote g) `#(g))", "g"), None);
     }
 
     #[test]
