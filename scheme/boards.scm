@@ -39,6 +39,121 @@
 ;; %board-gpt-disk-image, and %%board-image-types listing them.
 
 (%ingot-table boards)
+;; The boards' example systems, from Guix's (gnu system images NAME): NAME-barebones-os with
+;; the fields ingot reads as Guix sets them (the bootloader and its target, the kernel, its
+;; arguments, the initrd modules, the root file system's label), and
+;; NAME-barebones-raw-image, that system as the board's image (the value of Guix's module).
+;; Their services are placeholders, as every Guix service list; the kernel is a package (#f:
+;; no kernel field, Guix's default).
+(define (%barebones-os host timezone* locale* loader target kernel-name arguments modules
+                       root-label services*)
+  (operating-system
+    (host-name host)
+    (timezone timezone*)
+    (locale locale*)
+    (bootloader (bootloader-configuration (bootloader loader) (targets (list target))))
+    (initrd-modules modules)
+    (kernel (and kernel-name (%inert 'package kernel-name '())))
+    (kernel-arguments arguments)
+    (file-systems (cons (file-system
+                          (device (file-system-label root-label))
+                          (mount-point "/")
+                          (type "ext4"))
+                        %base-file-systems))
+    (services services*)))
+
+(define (%barebones-raw-image os platform type name)
+  (image (inherit (os+platform->image os platform #:type type)) (name name)))
+
+;; The serial console's getty most of them add, and the DHCP client some add.
+(define %%barebones-serial-services (append (%service-list '(agetty)) %base-services))
+(define %%barebones-dhcp-services (append (%service-list '(dhcpcd)) %base-services))
+(define %%barebones-serial-dhcp-services
+  (append (%service-list '(agetty dhcpcd)) %base-services))
+
+(define a20-olinuxino-lime2-barebones-os
+  (%barebones-os "olimex" "Europe/Paris" "en_GB.utf8" u-boot-a20-olinuxino-lime2-bootloader
+                 "/dev/mmcblk0" "linux-libre-arm-generic" '("console=tty1") '() "root"
+                 %base-services))
+(define am335x-evm-barebones-os
+  (%barebones-os "guadalajara" "Europe/Madrid" "en_US.utf8" u-boot-am335x-evm-bootloader
+                 "/dev/sda" "linux-libre-arm-generic" %default-kernel-arguments '() "my-root"
+                 %%barebones-serial-services))
+(define novena-barebones-os
+  (%barebones-os "vignemale" "Europe/Paris" "en_US.utf8" u-boot-novena-bootloader "/dev/vda"
+                 "linux-libre-arm-generic" '("console=ttymxc1,115200") '() "my-root"
+                 %base-services))
+(define orangepi-r1-plus-lts-rk3328-barebones-os
+  (%barebones-os "windmolen" "Europe/Amsterdam" "en_US.utf8"
+                 u-boot-orangepi-r1-plus-lts-rk3328-bootloader "/dev/mmcblk0"
+                 "linux-libre-arm64-generic" %default-kernel-arguments '() "my-root"
+                 (append (%service-list '(agetty ntp)) %base-services)))
+(define pine64-barebones-os
+  (%barebones-os "vignemale" "Europe/Paris" "en_US.utf8" u-boot-pine64-lts-bootloader
+                 "/dev/vda" "linux-libre-arm64-generic" %default-kernel-arguments '()
+                 "my-root" %%barebones-serial-services))
+(define pinebook-pro-barebones-os
+  (%barebones-os "viso" "Europe/Paris" "en_US.utf8" u-boot-pinebook-pro-rk3399-bootloader
+                 "/dev/vda" "linux-libre-arm64-generic" %default-kernel-arguments '()
+                 "my-root" %%barebones-serial-services))
+(define rock-4c-plus-barebones-os
+  (%barebones-os "huesca" "Europe/Madrid" "en_US.utf8" u-boot-rock-4c-plus-rk3399-bootloader
+                 "/dev/sda" "linux-libre-arm64-generic" %default-kernel-arguments '()
+                 "my-root" %%barebones-serial-services))
+(define rock64-barebones-os
+  (%barebones-os "jiehkkevarri" "Europe/Oslo" "en_US.utf8" u-boot-rock64-rk3328-bootloader
+                 "/dev/sda" "linux-libre-arm64-generic" %default-kernel-arguments '()
+                 "my-root" %%barebones-dhcp-services))
+(define unmatched-barebones-os
+  (%barebones-os "unmatched" "Asia/Jerusalem" "en_US.utf8" u-boot-sifive-unmatched-bootloader
+                 "/dev/vda" "linux-libre-riscv64-generic" %default-kernel-arguments '()
+                 "my-root" %%barebones-serial-dhcp-services))
+;; Guix gives it no kernel field (the default linux-libre), its own initrd modules, no
+;; firmware, and the image's own root label.
+(define visionfive2-barebones-os
+  (operating-system
+    (inherit (%barebones-os "visionfive2" "Etc/UTC" "en_US.utf8"
+                            u-boot-starfive-visionfive2-bootloader "/dev/mmcblk0" #f
+                            (list "earlycon" "clk_ignore_unused")
+                            (append (list "mmc_block" "clk-starfive-jh7110-aon"
+                                          "clk-starfive-jh7110-stg" "phy-jh7110-dphy-tx"
+                                          "pcie_starfive" "nvme")
+                                    %base-initrd-modules)
+                            "Guix_image"
+                            (append (%service-list '(openssh agetty dhcpcd)) %base-services)))
+    (firmware '())))
+
+(define a20-olinuxino-lime2-barebones-raw-image
+  (%barebones-raw-image a20-olinuxino-lime2-barebones-os armv7-linux
+                        a20-olinuxino-lime2-image-type 'a20-olinuxino-lime2-barebones-raw-image))
+(define am335x-evm-barebones-raw-image
+  (%barebones-raw-image am335x-evm-barebones-os armv7-linux am335x-evm-image-type
+                        'am335x-evm-barebones-raw-image))
+(define novena-barebones-raw-image
+  (%barebones-raw-image novena-barebones-os armv7-linux novena-image-type
+                        'novena-barebones-raw-image))
+(define orangepi-r1-plus-lts-rk3328-barebones-raw-image
+  (%barebones-raw-image orangepi-r1-plus-lts-rk3328-barebones-os aarch64-linux
+                        orangepi-r1-plus-lts-rk3328-image-type
+                        'orangepi-r1-plus-lts-rk3328-barebones-raw-image))
+(define pine64-barebones-raw-image
+  (%barebones-raw-image pine64-barebones-os aarch64-linux pine64-image-type
+                        'pine64-barebones-raw-image))
+(define pinebook-pro-barebones-raw-image
+  (%barebones-raw-image pinebook-pro-barebones-os aarch64-linux pinebook-pro-image-type
+                        'pinebook-pro-barebones-raw-image))
+(define rock-4c-plus-barebones-raw-image
+  (%barebones-raw-image rock-4c-plus-barebones-os aarch64-linux rock-4c-plus-image-type
+                        'rock-4c-plus-barebones-raw-image))
+(define rock64-barebones-raw-image
+  (%barebones-raw-image rock64-barebones-os aarch64-linux rock64-image-type
+                        'rock64-barebones-raw-image))
+(define unmatched-barebones-raw-image
+  (%barebones-raw-image unmatched-barebones-os riscv64-linux unmatched-image-type
+                        'unmatched-barebones-raw-image))
+(define visionfive2-barebones-raw-image
+  (%barebones-raw-image visionfive2-barebones-os riscv64-linux visionfive2-image-type
+                        'visionfive2-barebones-raw-image))
 
 ;; GNU/Hurd: one ext2 root partition. Guix's initializer adds Hurd device nodes on top of
 ;; initialize-root-partition; in ingot the root tree brings its own.

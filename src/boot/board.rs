@@ -179,7 +179,7 @@ pub static BOARDS: &[Board] = &[
         name: "a20-olinuxino-lime2",
         bootloader: "u-boot-a20-olinuxino-lime2-bootloader",
         also: &[],
-        image: image(None, Some("armv7-linux")),
+        image: image(Some("a20-olinuxino-lime2-disk-image"), Some("armv7-linux")),
         table: BoardTable::Mbr,
         root_offset: 8192 * SECTOR,
         partitions: &[],
@@ -191,12 +191,8 @@ pub static BOARDS: &[Board] = &[
         name: "am335x-evm",
         bootloader: "u-boot-beaglebone-black-bootloader",
         also: &["u-boot-am335x-evm-bootloader"],
-        // Guix has no image type for it: its bootloader is used with mbr-raw-like images.
-        image: BoardImage {
-            image_name: None,
-            platform: Some("armv7-linux"),
-            defined: false,
-        },
+        // Guix's am335x-evm-raw (December 2025) gives its image no name of its own.
+        image: image(None, Some("armv7-linux")),
         table: BoardTable::Mbr,
         root_offset: 4 * MIB,
         partitions: &[],
