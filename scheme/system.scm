@@ -349,8 +349,9 @@
      (%construct <bootloader-configuration> (bootloader-configuration . clauses) . clauses))))
 
 ;; Guix before 0.14: (grub-configuration (device "/dev/sda") …), GRUB for BIOS, or for EFI
-;; with (grub grub-efi). Today's bootloader-configuration, `device` becoming `targets`; the
-;; other clauses are bootloader-configuration's own.
+;; with (grub grub-efi). Today's bootloader-configuration, `device` becoming `targets` (with a
+;; warning: today's Guix keeps grub-configuration but stops on `device`); the other clauses
+;; are bootloader-configuration's own.
 (define-syntax grub-configuration
   (syntax-rules ()
     ((_ . clauses)
@@ -366,9 +367,18 @@
      (%grub-clauses form (%grub-package-bootloader package (#%syntax-span form)) dev
                     (acc ...) rest ...))
     ((_ form bl dev (acc ...) (device d) rest ...)
-     (%grub-clauses form bl d (acc ...) rest ...))
+     (begin
+       (%warn-at %old-grub-device-warning (#%syntax-span form))
+       (%grub-clauses form bl d (acc ...) rest ...)))
     ((_ form bl dev (acc ...) clause rest ...)
      (%grub-clauses form bl dev (acc ... clause) rest ...))))
+
+(define %old-grub-device-warning
+  (string-append
+   "grub-configuration: (device …) is the form of Guix before 0.14; today's Guix passes "
+   "grub-configuration's fields to bootloader-configuration, which has no device field, and "
+   "stops on it (extraneous field initializer): ingot reads it as (targets (list DEVICE)); "
+   "write that"))
 
 (define (%old-grub bl dev)
   (bootloader-configuration (bootloader bl) (targets (if dev (list dev) #f))))

@@ -56,8 +56,9 @@ pub(crate) struct Shared {
     /// cannot be stopped.
     pub current_form: Option<(Arc<super::SourceText>, usize)>,
     /// Warnings raised while a form runs (`file-exists?` of a host path answered #f, a
-    /// missing file in kept clauses), given the form's location once it ran.
-    pub pending_warnings: Vec<String>,
+    /// missing file in kept clauses), given their own span's location (`%warn-at`) or the
+    /// form's once it ran.
+    pub pending_warnings: Vec<(String, Option<RawSpan>)>,
     /// The definition's own directories, canonical (`modules::own_tree`): the load path's
     /// and their git work trees, which `file-exists?` answers truly for.
     pub input_dirs: Vec<PathBuf>,
@@ -274,10 +275,13 @@ pub(crate) fn new_engine(
                 Placed::MissingInside => return Ok(SteelVal::BoolV(false)),
                 Placed::Outside(_) => {}
             }
-            shared.pending_warnings.push(format!(
-                "({who} {path:?}) is taken as #f: a definition does not look at the host \
-                 (Guix looks on the machine that evaluates it); declare what the image needs \
-                 with local-file or root-tree"
+            shared.pending_warnings.push((
+                format!(
+                    "({who} {path:?}) is taken as #f: a definition does not look at the host \
+                     (Guix looks on the machine that evaluates it); declare what the image \
+                     needs with local-file or root-tree"
+                ),
+                None,
             ));
             Ok(SteelVal::BoolV(false))
         });
@@ -346,7 +350,17 @@ pub(crate) fn new_engine(
     let s = shared.clone();
     register(&mut engine, "%warn", move |args| {
         let message = string_arg("%warn", args, 0)?;
-        lock(&s).pending_warnings.push(message.to_string());
+        lock(&s).pending_warnings.push((message.to_string(), None));
+        Ok(SteelVal::Void)
+    });
+
+    let s = shared.clone();
+    // (%warn-at message span): a warning located at a form of the user's text, the span
+    // `#%syntax-span` gave a prelude macro.
+    register(&mut engine, "%warn-at", move |args| {
+        let message = string_arg("%warn-at", args, 0)?;
+        let span = args.get(1).and_then(value::as_span);
+        lock(&s).pending_warnings.push((message.to_string(), span));
         Ok(SteelVal::Void)
     });
 

@@ -279,8 +279,11 @@ impl Dsl {
                 defined_name(&src.text[form.start..form.end]),
             );
             let answers = std::mem::take(&mut lock(&self.shared).pending_warnings);
-            for answer in answers {
-                self.warn(answer, Some(location_in(&src, form.start)));
+            for (message, span) in answers {
+                let at = span
+                    .and_then(|s| self.locate(s))
+                    .unwrap_or_else(|| location_in(&src, form.start));
+                self.warn(message, Some(at));
             }
             self.check_forwards(&src, *form, values.last())?;
             if let Some(v) = values.into_iter().last() {
