@@ -368,12 +368,12 @@
                     (acc ...) rest ...))
     ((_ form bl dev (acc ...) (device d) rest ...)
      (begin
-       (%warn-at %old-grub-device-warning (#%syntax-span form))
+       (%warn-at %%old-grub-device-warning (#%syntax-span form))
        (%grub-clauses form bl d (acc ...) rest ...)))
     ((_ form bl dev (acc ...) clause rest ...)
      (%grub-clauses form bl dev (acc ... clause) rest ...))))
 
-(define %old-grub-device-warning
+(define %%old-grub-device-warning
   (string-append
    "grub-configuration: (device …) is the form of Guix before 0.14; today's Guix passes "
    "grub-configuration's fields to bootloader-configuration, which has no device field, and "
@@ -727,15 +727,21 @@
         ""))
    span span))
 
+;; A list ending in an opaque value (appended to a service list ingot could not compute) or an
+;; opaque value: what it holds is unknown, so the result is too; services are never read.
 (define (%modify-services services clauses)
-  (unless (list? services)
-    (%fail (string-append "modify-services: expected a list of services, got " (%write-string services))))
-  (filter (lambda (s)
-            (not (%any (lambda (c)
-                        (and (equal? (car c) 'delete)
-                             (equal? (%type-name (cdr c)) (%service-type-of s))))
-                      clauses)))
-          services))
+  (cond ((list? services)
+         (filter (lambda (s)
+                   (not (%any (lambda (c)
+                               (and (equal? (car c) 'delete)
+                                    (equal? (%type-name (cdr c)) (%service-type-of s))))
+                             clauses)))
+                 services))
+        ((%opaque-tail? services) (%make-unknown-call 'modify-services (list services)))
+        (else (%fail (string-append "modify-services: expected a list of services, got "
+                                    (%write-string services))))))
+
+(define (%opaque-tail? v) (if (pair? v) (%opaque-tail? (cdr v)) (%opaque? v)))
 
 (define %default-kernel-arguments (list "modprobe.blacklist=usbmouse,usbkbd" "quiet"))
 (define %base-initrd-modules
