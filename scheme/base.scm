@@ -578,7 +578,7 @@
     (if (<= n 0) (reverse acc) (loop (cdr l) (- n 1) (cons (car l) acc)))))
 
 ;; A top-level (load "file.scm") or (include "file.scm") is evaluated by ingot before Steel
-;; sees the form (src/dsl/modules.rs), and so is a (load "file.scm") with a literal path inside
+;; sees the form (src/dsl/modules.rs), and so is a load or include with a literal path inside
 ;; a form; anything else, say so rather than ignore the file.
 (define-syntax load
   (syntax-rules ()
@@ -590,7 +590,7 @@
   (syntax-rules ()
     ((_ . rest)
      (%record-error 'unsupported 'include #f void
-                    "load and include work at top level only (their path a string or an expression giving one)"
+                    "inside an expression, include takes a literal path (\"file.scm\"); a computed one works at top level"
                     (#%syntax-span (include . rest)) #f))))
 
 ;; A definition reads no environment: every variable is unset, as Guile's getenv says.

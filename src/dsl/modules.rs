@@ -73,10 +73,13 @@ pub(super) fn computed_request(text: &str, start: usize) -> Option<super::source
     }
 }
 
-/// The `(load "file")` calls inside a form, in code (not quoted data), with their span and
-/// where the path is written: Guile's `load` returns the value of the file's last form, as in
-/// `(operating-system (load "os.scm"))`. ingot evaluates each file before the form, as a top-level
-/// load, and the form reads the value (a computed path stays an error saying so).
+/// The `(load "file")` and `(include "file")` calls inside a form, in code (not quoted data),
+/// with their span and where the path is written: Guile's `load` returns the value of the
+/// file's last form, as in `(operating-system (load "os.scm"))`, and so does an `include`,
+/// which splices the file's forms there as a `begin` (`(define hosts (include "hosts.scm"))`).
+/// ingot evaluates each file before the form, as a top-level load, and the form reads the
+/// value (a computed path stays an error saying so). So an included file does not see the
+/// local variables around the `include`, as it does in Guile; a data file needs none.
 pub(super) fn nested_loads(text: &str, form: super::source::Form) -> Vec<(usize, usize, File)> {
     fn walk(
         text: &str,
@@ -91,7 +94,7 @@ pub(super) fn nested_loads(text: &str, form: super::source::Form) -> Vec<(usize,
             Kind::List(items, _) => {
                 match node.head() {
                     Some("quote" | "quasiquote") => return,
-                    Some("load") if !top && items.len() == 2 => {
+                    Some("load" | "include") if !top && items.len() == 2 => {
                         let arg = &items[1];
                         let literal = &text[arg.start..arg.end];
                         if matches!(arg.kind, Kind::Literal)

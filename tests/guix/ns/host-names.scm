@@ -1,0 +1,2 @@
+;; Data for include-in-expression.scm: a file whose one form is a value.
+'("atlas" "boreas")
