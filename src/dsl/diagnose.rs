@@ -201,11 +201,8 @@ impl Dsl {
         let value = if value == "#false" { "#f" } else { value };
         let builtin = self.error_builtin(err);
         let message = format!("{builtin} needs {} here, got {value}", needed_kind(message));
-        let hint = (value == "#f" && src.text.contains("(getenv")).then(|| {
-            "(getenv …) is #f in a definition: it reads no environment (give the value in the \
-             file, or use (or (getenv \"NAME\") \"default\"))"
-                .to_string()
-        });
+        let hint =
+            (value == "#f" && src.text.contains("(getenv")).then(|| GETENV_FALSE_HINT.to_string());
         Some((message, hint))
     }
 
@@ -273,6 +270,7 @@ impl Dsl {
         let hint = self
             .uncomputed_hint(&shown)
             .or_else(|| f.hint.clone())
+            .or_else(|| self.getenv_false_hint(&f))
             .or_else(|| {
                 record_hint(&self.engine, &f, &self.unknowns, &bound, &|name| {
                     self.exported_by_hint(name)
@@ -288,6 +286,19 @@ impl Dsl {
             value: f.value.map(|v| unmangle(&v)),
             hint: hint.map(|h| unmangle(&h)),
         }))
+    }
+
+    /// A field given #f by a form that calls getenv (`(local-file (getenv "KEY"))`): that
+    /// getenv is #f in a definition, which the field's own message does not say.
+    fn getenv_false_hint(&self, f: &RecordFailure) -> Option<String> {
+        if f.value.as_deref() != Some("#f") {
+            return None;
+        }
+        let span = f.clause_span.or(f.span)?;
+        let src = self.sources.get(&span.source)?;
+        let mut at = source::open_paren_before(&src.text, span.start);
+        reader::read(src.text.as_bytes(), &mut at)?.find_symbol("getenv")?;
+        Some(GETENV_FALSE_HINT.to_string())
     }
 
     /// A message showing a placeholder: the hint about its name (see `unknown_named_in`).
@@ -520,6 +531,10 @@ fn not_a_procedure(message: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_string())
 }
+
+/// Why a value is #f where the text calls getenv.
+const GETENV_FALSE_HINT: &str = "(getenv …) is #f in a definition: it reads no environment \
+     (give the value in the file, or use (or (getenv \"NAME\") \"default\"))";
 
 /// Steel's error text without its "Error: Kind: " prefix.
 fn steel_message(err: &SteelErr) -> String {
