@@ -460,13 +460,22 @@ impl Dsl {
         let shown = modules::display(name);
         let Some(file) = modules::find(name, &load_path) else {
             let dirs: Vec<String> = load_path.iter().map(|d| d.display().to_string()).collect();
-            return Err(DslError::value(
+            let e = DslError::value(
                 Some(location_in(src, at)),
                 format!(
                     "module {shown} not found in {}: add -L DIR",
                     dirs.join(", ")
                 ),
-            ));
+            );
+            return Err(match modules::misspelt_file(name, &load_path) {
+                Some(near) => e.with_hint(format!(
+                    "{} is a few letters from the module's name: rename it {}.scm, or fix \
+                     the name",
+                    near.display(),
+                    name.last().map(String::as_str).unwrap_or_default()
+                )),
+                None => e,
+            });
         };
         if let Some(i) = self.loading.iter().position(|m| *m == shown) {
             let mut cycle = self.loading[i..].to_vec();

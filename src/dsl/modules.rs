@@ -259,6 +259,39 @@ pub(super) fn find(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// For a module not on the load path: a `.scm` file where its file would be whose name is a
+/// few edits from the module's last part (`hardwware.scm` for `(dotfiles system hardware)`).
+pub(super) fn misspelt_file(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
+    let (last, parents) = name.split_last()?;
+    if name
+        .iter()
+        .any(|p| p.contains('/') || p == ".." || p == ".")
+    {
+        return None;
+    }
+    for dir in load_path {
+        let parent = parents.iter().fold(dir.clone(), |d, p| d.join(p));
+        let Ok(entries) = std::fs::read_dir(&parent) else {
+            continue;
+        };
+        let mut stems: Vec<(String, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "scm") && p.is_file())
+            .filter_map(|p| Some((p.file_stem()?.to_str()?.to_string(), p)))
+            .collect();
+        stems.sort();
+        let close = super::diagnose::closest(last, stems.iter().map(|(s, _)| s.as_str()));
+        if let Some(close) = close {
+            return stems
+                .iter()
+                .find(|(s, _)| s == close)
+                .map(|(_, p)| p.clone());
+        }
+    }
+    None
+}
+
 /// Names a Scheme source may have: Guile's `.scm`, and the `.tmpl` of Guix's system templates
 /// (devel-hurd.tmpl includes bare-hurd.tmpl).
 const SOURCE_EXTENSIONS: &[&str] = &["scm", "tmpl"];
