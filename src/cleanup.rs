@@ -217,6 +217,18 @@ impl TempGuard {
         TempGuard { path: Some(path) }
     }
 
+    /// Makes a temporary path with `make` and registers it under the registry's lock: the
+    /// interrupt handler takes that lock first, so it cannot run between the two and leave
+    /// the new path behind (`new` after creating leaves a window). `make` must not register.
+    pub fn create<T>(
+        make: impl FnOnce() -> std::io::Result<(T, PathBuf)>,
+    ) -> std::io::Result<(T, TempGuard)> {
+        let mut reg = registry();
+        let (made, path) = make()?;
+        reg.temporary.push(path.clone());
+        Ok((made, TempGuard { path: Some(path) }))
+    }
+
     pub fn path(&self) -> &Path {
         self.path.as_deref().unwrap_or(Path::new(""))
     }
@@ -252,13 +264,14 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new_in(parent: &Path) -> std::io::Result<Scratch> {
-        let dir = tempfile::Builder::new()
-            .prefix(&scratch_prefix())
-            .tempdir_in(parent)?
-            .keep();
-        Ok(Scratch {
-            guard: TempGuard::new(dir),
-        })
+        let ((), guard) = TempGuard::create(|| {
+            let dir = tempfile::Builder::new()
+                .prefix(&scratch_prefix())
+                .tempdir_in(parent)?
+                .keep();
+            Ok(((), dir))
+        })?;
+        Ok(Scratch { guard })
     }
 
     pub fn path(&self) -> &Path {
@@ -269,6 +282,30 @@ impl Scratch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_created_path_is_registered_before_the_registry_can_be_read_without_it() {
+        // What the interrupt handler would see if it ran while the file was being made.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("made");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut reader = None;
+        let ((), guard) = TempGuard::create(|| {
+            std::fs::write(&path, b"x")?;
+            let seen = path.clone();
+            reader = Some(std::thread::spawn(move || {
+                tx.send(()).unwrap();
+                registry().temporary.contains(&seen)
+            }));
+            rx.recv().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            Ok(((), path.clone()))
+        })
+        .unwrap();
+        assert!(reader.unwrap().join().unwrap());
+        drop(guard);
+        assert!(!path.exists());
+    }
 
     #[test]
     fn guard_removes_unless_kept() {

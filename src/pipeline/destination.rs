@@ -163,15 +163,17 @@ impl Destination {
         // An image gets the usual 0666 less the umask: the kernel applies the mask at open,
         // so the process-wide mask is never swapped.
         use std::os::unix::fs::PermissionsExt;
-        let temp = tempfile::Builder::new()
-            .prefix(&crate::cleanup::temp_prefix(&name))
-            .permissions(std::fs::Permissions::from_mode(0o666))
-            .tempfile_in(&parent)?;
-        let (file, path) = temp.keep().map_err(|e| e.error)?;
+        let (file, guard) = TempGuard::create(|| {
+            let temp = tempfile::Builder::new()
+                .prefix(&crate::cleanup::temp_prefix(&name))
+                .permissions(std::fs::Permissions::from_mode(0o666))
+                .tempfile_in(&parent)?;
+            temp.keep().map_err(|e| e.error)
+        })?;
         Ok(Destination {
             final_path: final_path.to_path_buf(),
             file,
-            guard: TempGuard::new(path),
+            guard,
         })
     }
 
