@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use super::namespace::{self, Namespace};
-use super::reader::{self, Kind, Node};
+use super::reader::{self, Node};
 
 /// At most this many `.scm` files are looked at, over all directories.
 const MAX_FILES: usize = 4000;
@@ -98,7 +98,7 @@ fn scheme_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 /// The name of the module these top-level data declare, when it exports `name`.
 fn exporting_module(nodes: &[Node], name: &str) -> Option<Vec<String>> {
     let module = nodes.iter().find_map(|n| match n.head() {
-        Some("define-module") => module_name(n.items()?.get(1)?),
+        Some("define-module") => namespace::module_name(n.items()?.get(1)?),
         _ => None,
     })?;
     let mut ns = Namespace::default();
@@ -114,18 +114,6 @@ fn exporting_module(nodes: &[Node], name: &str) -> Option<Vec<String>> {
         .any(|(_, seen)| seen == name)
         || exports.iter().any(|e| e == name);
     exported.then_some(module)
-}
-
-fn module_name(node: &Node) -> Option<Vec<String>> {
-    let items = node.items()?;
-    let names: Option<Vec<String>> = items
-        .iter()
-        .map(|i| match &i.kind {
-            Kind::Symbol(s) => Some(s.clone()),
-            _ => None,
-        })
-        .collect();
-    names.filter(|n| !n.is_empty())
 }
 
 /// `DIR` for a file `DIR/a/b.scm` of module `(a b)`.

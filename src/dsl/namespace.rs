@@ -165,12 +165,14 @@ fn exported_names(list: &Node) -> Vec<String> {
 }
 
 /// `(a b)` or `((a b) #:select … #:hide … #:prefix … #:renamer …)`.
+/// A module's name as written, `(a b)`: its parts, all symbols, at least one.
+pub(super) fn module_name(n: &Node) -> Option<Vec<String>> {
+    let names: Option<Vec<String>> = n.items()?.iter().map(plain_name).collect();
+    names.filter(|n| !n.is_empty())
+}
+
 fn import_spec(node: &Node) -> Option<ImportSpec> {
     let items = node.items()?;
-    let module_name = |n: &Node| -> Option<Vec<String>> {
-        let names: Option<Vec<String>> = n.items()?.iter().map(plain_name).collect();
-        names.filter(|n| !n.is_empty())
-    };
     if items.first().is_some_and(|f| f.symbol().is_some()) {
         return Some(ImportSpec {
             module: module_name(node)?,
