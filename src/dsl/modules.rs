@@ -245,6 +245,15 @@ pub(super) fn display(name: &[String]) -> String {
 
 /// The file of module `name` on `load_path` (`a/b.scm` for `(a b)`), the first found.
 pub(super) fn find(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
+    let rel = relative_file(name)?;
+    load_path
+        .iter()
+        .map(|dir| dir.join(&rel))
+        .find(|p| p.is_file())
+}
+
+/// `a/b.scm` for module `(a b)`; `None` for a part that is not a plain file name.
+fn relative_file(name: &[String]) -> Option<PathBuf> {
     let mut rel = PathBuf::new();
     for part in name {
         if part.contains('/') || part == ".." || part == "." {
@@ -253,24 +262,16 @@ pub(super) fn find(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
         rel.push(part);
     }
     rel.set_extension("scm");
-    load_path
-        .iter()
-        .map(|dir| dir.join(&rel))
-        .find(|p| p.is_file())
+    Some(rel)
 }
 
 /// For a module not on the load path: a `.scm` file where its file would be whose name is a
 /// few edits from the module's last part (`hardwware.scm` for `(dotfiles system hardware)`).
 pub(super) fn misspelt_file(name: &[String], load_path: &[PathBuf]) -> Option<PathBuf> {
-    let (last, parents) = name.split_last()?;
-    if name
-        .iter()
-        .any(|p| p.contains('/') || p == ".." || p == ".")
-    {
-        return None;
-    }
+    let rel = relative_file(name)?;
+    let last = name.last()?;
     for dir in load_path {
-        let parent = parents.iter().fold(dir.clone(), |d, p| d.join(p));
+        let parent = dir.join(rel.parent()?);
         let Ok(entries) = std::fs::read_dir(&parent) else {
             continue;
         };
